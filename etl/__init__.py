@@ -1,0 +1,1 @@
+"""Getting data in: detect, decode, map, validate, normalise (via survey/) and load (via warehouse/)."""

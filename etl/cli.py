@@ -1,0 +1,340 @@
+"""`creatorpulse`: the command-line front door. Thin: it wires etl, survey and warehouse."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from etl.errors import IngestError
+from etl.report import LoadReport
+from survey.questionnaire import QuestionnaireError, codebook, load_questionnaire
+from warehouse.query import Reader
+from warehouse.settings import load_settings
+from warehouse.store import WarehouseError
+
+app = typer.Typer(
+    help="creatorpulse: survey and analytics for creator communities (AI春晚).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+Home = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Warehouse folder (default: $CREATORPULSE_HOME or ~/.creatorpulse)."
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+class CliError(Exception):
+    """An error to print as one line with a non-zero exit."""
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _ingest(settings: Any, paths: list[Path], **kwargs: Any) -> list[LoadReport]:
+    from etl.ingest import ingest_files
+
+    with _progress() as progress:
+        task = progress.add_task("loading", total=len(paths))
+
+        def advance(report: LoadReport) -> None:
+            progress.update(task, advance=1, description=f"loaded {report.path.name}")
+
+        return ingest_files(settings, paths, on_file=advance, **kwargs)
+
+
+def _print_reports(reports: list[LoadReport], as_json: bool) -> None:
+    if as_json:
+        console.print_json(
+            json.dumps([r.as_dict() for r in reports], ensure_ascii=False, default=str)
+        )
+        return
+    table = Table(title="Loads")
+    for col in ("file", "status", "read", "loaded", "rejected", "note"):
+        table.add_column(col, justify="right" if col in {"read", "loaded", "rejected"} else "left")
+    for r in reports:
+        note = r.error or "; ".join(r.warnings[:3])
+        table.add_row(
+            r.path.name, r.status, str(r.rows_read), str(r.rows_loaded), str(r.rows_rejected), note
+        )
+    console.print(table)
+    for r in reports:
+        if r.status == "failed":
+            err.print(f"[red]error:[/red] {r.error}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Export files to load (xlsx, xls, csv).")],
+    source: Annotated[str, typer.Option(help="auto, survey or roster.")] = "auto",
+    questionnaire: Annotated[
+        Path | None, typer.Option(help="Questionnaire YAML (default: the gala's).")
+    ] = None,
+    edition: Annotated[
+        int | None, typer.Option(help="Edition year (default: from file name or dates).")
+    ] = None,
+    home: Home = None,
+    as_json: AsJson = False,
+) -> None:
+    """Load exports; each file is one transaction, and loading a file twice changes nothing."""
+    settings = load_settings(home)
+    reports = _ingest(settings, paths, source=source, questionnaire=questionnaire, edition=edition)
+    _print_reports(reports, as_json)
+    if any(r.status == "failed" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    home: Home = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the sample generator.")] = 20240210,
+    as_json: AsJson = False,
+) -> None:
+    """Generate the sample exports and ingest them into a fresh warehouse."""
+    from etl.sample import generate_sample_exports
+
+    settings = load_settings(home)
+    samples = settings.home / "samples"
+    if samples.exists():
+        shutil.rmtree(samples)
+    with _progress() as progress:
+        task = progress.add_task("generating sample exports", total=None)
+        files = generate_sample_exports(samples, seed=seed)
+        progress.update(task, total=1, completed=1)
+    from etl.ingest import ingest_files
+
+    with _progress() as progress:
+        task = progress.add_task("loading", total=len(files))
+        reports = []
+        for i, sample in enumerate(files):
+            reports += ingest_files(
+                settings,
+                [sample.path],
+                source=sample.source,
+                edition=sample.edition_year,
+                fresh=i == 0,
+            )
+            progress.update(task, advance=1)
+    _print_reports(reports, as_json)
+    if not as_json:
+        console.print(f"demo warehouse ready in {settings.home} (samples in {samples})")
+    if any(r.status == "failed" for r in reports):
+        raise typer.Exit(1)
+
+
+def _status_data(reader: Reader) -> dict[str, Any]:
+    counts = reader.table_counts()
+    loads = reader.query("loads")
+    return {
+        "home": str(reader.home),
+        "snapshot": reader.snapshot.name if reader.snapshot else None,
+        "tables": counts.to_dicts(),
+        "responses_by_edition": reader.query("responses_by_edition").to_dicts(),
+        "questionnaires": reader.query("questionnaires").to_dicts(),
+        "loads": [
+            dict(row, warnings=json.loads(row["warnings"] or "[]")) for row in loads.to_dicts()
+        ],
+    }
+
+
+@app.command()
+def status(home: Home = None, as_json: AsJson = False) -> None:
+    """Tables and row counts, loads (read = loaded + rejected) and questionnaire versions."""
+    reader = Reader(load_settings(home).home)
+    data = _status_data(reader)
+    reader.close()
+    if as_json:
+        console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    console.print(f"warehouse [bold]{data['home']}[/bold], snapshot {data['snapshot']}")
+    table = Table(title="Tables")
+    table.add_column("table")
+    table.add_column("type")
+    table.add_column("rows", justify="right")
+    for row in data["tables"]:
+        table.add_row(row["table_name"], row["table_type"], f"{row['count_rows']:,}")
+    console.print(table)
+    loads = Table(title="Loads")
+    for col in ("file", "source", "format", "edition", "read", "loaded", "rejected", "balanced"):
+        loads.add_column(col)
+    for row in data["loads"]:
+        loads.add_row(
+            row["file_name"],
+            row["source"],
+            row["file_format"],
+            str(row["edition_year"] or ""),
+            str(row["count_rows_read"]),
+            str(row["count_rows_loaded"]),
+            str(row["count_rows_rejected"]),
+            "yes" if row["is_balanced"] else "NO",
+        )
+    console.print(loads)
+    qs = Table(title="Questionnaires")
+    for col in ("id", "version", "title", "responses"):
+        qs.add_column(col)
+    for row in data["questionnaires"]:
+        qs.add_row(
+            row["questionnaire_id"],
+            str(row["questionnaire_version"]),
+            row["title_zh"],
+            str(row["count_responses"]),
+        )
+    console.print(qs)
+
+
+@app.command()
+def rejects(
+    home: Home = None,
+    load_id: Annotated[str | None, typer.Option(help="Only this load.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Rejected rows with file, row, column and reason."""
+    reader = Reader(load_settings(home).home)
+    frame = reader.query("rejects", load_id=load_id)
+    reader.close()
+    if as_json:
+        console.print_json(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"Rejected rows ({frame.height})")
+    for col in ("file", "row", "column", "value", "reason"):
+        table.add_column(col)
+    for row in frame.iter_rows(named=True):
+        table.add_row(
+            row["file_name"],
+            str(row["row_number"]),
+            row["column_name"] or "",
+            (row["value_text"] or "")[:40],
+            row["reason"],
+        )
+    console.print(table)
+
+
+@app.command(name="codebook")
+def codebook_cmd(
+    questionnaire: Annotated[
+        Path | None, typer.Option(help="Questionnaire YAML (default: the gala's).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write CSV (UTF-8 with BOM) here instead of printing.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The codebook (ids, zh/en texts, option codes) generated from a questionnaire file."""
+    book = codebook(load_questionnaire(questionnaire))
+    if out is not None:
+        out.write_bytes(book.write_csv().encode("utf-8-sig"))
+        console.print(f"wrote {book.height} codebook rows to {out}")
+    elif as_json:
+        console.print_json(json.dumps(book.to_dicts(), ensure_ascii=False))
+    else:
+        table = Table(title="Codebook")
+        for col in (
+            "question_id",
+            "question_type",
+            "text_zh",
+            "item_key",
+            "option_code",
+            "label_zh",
+            "label_en",
+        ):
+            table.add_column(col)
+        for row in book.iter_rows(named=True):
+            table.add_row(
+                *(
+                    str(row[c]) if row[c] is not None else ""
+                    for c in (
+                        "question_id",
+                        "question_type",
+                        "text_zh",
+                        "item_key",
+                        "option_code",
+                        "label_zh",
+                        "label_en",
+                    )
+                )
+            )
+        console.print(table)
+
+
+@app.command()
+def serve(
+    home: Home = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8050).")] = None,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+) -> None:
+    """Serve the dashboard with gunicorn; workers open the snapshot read-only after forking."""
+    settings = load_settings(home)
+    env = dict(os.environ, CREATORPULSE_HOME=str(settings.home))
+    bind = f"{host or settings.host}:{port or settings.port}"
+    console.print(f"serving http://{bind} from {settings.home}")
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        bind,
+        "--access-logfile",
+        "-",
+        "dashboard.wsgi:server",
+    ]
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+def main() -> None:
+    """Entry point: one clear line and a non-zero exit for every expected error."""
+    try:
+        app(standalone_mode=False)
+    except (IngestError, WarehouseError, QuestionnaireError, CliError) as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("CREATORPULSE_DEBUG"):
+            raise
+        err.print(
+            f"error: unexpected {type(exc).__name__}: {exc} (set CREATORPULSE_DEBUG=1 for details)",
+            highlight=False,
+            markup=False,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

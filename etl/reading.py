@@ -1,0 +1,203 @@
+"""Thin I/O: read a CSV/XLSX/XLS export into header + rows of text, decoding strictly.
+
+Encodings: UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312), then
+charset-normalizer's guess, which is flagged so the load log shows it was a guess. Bytes are
+never decoded lossily: a file no decoder reads cleanly is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from etl.errors import IngestError
+
+MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or hostile file
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A sheet as text: the header row, the data rows, and how the bytes were decoded."""
+
+    path: Path
+    headers: list[str]
+    rows: list[list[str | None]]
+    file_format: str
+    encoding: str | None = None
+    is_encoding_guessed: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def line_number(self, index: int) -> int:
+        """1-based row number in the file of data row `index` (the header is row 1)."""
+        return index + 2
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, the key that makes re-loading a file a no-op."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decode_strict(path: Path, data: bytes) -> tuple[str, str, bool]:
+    """Decode bytes as utf-8-sig, then gb18030, then a detector's guess: (text, encoding, guessed)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), encoding, False
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding), best.encoding, True
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise IngestError(path, "cannot decode the file as UTF-8, GB18030 or any detected encoding")
+
+
+def cell_text(value: object) -> str | None:
+    """A spreadsheet cell as text: integral floats lose '.0', dates become ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, timedelta):
+        return str(int(value.total_seconds()))
+    text = str(value)
+    return text if text != "" else None
+
+
+def excel_serial_to_datetime(serial: float) -> datetime:
+    """An Excel date serial (days since 1899-12-30) as a datetime."""
+    return _EXCEL_EPOCH + timedelta(days=serial)
+
+
+def _read_csv(path: Path, data: bytes) -> RawTable:
+    text, encoding, guessed = decode_strict(path, data)
+    if "\x00" in text:
+        raise IngestError(path, "file contains NUL bytes: not a text CSV")
+    # newline='' lets the csv module handle \n, \r\n and \r line endings, even mixed.
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise IngestError(path, f"malformed CSV: {exc}") from exc
+    warnings = [f"decoded as {encoding} by detection, please check"] if guessed else []
+    return _table(path, rows, "csv", encoding, guessed, warnings)
+
+
+def _read_excel(path: Path, kind: str) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise IngestError(path, "workbook has no sheets")
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except IngestError:
+        raise
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise IngestError(
+            path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}"
+        ) from exc
+    return _table(path, rows, kind, None, False, [])
+
+
+def _table(
+    path: Path,
+    rows: list[list[object]],
+    file_format: str,
+    encoding: str | None,
+    guessed: bool,
+    warnings: list[str],
+) -> RawTable:
+    cleaned = [[cell_text(v) for v in row] for row in rows]
+    while cleaned and not any(c is not None and c.strip() for c in cleaned[-1]):
+        cleaned.pop()
+    if not cleaned:
+        raise IngestError(path, "file is empty")
+    headers = [(h or "").strip() for h in cleaned[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise IngestError(path, "header row is empty", row=1)
+    for index, header in enumerate(headers):
+        if not header:
+            raise IngestError(path, f"column {index + 1} has no header", row=1)
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if header in seen:
+            raise IngestError(
+                path,
+                f"duplicate column header (columns {seen[header] + 1} and {index + 1})",
+                row=1,
+                column=header,
+            )
+        seen[header] = index
+    width = len(headers)
+    body: list[list[str | None]] = []
+    for number, row in enumerate(cleaned[1:], start=2):
+        extra = [c for c in row[width:] if c is not None and c.strip()]
+        if extra:
+            raise IngestError(
+                path, f"row has {len(row)} cells but only {width} headers", row=number
+            )
+        padded = (row + [None] * width)[:width]
+        for index, cell in enumerate(padded):
+            if cell is not None and len(cell) > MAX_CELL_CHARS:
+                raise IngestError(
+                    path,
+                    f"cell is {len(cell)} characters, over the {MAX_CELL_CHARS} limit",
+                    row=number,
+                    column=headers[index],
+                )
+        body.append(padded)
+    if not body:
+        raise IngestError(path, "file has a header row but no data rows")
+    return RawTable(path, headers, body, file_format, encoding, guessed, warnings)
+
+
+def read_table(path: Path | str) -> RawTable:
+    """Read the first sheet of an .xlsx/.xls workbook or a CSV file as text cells."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(path, "no such file")
+    if path.is_dir():
+        raise IngestError(path, "is a folder, not a file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError(path, "file is empty")
+    if data.startswith(XLSX_MAGIC):
+        return _read_excel(path, "xlsx")
+    if data.startswith(XLS_MAGIC):
+        return _read_excel(path, "xls")
+    if path.suffix.lower() in {".xlsx", ".xls"}:
+        raise IngestError(
+            path, f"not a valid {path.suffix.lower()} workbook (wrong or damaged content)"
+        )
+    return _read_csv(path, data)

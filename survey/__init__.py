@@ -1,0 +1,1 @@
+"""The instrument and the people: questionnaires, codebooks, normalisers, segmentation."""

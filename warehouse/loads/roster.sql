@@ -1,0 +1,58 @@
+-- Load a participant roster. Staged: stg_participant, stg_participant_edition, stg_pii_contact,
+-- stg_reject. Natural keys: participant_id; (participant_id, edition_year).
+
+insert into dim_edition
+select distinct edition_year, edition_year || ' AI春晚', 'AI Spring Festival Gala ' || edition_year
+from stg_participant_edition
+where edition_year not in (select edition_year from dim_edition);
+
+insert into dim_participant
+select participant_id, false, $load_id
+from stg_participant
+where participant_id not in (select participant_id from dim_participant)
+group by participant_id;
+
+update dim_participant set is_anonymous = false
+where participant_id in (select participant_id from stg_participant);
+
+delete from bridge_participant_edition
+where (participant_id, edition_year) in (
+    select (participant_id, edition_year) from stg_participant_edition
+);
+
+insert into bridge_participant_edition
+select participant_id, edition_year, community, team_role, $load_id
+from stg_participant_edition
+qualify row_number() over (partition by participant_id, edition_year order by row_number desc) = 1;
+
+create temp table merged_contact as
+with staged as (
+    select * from stg_pii_contact
+    qualify row_number() over (partition by participant_id order by row_number desc) = 1
+)
+select
+    s.participant_id,
+    coalesce(s.name_text, p.name_text) as name_text,
+    coalesce(s.phone, p.phone) as phone,
+    coalesce(s.wechat, p.wechat) as wechat,
+    coalesce(s.email, p.email) as email
+from staged as s
+left join pii_participant_contact as p on p.participant_id = s.participant_id;
+
+delete from pii_participant_contact
+where participant_id in (select participant_id from merged_contact);
+
+insert into pii_participant_contact
+select participant_id, name_text, phone, wechat, email, $load_id, $loaded_at
+from merged_contact;
+
+drop table merged_contact;
+
+insert into load_reject
+select $load_id, $file_name, row_number, column_name, value_text, reason from stg_reject;
+
+insert into load_log
+select
+    $load_id, $file_sha256, $file_name, $source, $file_format, $encoding, $is_encoding_guessed,
+    null, null, null, null, $count_rows_read, $count_rows_loaded, $count_rows_rejected,
+    $warnings::json, $started_at, $loaded_at;

@@ -1,0 +1,99 @@
+-- Load one survey export. Staged frames: stg_survey_response, stg_survey_answer, stg_pii_contact,
+-- stg_raw_row, stg_reject, stg_question, stg_question_option. Natural key of a response is
+-- response_id (survey + exporter's response number): a corrected re-export replaces it.
+
+insert into dim_edition
+select $edition_year, $edition_year || ' AI春晚', 'AI Spring Festival Gala ' || $edition_year
+where not exists (select 1 from dim_edition where edition_year = $edition_year);
+
+insert into dim_questionnaire
+select $questionnaire_id, $questionnaire_version, $title_zh, $title_en, $definition_sha256,
+    $definition::json, $loaded_at
+where not exists (
+    select 1 from dim_questionnaire
+    where questionnaire_id = $questionnaire_id and questionnaire_version = $questionnaire_version
+);
+
+insert into dim_question
+select * from stg_question as s
+where not exists (
+    select 1 from dim_question as d
+    where d.questionnaire_id = s.questionnaire_id
+        and d.questionnaire_version = s.questionnaire_version
+        and d.question_id = s.question_id
+);
+
+insert into dim_question_option
+select * from stg_question_option as s
+where not exists (
+    select 1 from dim_question_option as d
+    where d.questionnaire_id = s.questionnaire_id
+        and d.questionnaire_version = s.questionnaire_version
+        and d.question_id = s.question_id
+        and d.item_key = s.item_key
+);
+
+delete from fct_survey_answer
+where response_id in (select response_id from stg_survey_response);
+
+delete from fct_survey_response
+where response_id in (select response_id from stg_survey_response);
+
+insert into fct_survey_response
+select
+    response_id, $survey_key, $questionnaire_id, $questionnaire_version, $edition_year,
+    source_response_no, participant_id, submitted_at, duration_s, channel, channel_detail,
+    ip_region, age_raw, age_years, age_band, is_age_mapped, gender_raw, gender, is_gender_mapped,
+    role_raw, role, is_role_mapped, city_raw, city_id, city_zh, city_en, province_zh, province_en,
+    country_code, city_tier, city_lat, city_lon, is_overseas, is_city_mapped, $load_id, row_number
+from stg_survey_response
+qualify row_number() over (partition by response_id order by row_number) = 1;
+
+insert into fct_survey_answer
+select
+    response_id, question_id, item_key, answer_status, option_code, answer_text, answer_number,
+    answer_rank, other_text, $load_id
+from stg_survey_answer
+qualify row_number() over (partition by response_id, question_id, item_key order by answer_rank) = 1;
+
+insert into dim_participant
+select participant_id, bool_and(is_anonymous), $load_id
+from stg_survey_response
+where participant_id not in (select participant_id from dim_participant)
+group by participant_id;
+
+create temp table merged_contact as
+with staged as (
+    select * from stg_pii_contact
+    qualify row_number() over (partition by participant_id order by submitted_at desc nulls last) = 1
+)
+select
+    s.participant_id,
+    coalesce(s.name_text, p.name_text) as name_text,
+    coalesce(s.phone, p.phone) as phone,
+    coalesce(s.wechat, p.wechat) as wechat,
+    coalesce(s.email, p.email) as email
+from staged as s
+left join pii_participant_contact as p on p.participant_id = s.participant_id;
+
+delete from pii_participant_contact
+where participant_id in (select participant_id from merged_contact);
+
+insert into pii_participant_contact
+select participant_id, name_text, phone, wechat, email, $load_id, $loaded_at
+from merged_contact;
+
+drop table merged_contact;
+
+insert into raw_survey_row
+select $load_id, row_number, payload::json from stg_raw_row;
+
+insert into load_reject
+select $load_id, $file_name, row_number, column_name, value_text, reason from stg_reject;
+
+insert into load_log
+select
+    $load_id, $file_sha256, $file_name, $source, $file_format, $encoding, $is_encoding_guessed,
+    $questionnaire_id, $questionnaire_version, $survey_key, $edition_year,
+    $count_rows_read, $count_rows_loaded, $count_rows_rejected, $warnings::json,
+    $started_at, $loaded_at;

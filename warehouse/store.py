@@ -1,0 +1,143 @@
+"""Snapshot storage: one DuckDB file per published snapshot, a CURRENT pointer swapped atomically.
+
+Readers open the current snapshot read-only. A writer copies it to a temporary file, loads into
+the copy, checkpoints, renames it into place and then swaps CURRENT with os.replace. A crash at
+any point leaves CURRENT pointing at the snapshot it pointed at before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import schema
+
+POINTER = "CURRENT"
+SNAPSHOT_DIR = "snapshots"
+
+
+class WarehouseError(Exception):
+    """A problem with the warehouse itself (missing, locked, corrupt), as one clear message."""
+
+
+def snapshot_dir(home: Path) -> Path:
+    """Folder holding the snapshot files."""
+    return home / SNAPSHOT_DIR
+
+
+def current_snapshot(home: Path) -> Path | None:
+    """Path of the published snapshot, or None when nothing has been published yet."""
+    pointer = home / POINTER
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    path = snapshot_dir(home) / name
+    if not path.exists():
+        raise WarehouseError(f"{pointer} names {name}, which does not exist")
+    return path
+
+
+def connect_read_only(home: Path) -> duckdb.DuckDBPyConnection:
+    """Open the published snapshot read-only (many processes may do this at once)."""
+    path = current_snapshot(home)
+    if path is None:
+        raise WarehouseError(
+            f"no warehouse at {home}: run `creatorpulse demo` or `creatorpulse ingest` first"
+        )
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _new_snapshot_name() -> str:
+    return "wh-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + ".duckdb"
+
+
+@contextlib.contextmanager
+def _writer_lock(home: Path) -> Iterator[None]:
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".write.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WarehouseError(
+                f"another load is writing to {home}; try again when it ends"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class WriteSession:
+    """A writable copy of the current snapshot; publish() makes it current."""
+
+    def __init__(self, home: Path, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.home = home
+        self.con = con
+        self.path = path
+        self.changed = False
+
+    def mark_changed(self) -> None:
+        """Record that something was committed, so the copy is worth publishing."""
+        self.changed = True
+
+
+def _publish(home: Path, tmp: Path, keep: int) -> Path:
+    final = tmp.with_name(tmp.name.removesuffix(".tmp"))
+    os.replace(tmp, final)
+    pointer_tmp = home / (POINTER + ".tmp")
+    pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+    with open(pointer_tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(pointer_tmp, home / POINTER)
+    _prune(home, keep, final)
+    return final
+
+
+def _prune(home: Path, keep: int, current: Path) -> None:
+    snaps = sorted(snapshot_dir(home).glob("wh-*.duckdb"))
+    for old in snaps[: max(0, len(snaps) - max(keep, 1))]:
+        if old != current:
+            old.unlink(missing_ok=True)
+    # Temporary copies left by a crashed load are never published; clean them up.
+    for stale in snapshot_dir(home).glob("wh-*.duckdb.tmp*"):
+        if stale.name.removesuffix(".wal") != current.name:
+            stale.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterator[WriteSession]:
+    """Yield a writable copy of the current snapshot; publish it only if the block succeeds.
+
+    With `fresh=True` the copy starts empty instead of from the current snapshot.
+    """
+    with _writer_lock(home):
+        snapshot_dir(home).mkdir(parents=True, exist_ok=True)
+        tmp = snapshot_dir(home) / (_new_snapshot_name() + ".tmp")
+        source = None if fresh else current_snapshot(home)
+        if source is not None:
+            shutil.copyfile(source, tmp)
+        con = duckdb.connect(str(tmp))
+        session = WriteSession(home, con, tmp)
+        try:
+            schema.migrate(con)
+            yield session
+            if session.changed or source is None:
+                schema.build_models(con)
+                con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        if session.changed or source is None:
+            _publish(home, tmp, keep)
+        else:
+            tmp.unlink(missing_ok=True)
