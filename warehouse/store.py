@@ -105,10 +105,12 @@ def _prune(home: Path, keep: int, current: Path) -> None:
     for old in snaps[: max(0, len(snaps) - max(keep, 1))]:
         if old != current:
             old.unlink(missing_ok=True)
-    # Temporary copies left by a crashed load are never published; clean them up.
+
+
+def _remove_stale_copies(home: Path) -> None:
+    """Delete temporary copies left by a load that died (only called under the writer lock)."""
     for stale in snapshot_dir(home).glob("wh-*.duckdb.tmp*"):
-        if stale.name.removesuffix(".wal") != current.name:
-            stale.unlink(missing_ok=True)
+        stale.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -119,6 +121,7 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
     """
     with _writer_lock(home):
         snapshot_dir(home).mkdir(parents=True, exist_ok=True)
+        _remove_stale_copies(home)
         tmp = snapshot_dir(home) / (_new_snapshot_name() + ".tmp")
         source = None if fresh else current_snapshot(home)
         if source is not None:

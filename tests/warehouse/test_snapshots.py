@@ -1,0 +1,123 @@
+"""Snapshots: readers never see a half-done load, a killed load publishes nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.ingest import ingest_files
+from tests.builders import WJX_META, WJX_QUESTIONS, write_csv, write_xlsx, wjx_row
+from warehouse import schema
+from warehouse.query import Reader
+from warehouse.settings import Settings
+from warehouse.store import WarehouseError, current_snapshot, open_for_write, snapshot_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _count(path: Path, table: str) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def test_migrations_run_once_and_are_recorded() -> None:
+    con = duckdb.connect()
+    assert schema.migrate(con) == [1]
+    assert schema.migrate(con) == []
+    assert con.execute("select version, name from schema_migrations").fetchall() == [(1, "initial")]
+
+
+def test_a_reader_with_no_warehouse_gets_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="no warehouse at .*creatorpulse demo"):
+        Reader(tmp_path).query("loads")
+
+
+def test_a_reader_picks_up_a_newly_published_snapshot_without_reopening_by_hand(
+    tmp_path: Path, settings: Settings
+) -> None:
+    ingest_files(
+        settings, [write_xlsx(tmp_path / "a_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(1)])]
+    )
+    reader = Reader(settings.home)
+    assert reader.query("loads").height == 1
+    first = reader.snapshot
+    ingest_files(
+        settings, [write_xlsx(tmp_path / "b_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(2)])]
+    )
+    assert reader.query("loads").height == 2
+    assert reader.snapshot != first
+    reader.close()
+
+
+def test_an_exception_inside_a_write_publishes_nothing_and_leaves_no_temp_file(
+    tmp_path: Path, settings: Settings
+) -> None:
+    ingest_files(
+        settings, [write_xlsx(tmp_path / "a_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(1)])]
+    )
+    before = current_snapshot(settings.home)
+    with pytest.raises(RuntimeError), open_for_write(settings.home) as session:
+        session.con.execute("delete from fct_survey_answer")
+        session.mark_changed()
+        raise RuntimeError("crash in the middle")
+    assert current_snapshot(settings.home) == before
+    assert _count(before, "fct_survey_answer") > 0
+    assert not list(snapshot_dir(settings.home).glob("*.tmp*"))
+
+
+def test_old_snapshots_are_pruned_to_the_configured_number(
+    tmp_path: Path, settings: Settings
+) -> None:
+    for i in range(7):
+        path = write_xlsx(tmp_path / f"f{i}_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(i + 1)])
+        ingest_files(settings, [path])
+    snaps = sorted(snapshot_dir(settings.home).glob("wh-*.duckdb"))
+    assert len(snaps) == settings.keep_snapshots
+    assert current_snapshot(settings.home) == snaps[-1]
+
+
+def test_a_load_killed_midway_leaves_the_published_snapshot_intact(
+    tmp_path: Path, settings: Settings
+) -> None:
+    ingest_files(
+        settings, [write_xlsx(tmp_path / "small_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(1)])]
+    )
+    published = current_snapshot(settings.home)
+    content = published.read_bytes()
+    big = write_csv(
+        tmp_path / "big_2024.csv",
+        WJX_META + WJX_QUESTIONS,
+        [wjx_row(i, contact=f"139{i:08d}") for i in range(2, 40_002)],
+    )
+    env = dict(os.environ, CREATORPULSE_ID_KEY="test-secret")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl.cli", "ingest", str(big), "--home", str(settings.home)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list(snapshot_dir(settings.home).glob("*.tmp")) and time.monotonic() < deadline:
+        assert proc.poll() is None, "the load finished before it could be killed"
+        time.sleep(0.02)
+    time.sleep(0.5)  # well inside parsing/loading of 40,000 rows
+    assert proc.poll() is None, "the load finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert current_snapshot(settings.home) == published
+    assert published.read_bytes() == content
+    assert _count(published, "fct_survey_response") == 1
+    # The next load works and clears the dead load's temporary copy.
+    ingest_files(
+        settings, [write_xlsx(tmp_path / "next_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(2)])]
+    )
+    assert _count(current_snapshot(settings.home), "fct_survey_response") == 2
+    assert not list(snapshot_dir(settings.home).glob("*.tmp*"))
