@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -305,7 +304,8 @@ def serve(
         "-",
         "dashboard.wsgi:server",
     ]
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    # Replace this process with gunicorn, so signals (Ctrl-C, SIGTERM) reach the server directly.
+    os.execvpe(cmd[0], cmd, env)
 
 
 def main() -> None:

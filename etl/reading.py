@@ -98,13 +98,14 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     if "\x00" in text:
         raise IngestError(path, "file contains NUL bytes: not a text CSV")
     # newline='' lets the csv module handle \n, \r\n and \r line endings, even mixed.
-    sample = text[:4096]
+    # Sniff only the delimiter: the sniffer's other guesses (e.g. doublequote=False when the
+    # sample has no "" pair) break real exports whose later cells contain quotes.
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        rows = list(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter))
     except csv.Error as exc:
         raise IngestError(path, f"malformed CSV: {exc}") from exc
     warnings = [f"decoded as {encoding} by detection, please check"] if guessed else []
@@ -116,15 +117,18 @@ def _read_excel(path: Path, kind: str) -> RawTable:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise IngestError(path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}") from exc
+    try:
         if not workbook.sheet_names:
             raise IngestError(path, "workbook has no sheets")
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except IngestError:
         raise
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise IngestError(
-            path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}"
-        ) from exc
+    except Exception as exc:
+        raise IngestError(path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}") from exc
+    finally:
+        workbook.close()  # calamine keeps the file open until closed
     return _table(path, rows, kind, None, False, [])
 
 

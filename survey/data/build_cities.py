@@ -8,9 +8,13 @@ Du; the generated CSVs are derived from that data and carry the same licence.
 Outputs (committed; the runtime reads only these and never needs cpca or pypinyin):
 
 * ``cities_cn.csv``: one row per city unit: the prefecture-level cities, prefectures, leagues and
-  autonomous prefectures; the four municipalities (北京 上海 天津 重庆, each its own city); Hong
-  Kong, Macau and Taiwan (province-level regions, one unit each); and the county-level units that
-  report straight to a province (济源, 仙桃, the Hainan counties, ...), which have no prefecture.
+  autonomous prefectures (level "prefecture"); the four municipalities (北京 上海 天津 重庆, each
+  its own city, level "municipality"); Hong Kong, Macau and Taiwan (province-level regions, one
+  unit each, level "region", tier "hk_mo_tw"); and the county-level units that report straight to
+  a province (济源, 仙桃, the Hainan counties, ...; level "county"), which have no prefecture.
+  Columns: city_id (6-digit adcode), city_zh (short name, 上海), city_full_zh (上海市), city_en,
+  province_id, province_zh, province_en, level, tier, tier_rank (position in city_tiers.yaml,
+  blank if unlisted; the runtime's size proxy), lat, lon.
 * ``provinces_cn.csv``: the 34 province-level regions.
 * ``districts_cn.csv``: every district/county/county-level city → its city unit, under the official
   name (浦东新区) and, where safe, a short name (浦东); see ``short_district_names``.
@@ -30,6 +34,7 @@ import argparse
 import csv
 import importlib.util
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,10 +186,10 @@ def to_english(zh: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def read_tiers(path: Path) -> dict[str, tuple[str, int]]:
+def read_tiers(path: Path) -> dict[str, tuple[str, int | None]]:
     """Short city name → (tier, rank), rank being the position across the ordered tier lists."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    tiers: dict[str, tuple[str, int]] = {}
+    tiers: dict[str, tuple[str, int | None]] = {}
     rank = 0
     for tier, names in data["tiers"].items():
         for name in names:
@@ -201,8 +206,8 @@ def build(source: Path) -> None:
     tiers = read_tiers(HERE / "city_tiers.yaml")
 
     provinces = {code[:2]: p for code, p in places.items() if code.endswith("0000")}
-    province_rows = []
-    for prefix, place in sorted(provinces.items()):
+    province_rows: list[dict[str, str]] = []
+    for _, place in sorted(provinces.items()):
         short = short_city_name(place.name, nations)
         province_rows.append(
             {
@@ -219,10 +224,9 @@ def build(source: Path) -> None:
     def add_city(code: str, full: str, place: Place, level: str) -> None:
         province = province_by_prefix[code[:2]]
         short = short_city_name(full, nations)
+        tier, rank = tiers.get(short, ("4+", None))
         if code[:2] in HK_MO_TW:
-            tier, rank = HK_MO_TW_TIER, ""
-        else:
-            tier, rank = tiers.get(short, ("4+", ""))  # type: ignore[assignment]
+            tier, rank = HK_MO_TW_TIER, None
         cities.append(
             {
                 "city_id": code,
@@ -234,7 +238,7 @@ def build(source: Path) -> None:
                 "province_en": province["province_en"],
                 "level": level,
                 "tier": tier,
-                "tier_rank": rank,
+                "tier_rank": "" if rank is None else rank,
                 "lat": place.lat if place.lat is not None else COORD_FALLBACK[code][0],
                 "lon": place.lon if place.lon is not None else COORD_FALLBACK[code][1],
             }
@@ -278,13 +282,17 @@ def build(source: Path) -> None:
                                                               for r in province_rows}
     shorts = {full: short_district_name(full, nations) for full, _, _ in district_rows}
     short_use = Counter(shorts[full] for full, _, _ in district_rows if shorts[full])
-    out_districts = []
+    out_districts: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
     for full, code, parent in district_rows:
         candidates = [(full, "full")]
-        short = shorts[full]
-        if short and short not in reserved and short_use[short] <= SHORT_NAME_MAX_SHARED:
-            candidates.append((short, "short"))
+        short_name = shorts[full]
+        if (
+            short_name is not None
+            and short_name not in reserved
+            and short_use[short_name] <= SHORT_NAME_MAX_SHARED
+        ):
+            candidates.append((short_name, "short"))
         for name, kind in candidates:
             if name in reserved or (name, parent) in seen:
                 continue
@@ -307,7 +315,7 @@ def build(source: Path) -> None:
           f"{len(out_districts)} district names")
 
 
-def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
+def write_csv(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
     """Write rows with a header, UTF-8, LF line endings."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")

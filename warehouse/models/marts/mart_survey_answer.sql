@@ -5,7 +5,7 @@ with answers as (
 ),
 
 responses as (
-    select * from mart_survey_response
+    select * from fct_survey_response_current
 ),
 
 questions as (

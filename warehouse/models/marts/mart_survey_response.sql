@@ -1,7 +1,7 @@
--- mart_survey_response [response]: the current responses readers see, one per participant and
--- survey (the latest submission wins across files), demographics normalised, no PII.
+-- mart_survey_response [response]: the responses readers see, one per participant and survey
+-- (the latest submission wins across files), demographics normalised, no PII.
 with responses as (
-    select * from fct_survey_response
+    select * from fct_survey_response_current
 ),
 
 final as (
@@ -41,10 +41,6 @@ final as (
         city_raw,
         is_city_mapped
     from responses
-    qualify row_number() over (
-        partition by survey_key, participant_id
-        order by submitted_at desc nulls last, row_number desc
-    ) = 1
 )
 
 select * from final

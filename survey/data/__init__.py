@@ -1,0 +1,1 @@
+"""Reference data for the normalisers (roles, cities, tiers); read via ``importlib.resources``."""
