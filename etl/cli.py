@@ -134,7 +134,7 @@ def demo(
             reports += ingest_files(
                 settings,
                 [sample.path],
-                source=sample.source,
+                source="roster" if sample.source == "roster" else "survey",
                 edition=sample.edition_year,
                 fresh=i == 0,
             )

@@ -632,7 +632,9 @@ def parse_survey(
             }
         )
 
-    kept = _drop_duplicates(kept, rejects)
+    identity = next((c.header for c in answer_cols if c.question is not None and c.question.is_pii
+                     and c.question.contact_kind != "name"), None)
+    kept = _drop_duplicates(kept, rejects, identity)
     responses, answers, contacts, raws = [], [], [], []
     unmapped: dict[str, int] = {"age": 0, "gender": 0, "role": 0, "city": 0}
     for item in kept:
@@ -695,14 +697,16 @@ def parse_survey(
     )
 
 
-def _drop_duplicates(kept: list[dict[str, Any]], rejects: list[Reject]) -> list[dict[str, Any]]:
+def _drop_duplicates(
+    kept: list[dict[str, Any]], rejects: list[Reject], identity_column: str | None
+) -> list[dict[str, Any]]:
     """Reject exact duplicate rows, then keep only the latest submission of each participant."""
     first_by_signature: dict[str, int] = {}
     unique = []
     for item in kept:
         earlier = first_by_signature.get(item["signature"])
         if earlier is not None:
-            rejects.append(Reject(item["line"], None, None, f"exact duplicate of row {earlier}"))
+            rejects.append(Reject(item["line"], "(all columns)", None, f"exact duplicate of row {earlier}"))
             continue
         first_by_signature[item["signature"]] = item["line"]
         unique.append(item)
@@ -721,7 +725,7 @@ def _drop_duplicates(kept: list[dict[str, Any]], rejects: list[Reject]) -> list[
             rejects.append(
                 Reject(
                     item["line"],
-                    None,
+                    identity_column,
                     None,
                     f"superseded by a later submission (row {winner['line']}) from the same participant",
                 )

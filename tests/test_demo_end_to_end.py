@@ -1,0 +1,177 @@
+"""End to end: `creatorpulse demo` -> warehouse -> the planted facts are found."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+from warehouse.store import current_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+PLANTED = yaml.safe_load((ROOT / "etl" / "sample" / "planted.yaml").read_text(encoding="utf-8"))
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the real command line."""
+    return subprocess.run(
+        [sys.executable, "-m", "etl.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    home = tmp_path_factory.mktemp("demo") / "home"
+    env = dict(os.environ, CREATORPULSE_ID_KEY="demo-test-secret")
+    built = cli("demo", "--home", str(home), env=env)
+    assert built.returncode == 0, built.stderr
+    status = cli("status", "--home", str(home), "--json", env=env)
+    assert status.returncode == 0, status.stderr
+    rejects = cli("rejects", "--home", str(home), "--json", env=env)
+    assert rejects.returncode == 0, rejects.stderr
+    return {
+        "home": home,
+        "status": json.loads(status.stdout),
+        "rejects": json.loads(rejects.stdout),
+        "env": env,
+    }
+
+
+def query(demo: dict[str, Any], sql: str) -> list[tuple]:
+    with duckdb.connect(str(current_snapshot(demo["home"])), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_status_shows_over_700_responses_over_two_editions(demo: dict[str, Any]) -> None:
+    by_edition = {
+        row["edition_year"]: row["count_responses"]
+        for row in demo["status"]["responses_by_edition"]
+    }
+    assert by_edition == {
+        year: PLANTED["editions"][year]["valid_unique_responses"] for year in (2024, 2025)
+    }
+    assert sum(by_edition.values()) >= 700
+
+
+def test_every_load_balances_read_against_loaded_plus_rejected(demo: dict[str, Any]) -> None:
+    loads = demo["status"]["loads"]
+    assert len(loads) == 3
+    for load in loads:
+        assert load["count_rows_read"] == load["count_rows_loaded"] + load["count_rows_rejected"]
+        assert load["is_balanced"] is True
+    by_file = {load["file_name"]: load for load in loads}
+    for year in (2024, 2025):
+        planted = PLANTED["editions"][year]
+        load = by_file[planted["file"]]
+        assert load["count_rows_read"] == planted["rows_written"]
+        assert load["count_rows_loaded"] == planted["valid_unique_responses"]
+        assert load["count_rows_rejected"] == (
+            planted["exact_duplicate_rows"]
+            + planted["repeat_submissions"]["superseded_rows"]
+            + planted["invalid_rows"]["total"]
+        )
+    assert by_file["roster_aigala.csv"]["count_rows_loaded"] == PLANTED["roster"]["valid_rows"]
+
+
+def test_every_planted_invalid_row_is_rejected_naming_its_column(demo: dict[str, Any]) -> None:
+    rejects = {(r["file_name"], r["row_number"]): r for r in demo["rejects"]}
+    assert all(r["column_name"] and r["reason"] for r in demo["rejects"])
+    for year in (2024, 2025):
+        planted = PLANTED["editions"][year]
+        for bad in planted["invalid_rows"]["rows"]:
+            found = rejects[(planted["file"], bad["file_row"])]
+            assert found["column_name"] == bad["column"].strip(), bad
+    for bad in PLANTED["roster"]["invalid_rows"]:
+        assert rejects[("roster_aigala.csv", bad["file_row"])]["column_name"] == bad["column"]
+
+
+def _shares(demo: dict[str, Any], column: str, year: int) -> dict[str, float]:
+    rows = query(
+        demo,
+        f"select {column}, count(*) / sum(count(*)) over () from mart_survey_response "
+        f"where edition_year = {year} group by 1",
+    )
+    return {key: share for key, share in rows}
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_the_planted_community_profile_is_found(demo: dict[str, Any], year: int) -> None:
+    targets = PLANTED["editions"][year]["targets"]
+    tol = targets["tolerance"]
+    ages = _shares(demo, "age_band_coarse", year)
+    assert max(ages, key=ages.get) == "25_34"
+    assert ages["25_34"] == pytest.approx(targets["age_25_34"], abs=tol)
+    roles = _shares(demo, "role", year)
+    assert roles["product_manager"] >= 0.40
+    assert roles["product_manager"] == pytest.approx(targets["role"]["product_manager"], abs=tol)
+    cities = _shares(demo, "city_zh", year)
+    assert max(cities, key=cities.get) == "上海"
+    assert cities["上海"] == pytest.approx(targets["city"]["上海"], abs=tol)
+    genders = _shares(demo, "gender", year)
+    assert genders["male"] > genders["female"]
+    assert genders["male"] == pytest.approx(targets["gender"]["male"], abs=tol)
+    tools = query(
+        demo,
+        f"select item_key from mart_survey_answer where edition_year = {year} "
+        "and question_id = 'tools' and answer_status in ('answered', 'other') "
+        "group by 1 order by count(*) desc limit 4",
+    )
+    assert {key for (key,) in tools} == set(targets["tools_top4"])
+
+
+def test_returning_participants_are_linked_across_editions_by_contact(demo: dict[str, Any]) -> None:
+    [(both,)] = query(
+        demo,
+        "select count(*) from (select participant_id from mart_survey_response "
+        "group by 1 having count(distinct edition_year) = 2)",
+    )
+    assert both == PLANTED["editions"][2025]["returning_respondents"]["count"]
+
+
+def test_unmappable_cities_are_kept_verbatim_and_flagged(demo: dict[str, Any]) -> None:
+    planted = {c["value"] for c in PLANTED["editions"][2024]["unmappable_cities"]}
+    kept = {
+        raw
+        for (raw,) in query(
+            demo,
+            "select city_raw from fct_survey_response "
+            "where edition_year = 2024 and not is_city_mapped",
+        )
+    }
+    assert planted <= kept
+
+
+def test_formula_looking_answers_are_stored_as_text(demo: dict[str, Any]) -> None:
+    values = {c["value"] for c in PLANTED["editions"][2024]["formula_like_text"]}
+    stored = {
+        text
+        for (text,) in query(
+            demo, "select answer_text from fct_survey_answer where question_id = 'suggestions'"
+        )
+    }
+    assert values <= stored
+
+
+def test_a_second_demo_ingest_of_the_same_files_changes_nothing(demo: dict[str, Any]) -> None:
+    samples = sorted(
+        p for p in (demo["home"] / "samples").iterdir() if p.suffix in {".xlsx", ".csv"}
+    )
+    before = current_snapshot(demo["home"])
+    again = cli(
+        "ingest", *map(str, samples), "--home", str(demo["home"]), "--json", env=demo["env"]
+    )
+    assert again.returncode == 0, again.stderr
+    assert {r["status"] for r in json.loads(again.stdout)} == {"unchanged"}
+    assert current_snapshot(demo["home"]) == before
