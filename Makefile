@@ -34,7 +34,9 @@ run: setup ## Build the demo warehouse from the sample exports and serve http://
 demo: setup ## Only (re)build the demo warehouse in $(DEMO_HOME)
 	$(BIN)/creatorpulse demo --home $(DEMO_HOME)
 
-test: setup browser ## Run every test, browser tests included
+test: setup browser ## Lint, then run every test, browser tests included
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: setup ## Lint and check formatting (ruff)

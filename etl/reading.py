@@ -118,7 +118,9 @@ def _read_excel(path: Path, kind: str) -> RawTable:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for damaged files
-        raise IngestError(path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}") from exc
+        raise IngestError(
+            path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}"
+        ) from exc
     try:
         if not workbook.sheet_names:
             raise IngestError(path, "workbook has no sheets")
@@ -126,7 +128,9 @@ def _read_excel(path: Path, kind: str) -> RawTable:
     except IngestError:
         raise
     except Exception as exc:
-        raise IngestError(path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}") from exc
+        raise IngestError(
+            path, f"cannot read the {kind} workbook (damaged or truncated?): {exc}"
+        ) from exc
     finally:
         workbook.close()  # calamine keeps the file open until closed
     return _table(path, rows, kind, None, False, [])

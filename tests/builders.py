@@ -81,3 +81,18 @@ def wjx_row(no: int, **overrides: object) -> list[object]:
     }
     values.update(overrides)
     return list(values.values())
+
+
+def write_xls(path: Path, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
+    """Write a legacy .xls workbook (BIFF8), as old 问卷星 exports are."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    for c, header in enumerate(headers):
+        sheet.write(0, c, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(str(path))
+    return path

@@ -21,7 +21,9 @@ def loaded_file(session: WriteSession, sha256: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def apply_load(session: WriteSession, script: str, frames: dict[str, pl.DataFrame], **params: Any) -> None:
+def apply_load(
+    session: WriteSession, script: str, frames: dict[str, pl.DataFrame], **params: Any
+) -> None:
     """Run warehouse/loads/SCRIPT.sql over the staged frames in one transaction, or not at all."""
     con = session.con
     con.execute("begin transaction")

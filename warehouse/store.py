@@ -131,7 +131,7 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
         try:
             schema.migrate(con)
             yield session
-            if session.changed or source is None:
+            if session.changed:
                 schema.build_models(con)
                 con.execute("checkpoint")
         except BaseException:
@@ -140,7 +140,7 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
             raise
         con.close()
-        if session.changed or source is None:
+        if session.changed:
             _publish(home, tmp, keep)
         else:
             tmp.unlink(missing_ok=True)

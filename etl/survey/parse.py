@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -614,7 +614,15 @@ def parse_survey(
             if parsed.contact
             else anonymous_participant_id(id_key, survey_key, number)
         )
-        signature = json.dumps([region] + [row[c.index] for c in answer_cols], ensure_ascii=False)
+        # A double submission comes from the same address with the same answers. Without an
+        # address (old exports write NULL) identical answers are common on short surveys and
+        # prove nothing, so such rows are never called duplicates.
+        origin = get(row, "ip") or region
+        signature = (
+            json.dumps([origin] + [row[c.index] for c in answer_cols], ensure_ascii=False)
+            if origin and origin.upper() != "NULL"
+            else None
+        )
         kept.append(
             {
                 "line": line,
@@ -632,8 +640,14 @@ def parse_survey(
             }
         )
 
-    identity = next((c.header for c in answer_cols if c.question is not None and c.question.is_pii
-                     and c.question.contact_kind != "name"), None)
+    identity = next(
+        (
+            c.header
+            for c in answer_cols
+            if c.question is not None and c.question.is_pii and c.question.contact_kind != "name"
+        ),
+        None,
+    )
     kept = _drop_duplicates(kept, rejects, identity)
     responses, answers, contacts, raws = [], [], [], []
     unmapped: dict[str, int] = {"age": 0, "gender": 0, "role": 0, "city": 0}
@@ -697,18 +711,37 @@ def parse_survey(
     )
 
 
+DUPLICATE_WINDOW = timedelta(minutes=30)
+
+
+def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
+    """Two submissions close enough to be one person pressing submit twice (or times unknown)."""
+    return a is None or b is None or abs(a - b) <= DUPLICATE_WINDOW
+
+
 def _drop_duplicates(
     kept: list[dict[str, Any]], rejects: list[Reject], identity_column: str | None
 ) -> list[dict[str, Any]]:
     """Reject exact duplicate rows, then keep only the latest submission of each participant."""
-    first_by_signature: dict[str, int] = {}
+    earlier_by_signature: dict[str, list[dict[str, Any]]] = {}
     unique = []
     for item in kept:
-        earlier = first_by_signature.get(item["signature"])
-        if earlier is not None:
-            rejects.append(Reject(item["line"], "(all columns)", None, f"exact duplicate of row {earlier}"))
-            continue
-        first_by_signature[item["signature"]] = item["line"]
+        if item["signature"] is not None:
+            same = earlier_by_signature.setdefault(item["signature"], [])
+            twin = next(
+                (e for e in same if _close_in_time(e["submitted_at"], item["submitted_at"])), None
+            )
+            if twin is not None:
+                rejects.append(
+                    Reject(
+                        item["line"],
+                        "(all columns)",
+                        None,
+                        f"exact duplicate of row {twin['line']}",
+                    )
+                )
+                continue
+            same.append(item)
         unique.append(item)
     latest: dict[str, dict[str, Any]] = {}
     for item in unique:

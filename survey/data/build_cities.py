@@ -153,7 +153,18 @@ def strip_ethnic(name: str, nations: list[str]) -> str:
 
 def short_city_name(full: str, nations: list[str]) -> str:
     """Common short name of a city unit: 上海市 → 上海, 延边朝鲜族自治州 → 延边, 阿里地区 → 阿里."""
-    for suffix in ("特别行政区", "自治州", "自治区", "自治县", "地区", "林区", "盟", "省", "市", "县"):
+    for suffix in (
+        "特别行政区",
+        "自治州",
+        "自治区",
+        "自治县",
+        "地区",
+        "林区",
+        "盟",
+        "省",
+        "市",
+        "县",
+    ):
         if full.endswith(suffix) and len(full) > len(suffix) + 1:
             short = full.removesuffix(suffix)
             if suffix.startswith("自治"):
@@ -248,8 +259,12 @@ def build(source: Path) -> None:
         prefix, middle, tail = code[:2], code[2:4], code[4:]
         if prefix in MUNICIPALITIES | HK_MO_TW:
             if middle == "00":
-                add_city(code, place.name, place, "municipality" if prefix in MUNICIPALITIES
-                         else "region")
+                add_city(
+                    code,
+                    place.name,
+                    place,
+                    "municipality" if prefix in MUNICIPALITIES else "region",
+                )
             continue
         if middle == "00" or code in REMOVED_PREFECTURES:
             continue
@@ -278,8 +293,9 @@ def build(source: Path) -> None:
 
     # Names a short district name must not shadow: cities, provinces (河北区 → "河北" is a province).
     reserved = {str(c["city_zh"]) for c in cities} | {str(c["city_full_zh"]) for c in cities}
-    reserved |= {r["province_zh"] for r in province_rows} | {r["province_full_zh"]
-                                                              for r in province_rows}
+    reserved |= {r["province_zh"] for r in province_rows} | {
+        r["province_full_zh"] for r in province_rows
+    }
     shorts = {full: short_district_name(full, nations) for full, _, _ in district_rows}
     short_use = Counter(shorts[full] for full, _, _ in district_rows if shorts[full])
     out_districts: list[dict[str, object]] = []
@@ -297,8 +313,9 @@ def build(source: Path) -> None:
             if name in reserved or (name, parent) in seen:
                 continue
             seen.add((name, parent))
-            out_districts.append({"name": name, "kind": kind, "district_id": code,
-                                  "city_id": parent})
+            out_districts.append(
+                {"name": name, "kind": kind, "district_id": code, "city_id": parent}
+            )
 
     missing = set(tiers) - {str(c["city_zh"]) for c in cities}
     assert not missing, f"tier list names not found: {sorted(missing)}"
@@ -311,8 +328,10 @@ def build(source: Path) -> None:
     write_csv(HERE / "provinces_cn.csv", province_rows)
     write_csv(HERE / "cities_cn.csv", cities)
     write_csv(HERE / "districts_cn.csv", out_districts)
-    print(f"{len(province_rows)} provinces, {len(cities)} city units, "
-          f"{len(out_districts)} district names")
+    print(
+        f"{len(province_rows)} provinces, {len(cities)} city units, "
+        f"{len(out_districts)} district names"
+    )
 
 
 def write_csv(path: Path, rows: Sequence[Mapping[str, object]]) -> None:

@@ -77,7 +77,5 @@ def normalise_series(
         }
     )
     frame = pl.DataFrame({_KEY_COLUMN: values})
-    joined = frame.join(
-        lookup, on=_KEY_COLUMN, how="left", nulls_equal=True, maintain_order="left"
-    )
+    joined = frame.join(lookup, on=_KEY_COLUMN, how="left", nulls_equal=True, maintain_order="left")
     return joined.drop(_KEY_COLUMN)

@@ -62,8 +62,20 @@ _COARSE = {
     "50_plus": "45_plus",
 }
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百]+")
 _FILLER = re.compile(r"^(?:大约|大概|约|今年|我|age:?|年龄:?)|(?:左右|上下|了|old)$")
 _AGE_UNIT = r"(?:周岁|岁|歲|yearsold|years|yrs|yo|y/o)?"
@@ -121,8 +133,9 @@ def normalise_age(value: object, *, reference_year: int = 2024) -> AgeResult:
     if match := _BIRTH_YEAR.match(key):
         return _from_birth_year(raw, int(match[1]), reference_year)
     if match := _BIRTH_YEAR_2.match(key):
-        return _from_birth_year(raw, _expand_two_digit_year(match[1], reference_year),
-                                reference_year)
+        return _from_birth_year(
+            raw, _expand_two_digit_year(match[1], reference_year), reference_year
+        )
     if match := _RANGE.match(key):
         low, high = int(match[1]), int(match[2])
         if low > high:
@@ -159,8 +172,13 @@ def normalise_age_series(series: pl.Series, *, reference_year: int = 2024) -> pl
         lambda value: normalise_age(value, reference_year=reference_year),
         AgeResult,
         "age_",
-        {"raw": pl.String(), "status": pl.String(), "reason": pl.String(), "band": pl.String(),
-         "years": pl.Int64()},
+        {
+            "raw": pl.String(),
+            "status": pl.String(),
+            "reason": pl.String(),
+            "band": pl.String(),
+            "years": pl.Int64(),
+        },
     )
 
 
@@ -176,14 +194,16 @@ def _from_years(raw: str | None, years: int) -> AgeResult:
 
 def _from_birth_year(raw: str | None, year: int, reference_year: int) -> AgeResult:
     if year > reference_year:
-        return AgeResult(raw, "invalid",
-                         f"birth year {year} is after reference year {reference_year}")
+        return AgeResult(
+            raw, "invalid", f"birth year {year} is after reference year {reference_year}"
+        )
     if year < 1000:  # "0999" and the like: not a year, and far too old as an age
         return AgeResult(raw, "invalid", f"age {year} out of range {MIN_AGE}-{MAX_AGE}")
     years = reference_year - year
     if not MIN_AGE <= years <= MAX_AGE:
-        return AgeResult(raw, "invalid",
-                         f"birth year {year} gives age {years}, out of range {MIN_AGE}-{MAX_AGE}")
+        return AgeResult(
+            raw, "invalid", f"birth year {year} gives age {years}, out of range {MIN_AGE}-{MAX_AGE}"
+        )
     return AgeResult(raw, "mapped", band=_band_for_years(years), years=years)
 
 

@@ -178,11 +178,21 @@ def normalise_city_series(series: pl.Series) -> pl.DataFrame:
         normalise_city,
         CityResult,
         "city_",
-        {"raw": pl.String(), "status": pl.String(), "reason": pl.String(),
-         "city_id": pl.String(), "city_zh": pl.String(), "city_en": pl.String(),
-         "province_zh": pl.String(), "province_en": pl.String(), "country_code": pl.String(),
-         "is_overseas": pl.Boolean(), "tier": pl.String(), "lat": pl.Float64(),
-         "lon": pl.Float64()},
+        {
+            "raw": pl.String(),
+            "status": pl.String(),
+            "reason": pl.String(),
+            "city_id": pl.String(),
+            "city_zh": pl.String(),
+            "city_en": pl.String(),
+            "province_zh": pl.String(),
+            "province_en": pl.String(),
+            "country_code": pl.String(),
+            "is_overseas": pl.Boolean(),
+            "tier": pl.String(),
+            "lat": pl.Float64(),
+            "lon": pl.Float64(),
+        },
     )
 
 
@@ -204,8 +214,10 @@ def _resolve(raw: str | None, text: str) -> CityResult:
     # Province name glued to a city: 广东深圳, 吉林吉林, 湖北省武汉市.
     for name, prefix_province_id in tables.province_prefixes:
         rest = key.removeprefix(name)
-        if rest != key and rest and (
-            found := _in_province(raw, tables.provinces_by_id[prefix_province_id], rest)
+        if (
+            rest != key
+            and rest
+            and (found := _in_province(raw, tables.provinces_by_id[prefix_province_id], rest))
         ):
             return found
     # A province named in the text (吉林省长春市, 黑龙江南山区) narrows the search to it.
@@ -247,7 +259,7 @@ def _resolve_parts(raw: str | None, parts: list[str]) -> CityResult | None:
     country = next((tables.countries[k] for k in keys if k in tables.countries), None)
     if province is not None and province_at is not None:
         # Names after the province are looked up in it first: 吉林-吉林 is 吉林市, not the province.
-        for k in keys[province_at + 1:]:
+        for k in keys[province_at + 1 :]:
             if found := _in_province(raw, province, k):
                 return found
 
@@ -290,7 +302,7 @@ def _in_province(raw: str | None, province: _Province, key: str) -> CityResult |
 def _word_runs(words: list[str]) -> list[str]:
     """All runs of consecutive words joined, longest first: [a, b, c] → [abc, ab, bc]."""
     runs = [
-        "".join(words[start:start + length])
+        "".join(words[start : start + length])
         for length in range(len(words), 1, -1)
         for start in range(len(words) - length + 1)
     ]
@@ -312,7 +324,7 @@ def _find_inside(
     # Look every substring up rather than scanning thousands of names: texts are short.
     for start in range(len(key) - 1):
         for length in range(min(index.longest, len(key) - start), 1, -1):
-            for target in index.targets.get(key[start:start + length], ()):
+            for target in index.targets.get(key[start : start + length], ()):
                 if cities and province_id and cities[target].province_id != province_id:
                     continue
                 rank = cities[target].size_rank if cities else (0, target)
@@ -325,20 +337,44 @@ def _find_inside(
 def _mapped(raw: str | None, city_id: str) -> CityResult:
     city = _tables().cities[city_id]
     return CityResult(
-        raw, "mapped", None, city.city_id, city.city_zh, city.city_en, city.province_zh,
-        city.province_en, city.country_code, city.is_overseas, city.tier, city.lat, city.lon,
+        raw,
+        "mapped",
+        None,
+        city.city_id,
+        city.city_zh,
+        city.city_en,
+        city.province_zh,
+        city.province_en,
+        city.country_code,
+        city.is_overseas,
+        city.tier,
+        city.lat,
+        city.lon,
     )
 
 
 def _province_only(raw: str | None, province: _Province) -> CityResult:
-    return CityResult(raw, "unmapped", "province only", province_zh=province.province_zh,
-                      province_en=province.province_en, country_code="CN", is_overseas=False)
+    return CityResult(
+        raw,
+        "unmapped",
+        "province only",
+        province_zh=province.province_zh,
+        province_en=province.province_en,
+        country_code="CN",
+        is_overseas=False,
+    )
 
 
 def _country_only(raw: str | None, country: _Country) -> CityResult:
     overseas = country.code != "CN"
-    return CityResult(raw, "unmapped", "country only", country_code=country.code,
-                      is_overseas=overseas, tier="overseas" if overseas else None)
+    return CityResult(
+        raw,
+        "unmapped",
+        "country only",
+        country_code=country.code,
+        is_overseas=overseas,
+        tier="overseas" if overseas else None,
+    )
 
 
 def _key(text: str) -> str:
@@ -363,16 +399,27 @@ def _tables() -> _Tables:
         province = _Province(row["province_id"], row["province_zh"], row["province_en"])
         for name in (row["province_zh"], row["province_full_zh"], row["province_en"]):
             provinces[_key(name)] = province
-        province_names += [(row["province_zh"], row["province_id"]),
-                           (row["province_full_zh"], row["province_id"])]
+        province_names += [
+            (row["province_zh"], row["province_id"]),
+            (row["province_full_zh"], row["province_id"]),
+        ]
     province_short = {row.province_zh for row in provinces.values()}
 
     for row in read_data_csv("cities_cn.csv"):
         rank = int(row["tier_rank"]) if row["tier_rank"] else 10_000
         city = _City(
-            row["city_id"], row["city_zh"], row["city_en"], row["province_id"],
-            row["province_zh"], row["province_en"], "CN", False, row["tier"],
-            float(row["lat"]), float(row["lon"]), (rank, row["city_id"]),
+            row["city_id"],
+            row["city_zh"],
+            row["city_en"],
+            row["province_id"],
+            row["province_zh"],
+            row["province_en"],
+            "CN",
+            False,
+            row["tier"],
+            float(row["lat"]),
+            float(row["lon"]),
+            (rank, row["city_id"]),
         )
         cities[city.city_id] = city
         is_province_name = city.city_zh in province_short and city.city_id != city.province_id
@@ -386,8 +433,17 @@ def _tables() -> _Tables:
     overseas: dict[str, str] = {}
     for row in read_data_csv("cities_overseas.csv"):
         city = _City(
-            row["city_id"], row["city_zh"], row["city_en"], row["country_code"], None, None,
-            row["country_code"], True, "overseas", float(row["lat"]), float(row["lon"]),
+            row["city_id"],
+            row["city_zh"],
+            row["city_en"],
+            row["country_code"],
+            None,
+            None,
+            row["country_code"],
+            True,
+            "overseas",
+            float(row["lat"]),
+            float(row["lon"]),
             (20_000, row["city_id"]),
         )
         cities[city.city_id] = city
@@ -418,12 +474,12 @@ def _tables() -> _Tables:
                 countries[_key(name)] = country
 
     def biggest_first(index: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-        return {k: tuple(sorted(ids, key=lambda i: cities[i].size_rank))
-                for k, ids in index.items()}
+        return {
+            k: tuple(sorted(ids, key=lambda i: cities[i].size_rank)) for k, ids in index.items()
+        }
 
     inside_names = [
-        (key, city_id) for key, ids in names.items() for city_id in ids
-        if key not in _NOT_INSIDE
+        (key, city_id) for key, ids in names.items() for city_id in ids if key not in _NOT_INSIDE
     ]
     inside_names += list(aliases_index.items())
 
@@ -438,8 +494,9 @@ def _tables() -> _Tables:
         provinces=provinces,
         provinces_by_id={p.province_id: p for p in provinces.values()},
         inside_provinces=_NameIndex.build(province_names),
-        province_prefixes=tuple(sorted(((_key(n), t) for n, t in province_names),
-                                       key=lambda item: -len(item[0]))),
+        province_prefixes=tuple(
+            sorted(((_key(n), t) for n, t in province_names), key=lambda item: -len(item[0]))
+        ),
         overseas=overseas,
         inside_overseas=_NameIndex.build(overseas.items()),
         countries=countries,

@@ -19,11 +19,33 @@ GENDER_CODES = ("male", "female", "other", "undisclosed")
 
 _VOCABULARY: dict[str, tuple[str, ...]] = {
     "male": ("男", "男性", "男生", "男士", "男的", "男人", "先生", "m", "male", "man", "boy"),
-    "female": ("女", "女性", "女生", "女士", "女的", "女人", "小姐", "f", "female", "woman",
-               "girl"),
+    "female": (
+        "女",
+        "女性",
+        "女生",
+        "女士",
+        "女的",
+        "女人",
+        "小姐",
+        "f",
+        "female",
+        "woman",
+        "girl",
+    ),
     "other": ("其他", "其它", "非二元", "非二元性别", "other", "non-binary", "nonbinary", "nb"),
-    "undisclosed": ("保密", "不愿透露", "不方便透露", "不便透露", "不想透露", "不想说", "不愿说",
-                    "prefernottosay", "prefernottoanswer", "undisclosed", "n/a"),
+    "undisclosed": (
+        "保密",
+        "不愿透露",
+        "不方便透露",
+        "不便透露",
+        "不想透露",
+        "不想说",
+        "不愿说",
+        "prefernottosay",
+        "prefernottoanswer",
+        "undisclosed",
+        "n/a",
+    ),
 }
 _LOOKUP = {term.replace(" ", ""): code for code, terms in _VOCABULARY.items() for term in terms}
 

@@ -101,8 +101,9 @@ def normalise_role(value: object) -> RoleResult:
         wrapped_other = True
         text = match["inner"].strip()
         if not text:
-            return RoleResult(raw, "mapped", code="other", score=100.0, matched="其他",
-                              method="exact")
+            return RoleResult(
+                raw, "mapped", code="other", score=100.0, matched="其他", method="exact"
+            )
 
     result = _match_answer(raw, text)
     if wrapped_other and result.status == "unmapped" and result.reason == _NO_MATCH:
@@ -117,8 +118,15 @@ def normalise_role_series(series: pl.Series) -> pl.DataFrame:
         normalise_role,
         RoleResult,
         "role_",
-        {"raw": pl.String(), "status": pl.String(), "reason": pl.String(), "code": pl.String(),
-         "score": pl.Float64(), "matched": pl.String(), "method": pl.String()},
+        {
+            "raw": pl.String(),
+            "status": pl.String(),
+            "reason": pl.String(),
+            "code": pl.String(),
+            "score": pl.Float64(),
+            "matched": pl.String(),
+            "method": pl.String(),
+        },
     )
 
 
@@ -137,14 +145,26 @@ def _match_answer(raw: str | None, text: str) -> RoleResult:
             return RoleResult(raw, "unmapped", f"several roles matched: {', '.join(codes)}")
         if codes:
             best = next(m for m in matches if m.code == codes[0])
-            return RoleResult(raw, "mapped", code=best.code, score=best.score,
-                              matched=best.matched, method=best.method)
+            return RoleResult(
+                raw,
+                "mapped",
+                code=best.code,
+                score=best.score,
+                matched=best.matched,
+                method=best.method,
+            )
 
     found = _match_part(key)
     if isinstance(found, str):
         return RoleResult(raw, "unmapped", found)
-    return RoleResult(raw, "mapped", code=found.code, score=found.score, matched=found.matched,
-                      method=found.method)
+    return RoleResult(
+        raw,
+        "mapped",
+        code=found.code,
+        score=found.score,
+        matched=found.matched,
+        method=found.method,
+    )
 
 
 def _match_part(key: str) -> _Match | str:
@@ -154,8 +174,9 @@ def _match_part(key: str) -> _Match | str:
         code, alias = dictionary.exact[key]
         return _Match(code, 100.0, alias, "exact")
 
-    hits = [(len(sub_key), code, sub) for sub_key, code, sub in dictionary.contains
-            if sub_key in key]
+    hits = [
+        (len(sub_key), code, sub) for sub_key, code, sub in dictionary.contains if sub_key in key
+    ]
     if hits:
         longest = max(length for length, _, _ in hits)
         best = [(code, sub) for length, code, sub in hits if length == longest]
@@ -166,8 +187,9 @@ def _match_part(key: str) -> _Match | str:
 
     if len(key) < 2:
         return _NO_MATCH
-    scored = process.extract(key, dictionary.fuzzy_keys, scorer=fuzz.ratio,
-                             score_cutoff=FUZZY_CUTOFF, limit=None)
+    scored = process.extract(
+        key, dictionary.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+    )
     if not scored:
         return _NO_MATCH
     top = max(score for _, score, _ in scored)
@@ -197,8 +219,9 @@ def _dictionary() -> _Dictionary:
                 raise ValueError(f"roles.yaml: alias {term!r} belongs to two roles")
         contains.extend((_key(str(sub)), code, str(sub)) for sub in entry["contains"])
     contains.sort(key=lambda item: -len(item[0]))
-    fuzzy = sorted((key, target) for key, target in exact.items()
-                   if len(key) >= _FUZZY_MIN_ALIAS_LENGTH)
+    fuzzy = sorted(
+        (key, target) for key, target in exact.items() if len(key) >= _FUZZY_MIN_ALIAS_LENGTH
+    )
     return _Dictionary(
         exact=exact,
         contains=tuple(contains),

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from etl.ingest import ingest_files
-from tests.builders import WJX_META, WJX_QUESTIONS, write_xlsx, wjx_row
+from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_xlsx
 from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

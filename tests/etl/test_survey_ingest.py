@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
 
 from etl.ingest import ingest_files
-from tests.builders import WJX_META, WJX_QUESTIONS, write_csv, write_xlsx, wjx_row
+from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_xls, write_xlsx
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
 
@@ -392,3 +391,74 @@ def test_a_generic_csv_is_mapped_by_the_questionnaire_ids_or_texts(
         settings,
         "select list(item_key order by item_key) from fct_survey_answer where question_id='tools'",
     ) == [(["comfyui", "midjourney"],)]
+
+
+LEGACY_HEADERS = [
+    "序号",
+    "提交答卷时间",
+    "所用时间",
+    "来自IP",
+    "来源",
+    "来源详情",
+    "1、请问您的性别？ ",
+    "2、您所在的城市? ",
+    "3、您目前的职业/角色",
+    "4、您的年龄",
+]
+
+
+def test_a_legacy_xls_export_with_null_metadata_loads_and_identical_answers_stay_distinct(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # Like real old 问卷星 .xls exports: time and IP are the text NULL, and on a short survey
+    # many respondents give the same answers. Without an address those are different people.
+    same = ["NULL", "NULL", "NULL", "手机提交", "直接访问", "男", "上海", "产品经理", "25~29岁"]
+    rows = [
+        [2, *same],
+        [3, *same],
+        [4, "NULL", "NULL", "NULL", "手机提交", "直接访问", "女", "北京", "设计师", "30~34岁"],
+    ]
+    path = write_xls(tmp_path / "wjx_legacy.xls", LEGACY_HEADERS, rows)
+    [report] = ingest_files(settings, [path], edition=2024)
+    assert (report.status, report.details["flavour"], report.rows_loaded, report.rows_rejected) == (
+        "loaded",
+        "wjx_text",
+        3,
+        0,
+    )
+    assert sql(
+        settings,
+        "select source_response_no, gender, age_band, submitted_at from fct_survey_response "
+        "order by 1",
+    ) == [
+        ("2", "male", "25_29", None),
+        ("3", "male", "25_29", None),
+        ("4", "female", "30_34", None),
+    ]
+
+
+def test_a_file_without_dates_or_year_in_its_name_asks_for_the_edition(
+    tmp_path: Path, settings: Settings
+) -> None:
+    rows = [
+        [2, "NULL", "NULL", "NULL", "手机提交", "直接访问", "男", "上海", "产品经理", "25~29岁"]
+    ]
+    [report] = ingest_files(
+        settings, [write_xls(tmp_path / "wjx_legacy.xls", LEGACY_HEADERS, rows)]
+    )
+    assert report.status == "failed"
+    assert report.error == "wjx_legacy.xls: cannot tell the edition: give --edition YEAR"
+    assert current_snapshot(settings.home) is None  # nothing was published for a failed first load
+
+
+def test_the_same_answers_from_the_same_address_an_hour_apart_are_two_responses(
+    tmp_path: Path, settings: Settings
+) -> None:
+    first = wjx_row(1, time="2024/2/12 10:00:00", contact="(空)", name="(空)")
+    second = wjx_row(2, time="2024/2/12 11:30:00", contact="(空)", name="(空)")
+    soon = wjx_row(3, time="2024/2/12 10:00:40", contact="(空)", name="(空)")
+    [report] = ingest_files(settings, [wjx_file(tmp_path, [first, second, soon])])
+    assert (report.rows_loaded, report.rows_rejected) == (2, 1)
+    assert sql(settings, "select row_number, reason from load_reject") == [
+        (4, "exact duplicate of row 2")
+    ]

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from etl.ingest import ingest_files
-from tests.builders import WJX_META, WJX_QUESTIONS, write_csv, write_xlsx, wjx_row
+from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_xlsx
 from warehouse import schema
 from warehouse.query import Reader
 from warehouse.settings import Settings
