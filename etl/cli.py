@@ -28,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 Home = Annotated[
     Path | None,
@@ -311,7 +311,9 @@ def serve(
 def main() -> None:
     """Entry point: one clear line and a non-zero exit for every expected error."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except (IngestError, WarehouseError, QuestionnaireError, CliError) as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)
@@ -321,9 +323,8 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
+        # Usage errors (click's or typer's own copy of click) show themselves and exit.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             sys.exit(exc.exit_code)
         if os.environ.get("CREATORPULSE_DEBUG"):

@@ -11,7 +11,7 @@ from etl.report import LoadReport
 from etl.roster import load_roster_table, roster_columns
 from etl.survey.load import load_survey_table
 from survey.identity import load_id_key
-from survey.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from survey.questionnaire import Questionnaire, load_questionnaire
 from warehouse.loading import loaded_file
 from warehouse.settings import Settings
 from warehouse.store import WriteSession, open_for_write
@@ -67,10 +67,7 @@ def ingest_files(
         raise IngestError(
             Path(str(source)), f"unknown source {source!r}; use one of {', '.join(SOURCES)}"
         )
-    try:
-        q = load_questionnaire(questionnaire)
-    except QuestionnaireError as exc:
-        raise IngestError(Path(str(questionnaire or "questionnaire")), str(exc)) from exc
+    q = load_questionnaire(questionnaire)  # QuestionnaireError names the file and the question
     id_key = load_id_key(settings)
     reports: list[LoadReport] = []
     with open_for_write(settings.home, keep=settings.keep_snapshots, fresh=fresh) as session:

@@ -98,6 +98,9 @@ def build_models(con: duckdb.DuckDBPyConnection) -> None:
         kind_match = _MATERIALIZED.search(sql)
         kind = kind_match.group(1) if kind_match else "view"
         body = sql.strip().rstrip(";")
-        con.execute(f"drop view if exists {name}")
-        con.execute(f"drop table if exists {name}")
+        existing = con.execute(
+            "select table_type from information_schema.tables where table_name = ?", [name]
+        ).fetchall()
+        if existing:
+            con.execute(f"drop {'view' if existing[0][0] == 'VIEW' else 'table'} {name}")
         con.execute(f"create {kind} {name} as {body}")

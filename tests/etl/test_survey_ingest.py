@@ -462,3 +462,21 @@ def test_the_same_answers_from_the_same_address_an_hour_apart_are_two_responses(
     assert sql(settings, "select row_number, reason from load_reject") == [
         (4, "exact duplicate of row 2")
     ]
+
+
+def test_answers_are_also_kept_wide_one_row_per_response(
+    tmp_path: Path, settings: Settings
+) -> None:
+    ingest_files(
+        settings, [wjx_file(tmp_path, [wjx_row(1), wjx_row(2, tools="(跳过)", sat="(空)")])]
+    )
+    rows = sql(
+        settings,
+        'select "tools.kling", "tools.other", tools, satisfaction, "aspects.tech_support", '
+        "contact from mart_survey_wide order by response_id",
+    )
+    by_tools = sorted(rows, key=lambda r: r[0] or "")
+    assert by_tools == [
+        (None, None, "(skipped)", "(empty)", "(skipped)", "(answered)"),
+        ("1", "1:Pika", None, "9.0", "(skipped)", "(answered)"),
+    ]
