@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -104,10 +106,18 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
     except csv.Error:
         delimiter = ","
+    rows: list[list[str]] = []
+    # strict: a quote that is never closed is an error, not a cell that swallows the rest.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter))
+        rows.extend(reader)
     except csv.Error as exc:
-        raise IngestError(path, f"malformed CSV: {exc}") from exc
+        row = len(rows) + 1
+        if "end of data" in str(exc) or "unexpected end" in str(exc):
+            raise IngestError(
+                path, "a quoted cell is never closed (unmatched quote)", row=row
+            ) from exc
+        raise IngestError(path, f"malformed CSV ({exc}), near a quote?", row=row) from exc
     warnings = [f"decoded as {encoding} by detection, please check"] if guessed else []
     return _table(path, rows, "csv", encoding, guessed, warnings)
 
@@ -133,7 +143,62 @@ def _read_excel(path: Path, kind: str) -> RawTable:
         ) from exc
     finally:
         workbook.close()  # calamine keeps the file open until closed
+    if kind == "xlsx":
+        # calamine reads error cells (#DIV/0!, #N/A) as '', which would pass for an empty answer;
+        # put the error text back so the row is rejected naming the cell.
+        for (r, c), error in _xlsx_error_cells(path).items():
+            if r < len(rows):
+                rows[r].extend([None] * (c + 1 - len(rows[r])))
+                rows[r][c] = error
     return _table(path, rows, kind, None, False, [])
+
+
+_CELL_ERROR = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>', re.S
+)
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
+    """Path inside the xlsx of the first sheet in workbook order."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    first = re.search(rb'<sheet [^>]*r:id="([^"]+)"', book)
+    if first is None:
+        return None
+    target = re.search(
+        rb'<Relationship [^>]*Id="' + re.escape(first.group(1)) + rb'"[^>]*Target="([^"]+)"', rels
+    )
+    if target is None:
+        target = re.search(
+            rb'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + re.escape(first.group(1)) + rb'"',
+            rels,
+        )
+    if target is None:
+        return None
+    name = target.group(1).decode()
+    return name.lstrip("/") if name.startswith("/") else "xl/" + name
+
+
+def _xlsx_error_cells(path: Path) -> dict[tuple[int, int], str]:
+    """(row, column) -> error text ('#DIV/0!') of the first sheet's error cells, 0-based."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _first_sheet_member(archive)
+            data = archive.read(member) if member else b""
+    except (zipfile.BadZipFile, KeyError):
+        return {}
+    if b't="e"' not in data:
+        return {}
+    found = {}
+    for letters, number, value in _CELL_ERROR.findall(data):
+        column = 0
+        for char in letters.decode():
+            column = column * 26 + ord(char) - 64
+        found[(int(number) - 1, column - 1)] = value.decode() or "#ERROR"
+    return found
 
 
 def _table(

@@ -253,7 +253,9 @@ class SurveyRowParser:
             try:
                 option, other_text = _choice_value(question, role, text, self.flavour)
             except RowError:
-                if question.type == "single":
+                # A plain single choice has no free-text fallback, and in a code export a number
+                # is an option code (never an age or a free-text role): unknown means reject.
+                if question.type == "single" or self.flavour == "wjx_code":
                     raise
         value_text = other_text or (option.label.zh if option and not option.is_other else text)
         self._demographic(question, (text, option, value_text), out, role=role)
@@ -581,7 +583,8 @@ def parse_survey(
 
     def get(row: list[str | None], name: str) -> str | None:
         index = meta[name]
-        return clean_text(row[index]) if index is not None else None
+        value = clean_text(row[index]) if index is not None else None
+        return None if value is None or value.upper() == "NULL" else value  # old exports write NULL
 
     rejects: list[Reject] = []
     kept: list[dict[str, Any]] = []

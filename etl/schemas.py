@@ -1,0 +1,164 @@
+"""Typed shapes of the staged frames each ETL reader hands to the warehouse loads.
+
+Every reader of a platform-side source returns a `Staged` bundle: frames with exactly these
+columns and dtypes (use `conform`), plus the rejects of the rows it could not use. The load SQL
+in warehouse/loads/ consumes the frames by these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from etl.errors import Reject
+
+# dim_content [platform x content]: one platform item; program_id is null when unmatched.
+CONTENT = {
+    "platform_id": pl.String,  # bilibili douyin wechat_channels xiaohongshu weibo youtube, or generic id
+    "content_id": pl.String,  # the platform's own id (BV号, 作品ID, YouTube video id ...)
+    "title": pl.String,
+    "url": pl.String,
+    "published_at": pl.Datetime("us"),
+    "duration_s": pl.Float64,
+}
+
+# fct_content_daily [platform x content x date]: daily values (cumulative exports already turned
+# into daily deltas). Nulls mean "not reported", never zero.
+CONTENT_DAILY = {
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "date_on": pl.Date,
+    "views": pl.Int64,
+    "likes": pl.Int64,
+    "comments": pl.Int64,
+    "shares": pl.Int64,
+    "favorites": pl.Int64,
+    "coins": pl.Int64,
+    "danmaku": pl.Int64,
+    "new_followers": pl.Int64,
+    "impressions": pl.Int64,
+    "unique_viewers": pl.Int64,
+    "watch_time_s": pl.Float64,
+    "avg_view_duration_s": pl.Float64,
+    "completion_rate": pl.Float64,  # 0..1
+    "impressions_ctr": pl.Float64,  # 0..1
+    "is_from_cumulative": pl.Boolean,
+    "row_number": pl.Int64,  # file row the value came from (for audit)
+}
+
+# fct_content_period [platform x content x period]: totals a platform reports only over a period
+# (YouTube Studio's Table data): unique viewers, watch time, impressions, CTR, subscribers.
+CONTENT_PERIOD = {
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "period_start_on": pl.Date,
+    "period_end_on": pl.Date,
+    "views": pl.Int64,
+    "watch_time_s": pl.Float64,
+    "impressions": pl.Int64,
+    "impressions_ctr": pl.Float64,
+    "unique_viewers": pl.Int64,
+    "avg_view_duration_s": pl.Float64,
+    "avg_pct_viewed": pl.Float64,  # 0..1
+    "new_followers": pl.Int64,  # subscribers gained, may be negative
+    "row_number": pl.Int64,
+}
+
+# counter_issue [platform x content x date x metric]: a cumulative counter that went down.
+COUNTER_ISSUE = {
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "date_on": pl.Date,
+    "metric": pl.String,
+    "previous_value": pl.Int64,
+    "value": pl.Int64,
+    "row_number": pl.Int64,
+}
+
+# fct_live_minute [stream x minute]
+LIVE_MINUTE = {
+    "stream_id": pl.String,
+    "platform_id": pl.String,
+    "minute_at": pl.Datetime("us"),
+    "concurrent_viewers": pl.Int64,
+    "comments": pl.Int64,
+    "gifts": pl.Int64,
+    "row_number": pl.Int64,
+}
+
+# fct_audience_retention [platform x content x position percent 0..100]
+RETENTION = {
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "position_pct": pl.Int64,
+    "audience_share": pl.Float64,  # share of the starting audience still watching, 0..1 (may exceed 1 on rewatch)
+}
+
+# fct_creator_activity [participant x platform x work]
+ACTIVITY = {
+    "participant_id": pl.String,
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "published_on": pl.Date,
+    "title": pl.String,
+    "row_number": pl.Int64,
+}
+
+# fct_topic_attention [source x keyword x date]
+TOPIC_ATTENTION = {
+    "source": pl.String,
+    "keyword": pl.String,
+    "date_on": pl.Date,
+    "value": pl.Float64,
+    "row_number": pl.Int64,
+}
+
+REJECT = {
+    "row_number": pl.Int64,
+    "column_name": pl.String,
+    "value_text": pl.String,
+    "reason": pl.String,
+}
+
+
+def conform(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+    """Select and cast to exactly `schema` (missing columns become typed nulls)."""
+    return frame.select(
+        [
+            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+            for name, dtype in schema.items()
+        ]
+    )
+
+
+def empty(schema: dict[str, Any]) -> pl.DataFrame:
+    """A frame with no rows and exactly these columns."""
+    return pl.DataFrame(schema=schema)
+
+
+def rejects_frame(rejects: list[Reject]) -> pl.DataFrame:
+    """Rejects as a frame for load_reject."""
+    return pl.DataFrame(
+        [[r.row_number, r.column_name, r.value_text, r.reason] for r in rejects],
+        schema=REJECT,
+        orient="row",
+    )
+
+
+@dataclass
+class Staged:
+    """What a reader produced from one file (or folder): frames by kind, rejects, notes."""
+
+    kind: str  # content | live | retention | activity | attention
+    rows_read: int
+    frames: dict[str, pl.DataFrame]
+    rejects: list[Reject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Distinct input rows rejected."""
+        return len({r.row_number for r in self.rejects})
