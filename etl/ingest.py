@@ -1,4 +1,4 @@
-"""Front door of the ETL: load files into the warehouse, each file its own transaction."""
+"""Front door of the ETL: detect each file's source, load it, one transaction per file."""
 
 from __future__ import annotations
 
@@ -6,17 +6,66 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from etl.errors import IngestError
-from etl.reading import file_sha256, read_table
+from etl.reading import file_sha256, peek, read_table
 from etl.report import LoadReport
-from etl.roster import load_roster_table, roster_columns
+from etl.roster import ROSTER_COLUMNS, load_roster_table
 from etl.survey.load import load_survey_table
 from survey.identity import load_id_key
 from survey.questionnaire import Questionnaire, load_questionnaire
-from warehouse.loading import loaded_file
+from warehouse.loading import known_keys, loaded_file
 from warehouse.settings import Settings
 from warehouse.store import WriteSession, open_for_write
 
-SOURCES = ("auto", "survey", "roster")
+PLATFORMS = ("bilibili", "douyin", "wechat_channels", "xiaohongshu", "weibo")
+SOURCES = (
+    "auto",
+    "survey",
+    "roster",
+    "catalogue",
+    "youtube",
+    *PLATFORMS,
+    "generic",
+    "live",
+    "retention",
+    "activity",
+    "attention",
+)
+NAME_PREFIXES = {
+    "catalogue": "catalogue",
+    "live": "live",
+    "retention": "retention",
+    "activity": "activity",
+    "attention": "attention",
+    "roster": "roster",
+}
+
+
+def detect_source(path: Path) -> str:
+    """Which reader a file needs: folder → youtube; name prefix; workbook sheets; headers."""
+    if path.is_dir():
+        if (path / "Table data.csv").exists() or (path / "Chart data.csv").exists():
+            return "youtube"
+        raise IngestError(
+            path, "is a folder, not a file (nor a YouTube Studio export with 'Table data.csv')"
+        )
+    prefix = path.name.split("_", 1)[0].lower()
+    if prefix in NAME_PREFIXES:
+        return NAME_PREFIXES[prefix]
+    sheets, headers = peek(path)
+    if "节目" in sheets and "发布" in sheets:
+        return "catalogue"
+    cleaned = {h.strip().lower() for h in headers}
+    wants = {field: {n.lower() for n in names} for field, names in ROSTER_COLUMNS.items()}
+    if wants["contact"] & cleaned and wants["editions"] & cleaned:
+        return "roster"
+    if {"序号", "编号"} & cleaned:
+        return "survey"
+    from etl.platforms import detect_platform
+
+    try:
+        return detect_platform(path, headers, None)[0]
+    except IngestError:
+        return "survey"
 
 
 def ingest_one(
@@ -27,29 +76,110 @@ def ingest_one(
     questionnaire: Questionnaire,
     id_key: bytes,
     edition: int | None,
+    mapping: Path | None = None,
+    source_name: str | None = None,
 ) -> LoadReport:
-    """Load one file; an IngestError leaves the warehouse exactly as it was."""
-    sha = file_sha256(path) if path.is_file() else ""
-    if sha:
-        previous = loaded_file(session, sha)
-        if previous is not None:
-            return LoadReport(
-                path=path,
-                source=source,
-                status="unchanged",
-                load_id=previous["load_id"],
-                rows_read=previous["count_rows_read"],
-                rows_loaded=previous["count_rows_loaded"],
-                rows_rejected=previous["count_rows_rejected"],
-                warnings=[f"identical to {previous['file_name']}, already loaded: nothing changed"],
-            )
-    table = read_table(path)
-    kind = source
-    if kind == "auto":
-        kind = "roster" if roster_columns(table) is not None else "survey"
+    """Load one file (or YouTube folder); an IngestError leaves the warehouse exactly as it was."""
+    if not path.exists():
+        raise IngestError(path, "no such file")
+    sha = _sha(path)
+    previous = loaded_file(session, sha)
+    if previous is not None:
+        return LoadReport(
+            path=path,
+            source=source,
+            status="unchanged",
+            load_id=previous["load_id"],
+            rows_read=previous["count_rows_read"],
+            rows_loaded=previous["count_rows_loaded"],
+            rows_rejected=previous["count_rows_rejected"],
+            warnings=[f"identical to {previous['file_name']}, already loaded: nothing changed"],
+        )
+    kind = detect_source(path) if source == "auto" else source
+    if path.is_dir() and kind != "youtube":
+        raise IngestError(path, "is a folder, not a file")
+    if kind == "survey":
+        return load_survey_table(
+            session, read_table(path), sha, questionnaire, id_key=id_key, edition=edition
+        )
     if kind == "roster":
-        return load_roster_table(session, table, sha, id_key=id_key)
-    return load_survey_table(session, table, sha, questionnaire, id_key=id_key, edition=edition)
+        return load_roster_table(session, read_table(path), sha, id_key=id_key)
+    if kind == "catalogue":
+        from etl.catalogue.load import load_catalogue_file
+
+        return load_catalogue_file(session, path, sha, id_key=id_key)
+    return _load_series(
+        session, path, sha, kind, id_key=id_key, mapping=mapping, source_name=source_name
+    )
+
+
+def _load_series(
+    session: WriteSession,
+    path: Path,
+    sha: str,
+    kind: str,
+    *,
+    id_key: bytes,
+    mapping: Path | None,
+    source_name: str | None,
+) -> LoadReport:
+    from etl.staged_load import load_staged
+
+    if kind == "youtube":
+        from etl.platforms import read_youtube_export
+
+        staged = read_youtube_export(path)
+    elif kind in PLATFORMS:
+        from etl.platforms import read_platform_export
+
+        staged = read_platform_export(path, platform=kind)
+    elif kind == "generic":
+        if mapping is None:
+            raise IngestError(path, "a generic platform export needs --mapping FILE.yaml")
+        from etl.platforms import read_generic_export
+
+        staged = read_generic_export(path, mapping)
+    elif kind == "live":
+        from etl.audience.live import read_live_export
+
+        staged = read_live_export(path)
+    elif kind == "retention":
+        from etl.audience.retention import read_retention_export
+
+        staged = read_retention_export(path)
+    elif kind == "activity":
+        from etl.creators.activity import read_activity_export
+
+        staged = read_activity_export(
+            path, id_key=id_key, known_participants=known_keys(session)["participant"]
+        )
+    elif kind == "attention":
+        from etl.attention.read import read_attention_export
+
+        staged = read_attention_export(path, source_name=source_name)
+    else:
+        raise IngestError(path, f"unknown source {kind!r}; use one of {', '.join(SOURCES)}")
+    return load_staged(
+        session,
+        staged,
+        path=path,
+        sha256=sha,
+        source=kind,
+        file_format=f"{kind}/{'folder' if path.is_dir() else path.suffix.lstrip('.').lower()}",
+        encoding=staged.details.get("encoding"),
+    )
+
+
+def _sha(path: Path) -> str:
+    """Content hash of a file, or of a folder's files (names and bytes) for YouTube exports."""
+    if path.is_file():
+        return file_sha256(path)
+    import hashlib
+
+    digest = hashlib.sha256()
+    for member in sorted(p for p in path.iterdir() if p.is_file()):
+        digest.update(member.name.encode() + b"\0" + file_sha256(member).encode())
+    return digest.hexdigest()
 
 
 def ingest_files(
@@ -60,6 +190,8 @@ def ingest_files(
     questionnaire: Path | str | None = None,
     edition: int | None = None,
     fresh: bool = False,
+    mapping: Path | str | None = None,
+    source_name: str | None = None,
     on_file: Callable[[LoadReport], None] | None = None,
 ) -> list[LoadReport]:
     """Load files into a new snapshot, published once at the end if anything changed."""
@@ -75,7 +207,14 @@ def ingest_files(
             path = Path(raw_path)
             try:
                 report = ingest_one(
-                    session, path, source=source, questionnaire=q, id_key=id_key, edition=edition
+                    session,
+                    path,
+                    source=source,
+                    questionnaire=q,
+                    id_key=id_key,
+                    edition=edition,
+                    mapping=Path(mapping) if mapping else None,
+                    source_name=source_name,
                 )
             except IngestError as exc:
                 report = LoadReport(path=path, source=source, status="failed", error=str(exc))

@@ -208,6 +208,8 @@ def _table(
     encoding: str | None,
     guessed: bool,
     warnings: list[str],
+    *,
+    allow_empty: bool = False,
 ) -> RawTable:
     cleaned = [[cell_text(v) for v in row] for row in rows]
     while cleaned and not any(c is not None and c.strip() for c in cleaned[-1]):
@@ -250,9 +252,74 @@ def _table(
                     column=headers[index],
                 )
         body.append(padded)
-    if not body:
+    if not body and not allow_empty:
         raise IngestError(path, "file has a header row but no data rows")
     return RawTable(path, headers, body, file_format, encoding, guessed, warnings)
+
+
+def peek(path: Path) -> tuple[list[str], list[str]]:
+    """(sheet names, header cells) without reading the whole file, for detecting the format."""
+    head = path.read_bytes()[:65536] if path.is_file() else b""
+    if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception:
+            return [], []
+        try:
+            names = list(workbook.sheet_names)
+            first = workbook.get_sheet_by_index(0).to_python(nrows=1) if names else []
+        except Exception:
+            return [], []
+        finally:
+            workbook.close()
+        return names, [cell_text(c) or "" for c in (first[0] if first else [])]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            # The 64 KiB cut may split a character: decode what precedes it.
+            if exc.start > len(head) - 4:
+                text = head[: exc.start].decode(encoding)
+                break
+    else:
+        return [], []
+    first_line = next(csv.reader(io.StringIO(text, newline="")), [])
+    return [], [cell.strip() for cell in first_line]
+
+
+def read_sheets(path: Path | str) -> dict[str, RawTable]:
+    """Every non-empty sheet of an .xlsx/.xls workbook, by sheet name (for multi-table files)."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(path, "no such file")
+    head = path.read_bytes()[:8]
+    if not (head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC)):
+        raise IngestError(path, "not an .xlsx/.xls workbook")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise IngestError(path, f"cannot read the workbook (damaged or truncated?): {exc}") from exc
+    sheets: dict[str, RawTable] = {}
+    try:
+        for name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if not any(any(cell not in (None, "") for cell in row) for row in rows):
+                continue
+            sheets[name] = _table(path, rows, "xlsx", None, False, [], allow_empty=True)
+    except IngestError as exc:
+        raise IngestError(
+            path, f"sheet {name!r}: {exc.reason}", row=exc.row, column=exc.column
+        ) from exc
+    except Exception as exc:
+        raise IngestError(path, f"cannot read sheet {name!r}: {exc}") from exc
+    finally:
+        workbook.close()
+    return sheets
 
 
 def read_table(path: Path | str) -> RawTable:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+
+def utc_now() -> datetime:
+    """Naive UTC now, as the warehouse stores timestamps."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_load_id(started: datetime) -> str:
+    """A sortable, unique load id."""
+    return "L" + started.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
 @dataclass

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import polars as pl
 
 from etl.errors import IngestError, Reject
 from etl.reading import RawTable
-from etl.report import LoadReport
+from etl.report import LoadReport, new_load_id, utc_now
 from survey.identity import normalise_contact, participant_id
 from survey.text import clean_text
 from warehouse.loading import apply_load
@@ -108,9 +107,9 @@ def load_roster_table(
     columns = roster_columns(table)
     if columns is None:
         raise IngestError(table.path, "not a roster: needs 联系方式 and 参与届次 columns", row=1)
-    started = datetime.now(UTC).replace(tzinfo=None)
+    started = utc_now()
     people, editions, contacts, rejects = parse_roster(table, columns, id_key, started)
-    load_id = "L" + started.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    load_id = new_load_id(started)
     frames = {
         "stg_participant": pl.DataFrame(
             people, schema={"participant_id": pl.String, "is_anonymous": pl.Boolean}
@@ -164,7 +163,7 @@ def load_roster_table(
         count_rows_rejected=len(rejects),
         warnings=json.dumps(table.warnings, ensure_ascii=False),
         started_at=started,
-        loaded_at=datetime.now(UTC).replace(tzinfo=None),
+        loaded_at=utc_now(),
     )
     return LoadReport(
         path=table.path,

@@ -10,27 +10,61 @@ from warehouse import schema
 from warehouse.store import WriteSession
 
 
-def loaded_file(session: WriteSession, sha256: str) -> dict[str, Any] | None:
-    """The load_log row of a file with this SHA-256 already loaded into this warehouse, if any."""
+def query_session(session: WriteSession, name: str, **params: Any) -> pl.DataFrame:
+    """Run a named query (queries/NAME.sql) inside a write session, e.g. to check references."""
+    sql = schema.read_sql(f"queries/{name}.sql")
     cursor = session.con.cursor()
     try:
-        rel = cursor.sql(schema.read_sql("queries/load_by_sha.sql"), params={"file_sha256": sha256})
-        rows = rel.pl().to_dicts()
+        return cursor.sql(sql, params=schema.bind(sql, params) or None).pl()
     finally:
         cursor.close()
+
+
+def loaded_file(session: WriteSession, sha256: str) -> dict[str, Any] | None:
+    """The load_log row of a file with this SHA-256 already loaded into this warehouse, if any."""
+    rows = query_session(session, "load_by_sha", file_sha256=sha256).to_dicts()
     return rows[0] if rows else None
 
 
+def known_keys(session: WriteSession) -> dict[str, set[str]]:
+    """Participant, program, sponsor and edition keys already in the warehouse."""
+    keys: dict[str, set[str]] = {
+        "participant": set(),
+        "program": set(),
+        "sponsor": set(),
+        "edition": set(),
+    }
+    for kind, key in query_session(session, "known_keys").iter_rows():
+        keys[kind].add(key)
+    return keys
+
+
+LOG_PARAMS = ("questionnaire_id", "questionnaire_version", "survey_key", "edition_year", "encoding")
+LOG_DEFAULTS = {"is_encoding_guessed": False}
+
+
 def apply_load(
-    session: WriteSession, script: str, frames: dict[str, pl.DataFrame], **params: Any
+    session: WriteSession, script: str | list[str], frames: dict[str, pl.DataFrame], **params: Any
 ) -> None:
-    """Run warehouse/loads/SCRIPT.sql over the staged frames in one transaction, or not at all."""
+    """Run loads/SCRIPT.sql (or several), then loads/log.sql, over staged frames in one transaction.
+
+    `frames` must include stg_reject (row_number, column_name, value_text, reason, and optionally
+    file_name, e.g. to name a workbook sheet); `params` the load_log fields.
+    """
+    params = {name: None for name in LOG_PARAMS} | LOG_DEFAULTS | params
+    reject = frames["stg_reject"]
+    if "file_name" not in reject.columns:
+        frames = frames | {
+            "stg_reject": reject.with_columns(file_name=pl.lit(None, dtype=pl.String))
+        }
     con = session.con
     con.execute("begin transaction")
     try:
         for name, frame in frames.items():
             con.register(name, frame)
-        schema.run_script(con, f"loads/{script}.sql", **params)
+        for name in [script] if isinstance(script, str) else script:
+            schema.run_script(con, f"loads/{name}.sql", **params)
+        schema.run_script(con, "loads/log.sql", **params)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

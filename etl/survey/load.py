@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 from etl.errors import IngestError
 from etl.reading import RawTable
-from etl.report import LoadReport
+from etl.report import LoadReport, new_load_id, utc_now
 from etl.survey.mapping import map_columns
 from etl.survey.parse import parse_survey, parse_timestamp
 from survey.questionnaire import Questionnaire, codebook
@@ -75,7 +73,7 @@ def load_survey_table(
     edition: int | None = None,
 ) -> LoadReport:
     """Parse and load a survey table in one transaction; returns what happened."""
-    started = datetime.now(UTC).replace(tzinfo=None)
+    started = utc_now()
     cmap = map_columns(table, q)
     edition_year = edition or infer_edition(table.path, table, cmap.meta_index("submitted_at"))
     survey_key = f"{q.id}:{edition_year}"
@@ -90,7 +88,7 @@ def load_survey_table(
             f"internal error: {parsed.rows_read} read but {loaded} loaded "
             f"+ {len(rejected_rows)} rejected",
         )
-    load_id = "L" + started.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    load_id = new_load_id(started)
     rejects = pl.DataFrame(
         [r.__dict__ for r in parsed.rejects],
         schema={
@@ -133,7 +131,7 @@ def load_survey_table(
         count_rows_rejected=len(rejected_rows),
         warnings=json.dumps(parsed.warnings, ensure_ascii=False),
         started_at=started,
-        loaded_at=datetime.now(UTC).replace(tzinfo=None),
+        loaded_at=utc_now(),
     )
     return LoadReport(
         path=table.path,

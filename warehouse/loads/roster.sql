@@ -1,7 +1,7 @@
 -- Load a participant roster. Staged: stg_participant, stg_participant_edition, stg_pii_contact,
 -- stg_reject. Natural keys: participant_id; (participant_id, edition_year).
 
-insert into dim_edition
+insert into dim_edition (edition_year, name_zh, name_en)
 select distinct edition_year, edition_year || ' AI春晚', 'AI Spring Festival Gala ' || edition_year
 from stg_participant_edition
 where edition_year not in (select edition_year from dim_edition);
@@ -47,12 +47,3 @@ select participant_id, name_text, phone, wechat, email, $load_id, $loaded_at
 from merged_contact;
 
 drop table merged_contact;
-
-insert into load_reject
-select $load_id, $file_name, row_number, column_name, value_text, reason from stg_reject;
-
-insert into load_log
-select
-    $load_id, $file_sha256, $file_name, $source, $file_format, $encoding, $is_encoding_guessed,
-    null, null, null, null, $count_rows_read, $count_rows_loaded, $count_rows_rejected,
-    $warnings::json, $started_at, $loaded_at;

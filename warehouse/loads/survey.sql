@@ -2,7 +2,7 @@
 -- stg_raw_row, stg_reject, stg_question, stg_question_option. Natural key of a response is
 -- response_id (survey + exporter's response number): a corrected re-export replaces it.
 
-insert into dim_edition
+insert into dim_edition (edition_year, name_zh, name_en)
 select $edition_year, $edition_year || ' AI春晚', 'AI Spring Festival Gala ' || $edition_year
 where not exists (select 1 from dim_edition where edition_year = $edition_year);
 
@@ -87,13 +87,3 @@ drop table merged_contact;
 
 insert into raw_survey_row
 select $load_id, row_number, payload::json from stg_raw_row;
-
-insert into load_reject
-select $load_id, $file_name, row_number, column_name, value_text, reason from stg_reject;
-
-insert into load_log
-select
-    $load_id, $file_sha256, $file_name, $source, $file_format, $encoding, $is_encoding_guessed,
-    $questionnaire_id, $questionnaire_version, $survey_key, $edition_year,
-    $count_rows_read, $count_rows_loaded, $count_rows_rejected, $warnings::json,
-    $started_at, $loaded_at;

@@ -1,0 +1,74 @@
+"""Load the catalogue workbook in one transaction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from etl.catalogue.read import read_catalogue
+from etl.report import LoadReport, new_load_id, utc_now
+from etl.schemas import REJECT
+from etl.staged_load import calendar_frame
+from warehouse.loading import apply_load, known_keys
+from warehouse.store import WriteSession
+
+
+def load_catalogue_file(
+    session: WriteSession, path: Path, sha256: str, *, id_key: bytes
+) -> LoadReport:
+    """Read, cross-check and load a catalogue workbook; rejects name the sheet, row and column."""
+    keys = known_keys(session)
+    cat = read_catalogue(
+        path,
+        id_key=id_key,
+        known_participants=keys["participant"],
+        known_programs=keys["program"],
+        known_sponsors=keys["sponsor"],
+        known_editions={int(y) for y in keys["edition"]},
+    )
+    started = utc_now()
+    load_id = new_load_id(started)
+    rejects = pl.DataFrame(
+        [
+            [r.row_number, r.column_name, r.value_text, r.reason, f"{path.name}[{sheet}]"]
+            for sheet, r in cat.rejects
+        ],
+        schema=REJECT | {"file_name": pl.String},
+        orient="row",
+    )
+    broadcasts = cat.frames["stg_edition"]["broadcast_on"].drop_nulls().to_list()
+    frames = cat.frames | {
+        "stg_reject": rejects,
+        "stg_calendar": calendar_frame(session, path, broadcasts),
+    }
+    loaded = cat.rows_read - cat.rows_rejected
+    apply_load(
+        session,
+        ["catalogue", "calendar"],
+        frames,
+        load_id=load_id,
+        file_sha256=sha256,
+        file_name=path.name,
+        source="catalogue",
+        file_format="catalogue/xlsx",
+        count_rows_read=cat.rows_read,
+        count_rows_loaded=loaded,
+        count_rows_rejected=cat.rows_rejected,
+        warnings=json.dumps(cat.warnings, ensure_ascii=False),
+        started_at=started,
+        loaded_at=utc_now(),
+    )
+    counts = {name.removeprefix("stg_"): frame.height for name, frame in cat.frames.items()}
+    return LoadReport(
+        path=path,
+        source="catalogue",
+        status="loaded",
+        load_id=load_id,
+        rows_read=cat.rows_read,
+        rows_loaded=loaded,
+        rows_rejected=cat.rows_rejected,
+        warnings=cat.warnings,
+        details={"counts": counts},
+    )
