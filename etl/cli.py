@@ -89,20 +89,43 @@ def _print_reports(reports: list[LoadReport], as_json: bool) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Export files to load (xlsx, xls, csv).")],
-    source: Annotated[str, typer.Option(help="auto, survey or roster.")] = "auto",
+    paths: Annotated[
+        list[Path], typer.Argument(help="Export files (xlsx, xls, csv) or YouTube Studio folders.")
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            help="auto, survey, roster, catalogue, youtube, bilibili, douyin, wechat_channels, "
+            "xiaohongshu, weibo, generic, live, retention, activity or attention."
+        ),
+    ] = "auto",
     questionnaire: Annotated[
         Path | None, typer.Option(help="Questionnaire YAML (default: the gala's).")
     ] = None,
     edition: Annotated[
-        int | None, typer.Option(help="Edition year (default: from file name or dates).")
+        int | None,
+        typer.Option(help="Edition year of a survey (default: from file name or dates)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping YAML for --source generic.")
+    ] = None,
+    source_name: Annotated[
+        str | None, typer.Option(help="Source name of a wide topic-attention file (e.g. 百度指数).")
     ] = None,
     home: Home = None,
     as_json: AsJson = False,
 ) -> None:
     """Load exports; each file is one transaction, and loading a file twice changes nothing."""
     settings = load_settings(home)
-    reports = _ingest(settings, paths, source=source, questionnaire=questionnaire, edition=edition)
+    reports = _ingest(
+        settings,
+        paths,
+        source=source,
+        questionnaire=questionnaire,
+        edition=edition,
+        mapping=mapping,
+        source_name=source_name,
+    )
     _print_reports(reports, as_json)
     if any(r.status == "failed" for r in reports):
         raise typer.Exit(1)
@@ -131,14 +154,12 @@ def demo(
         task = progress.add_task("loading", total=len(files))
         reports = []
         for i, sample in enumerate(files):
+            kind = "survey" if sample.source in {"wjx", "tencent"} else sample.source
+            edition = sample.edition_year if kind == "survey" else None
             reports += ingest_files(
-                settings,
-                [sample.path],
-                source="roster" if sample.source == "roster" else "survey",
-                edition=sample.edition_year,
-                fresh=i == 0,
+                settings, [sample.path], source=kind, edition=edition, fresh=i == 0
             )
-            progress.update(task, advance=1)
+            progress.update(task, advance=1, description=f"loaded {sample.path.name}")
     _print_reports(reports, as_json)
     if not as_json:
         console.print(f"demo warehouse ready in {settings.home} (samples in {samples})")
@@ -155,6 +176,8 @@ def _status_data(reader: Reader) -> dict[str, Any]:
         "tables": counts.to_dicts(),
         "responses_by_edition": reader.query("responses_by_edition").to_dicts(),
         "questionnaires": reader.query("questionnaires").to_dicts(),
+        "platforms": reader.query("platform_summary").to_dicts(),
+        "live_peaks": reader.query("live_peaks").to_dicts(),
         "loads": [
             dict(row, warnings=json.loads(row["warnings"] or "[]")) for row in loads.to_dicts()
         ],
@@ -204,6 +227,18 @@ def status(home: Home = None, as_json: AsJson = False) -> None:
             str(row["count_responses"]),
         )
     console.print(qs)
+    plats = Table(title="Platforms")
+    for col in ("platform", "plays", "content", "unmatched", "counter issues"):
+        plats.add_column(col)
+    for row in data["platforms"]:
+        plats.add_row(
+            row["name_zh"],
+            f"{row['count_views']:,}",
+            str(row["count_content"]),
+            str(row["count_unmatched_content"]),
+            str(row["count_counter_issues"]),
+        )
+    console.print(plats)
 
 
 @app.command()
