@@ -26,9 +26,14 @@ class IngestError(Exception):
 
 @dataclass(frozen=True)
 class Reject:
-    """One input row that was not loaded, and why. row_number is the 1-based line in the file."""
+    """One input row that was not loaded, and why. row_number is the 1-based line in the file.
+
+    file_name names the member (a sheet, a file of a folder export) when the load reads several;
+    None means the loaded file itself.
+    """
 
     row_number: int
     column_name: str | None
     value_text: str | None
     reason: str
+    file_name: str | None = None

@@ -11,6 +11,7 @@ import polars as pl
 from etl.errors import IngestError, Reject
 from etl.reading import RawTable
 from etl.report import LoadReport, new_load_id, utc_now
+from etl.schemas import rejects_frame
 from survey.identity import normalise_contact, participant_id
 from survey.text import clean_text
 from warehouse.loading import apply_load
@@ -135,16 +136,7 @@ def load_roster_table(
                 "row_number": pl.Int64,
             },
         ),
-        "stg_reject": pl.DataFrame(
-            [r.__dict__ for r in rejects],
-            schema={
-                "row_number": pl.Int64,
-                "column_name": pl.String,
-                "value_text": pl.String,
-                "reason": pl.String,
-            },
-            orient="row",
-        ),
+        "stg_reject": rejects_frame(rejects),
     }
     loaded = len(table.rows) - len(rejects)
     apply_load(

@@ -120,6 +120,7 @@ REJECT = {
     "column_name": pl.String,
     "value_text": pl.String,
     "reason": pl.String,
+    "file_name": pl.String,  # null = the loaded file itself
 }
 
 
@@ -141,7 +142,7 @@ def empty(schema: dict[str, Any]) -> pl.DataFrame:
 def rejects_frame(rejects: list[Reject]) -> pl.DataFrame:
     """Rejects as a frame for load_reject."""
     return pl.DataFrame(
-        [[r.row_number, r.column_name, r.value_text, r.reason] for r in rejects],
+        [[r.row_number, r.column_name, r.value_text, r.reason, r.file_name] for r in rejects],
         schema=REJECT,
         orient="row",
     )
@@ -160,5 +161,5 @@ class Staged:
 
     @property
     def rows_rejected(self) -> int:
-        """Distinct input rows rejected."""
-        return len({r.row_number for r in self.rejects})
+        """Distinct input rows rejected (per member file when a load reads several)."""
+        return len({(r.file_name, r.row_number) for r in self.rejects})

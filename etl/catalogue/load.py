@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import polars as pl
-
 from etl.catalogue.read import read_catalogue
 from etl.report import LoadReport, new_load_id, utc_now
-from etl.schemas import REJECT
+from etl.schemas import rejects_frame
 from etl.staged_load import calendar_frame
 from warehouse.loading import apply_load, known_keys
 from warehouse.store import WriteSession
@@ -30,14 +28,7 @@ def load_catalogue_file(
     )
     started = utc_now()
     load_id = new_load_id(started)
-    rejects = pl.DataFrame(
-        [
-            [r.row_number, r.column_name, r.value_text, r.reason, f"{path.name}[{sheet}]"]
-            for sheet, r in cat.rejects
-        ],
-        schema=REJECT | {"file_name": pl.String},
-        orient="row",
-    )
+    rejects = rejects_frame(cat.rejects)
     broadcasts = cat.frames["stg_edition"]["broadcast_on"].drop_nulls().to_list()
     frames = cat.frames | {
         "stg_reject": rejects,

@@ -71,13 +71,13 @@ class Catalogue:
 
     frames: dict[str, pl.DataFrame]
     rows_read: int
-    rejects: list[tuple[str, Reject]] = field(default_factory=list)  # (sheet name, reject)
+    rejects: list[Reject] = field(default_factory=list)  # file_name = "<workbook>[<sheet>]"
     warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:
         """Distinct (sheet, row) pairs rejected."""
-        return len({(sheet, r.row_number) for sheet, r in self.rejects})
+        return len({(r.file_name, r.row_number) for r in self.rejects})
 
 
 class _Sheet:
@@ -138,8 +138,9 @@ def read_catalogue(
 
     def reject(sheet: _Sheet, row: int, field_name: str | None, value: Any, reason: str) -> None:
         column = SHEETS_HEADER.get(field_name, field_name) if field_name else None
+        value_text = None if value is None else str(value)
         cat.rejects.append(
-            (sheet.name, Reject(row, column, None if value is None else str(value), reason))
+            Reject(row, column, value_text, reason, file_name=f"{path.name}[{sheet.name}]")
         )
 
     editions = _editions(sheets["editions"], reject)

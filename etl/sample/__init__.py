@@ -1,4 +1,4 @@
-"""Seeded sample raw survey exports (问卷星, 腾讯问卷, roster) with planted mess and known truth."""
+"""Seeded sample raw exports (surveys, roster, platform side) with planted mess and known truth."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +59,16 @@ AGE_FORMS = {
     "birth_year_nian": 8,
     "band": 15,
 }
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    """One generated raw export (a file, or a folder for a YouTube Studio export)."""
+
+    path: Path
+    source: str  # wjx / tencent / roster / catalogue / youtube / bilibili / ... / attention
+    edition_year: int
+    description: str
 
 
 @dataclass(frozen=True)
@@ -240,19 +251,28 @@ def render_tencent(
 
 def write_xlsx(path: Path, rows: list[list[Any]], stamp: datetime, sheet: str = "Sheet1") -> None:
     """Write rows to a byte-reproducible .xlsx (fixed document and zip timestamps)."""
+    write_workbook(path, {sheet: rows}, stamp)
+
+
+def write_workbook(
+    path: Path, sheets: dict[str, list[list[Any]]], stamp: datetime, creator: str = "wjx.cn"
+) -> None:
+    """Write one sheet per entry to a byte-reproducible .xlsx (fixed timestamps)."""
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = sheet
-    for row in rows:
-        ws.append(row)
-    for row_cells in ws.iter_rows():
-        for cell in row_cells:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # formula-looking answers stay text
+    first = wb.active
+    assert first is not None
+    for i, (name, rows) in enumerate(sheets.items()):
+        ws = first if i == 0 else wb.create_sheet()
+        ws.title = name
+        for row in rows:
+            ws.append(row)
+        for row_cells in ws.iter_rows():
+            for cell in row_cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # formula-looking answers stay text
     wb.properties.created = stamp
     wb.properties.modified = stamp
-    wb.properties.creator = "wjx.cn"
+    wb.properties.creator = creator
     raw = io.BytesIO()
     ExcelWriter(wb, ZipFile(raw, "w", ZIP_DEFLATED)).save()  # save() closes the archive
     out = io.BytesIO()
@@ -266,8 +286,10 @@ def write_xlsx(path: Path, rows: list[list[Any]], stamp: datetime, sheet: str = 
     path.write_bytes(out.getvalue())
 
 
-def write_csv(path: Path, rows: list[list[Any]], encoding: str) -> None:
-    """Write rows as CRLF, comma-separated, minimally quoted CSV in the given encoding."""
+def write_csv(
+    path: Path, rows: Iterable[list[Any]], encoding: str, lineterminator: str = "\r\n"
+) -> None:
+    """Write rows as comma-separated, minimally quoted CSV (CRLF unless told) in an encoding."""
     buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, lineterminator=lineterminator).writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))

@@ -6,10 +6,12 @@ co-creators:
 * ``wjx_aigala_2024_text.xlsx`` - a 问卷星 text export of the 2024 edition (age as a fill-in);
 * ``tencent_aigala_2025.csv`` - a 腾讯问卷 CSV export of the 2025 edition (GB18030, CRLF);
 * ``roster_aigala.csv`` - the participant roster of both editions (UTF-8 with BOM);
+* the platform side (``etl.sample.platforms``): the program catalogue, creator-centre and
+  YouTube Studio exports, live minutes, retention, creator activity and topic attention;
 * ``planted.yaml`` - what was planted: exact row counts, the mess (duplicates, repeat
   submissions, invalid rows) row by row, target shares with tolerance and the achieved shares;
-* ``truth.json`` - the true answer of every valid respondent, for tests only (a reader must
-  never need it).
+* ``truth.json`` - the true answer of every valid respondent, the catalogue and the plays per
+  content item, for tests only (a reader must never need it).
 
 Only ``random.Random(seed)`` instances are used and the .xlsx has fixed document and zip
 timestamps, so one seed always gives byte-identical files.
@@ -41,6 +43,7 @@ from etl.sample.exports import (
     TENCENT_META,
     WJX_META,
     Question,
+    SampleFile,
     load_questionnaire,
     question_columns,
     render_tencent,
@@ -64,6 +67,7 @@ from etl.sample.model import (
     make_name,
     vary,
 )
+from etl.sample.platforms import generate_platform_side
 
 DEFAULT_SEED = 20240210
 PLANTED_COPY = Path(__file__).with_name("planted.yaml")
@@ -75,16 +79,6 @@ ROSTER_ENCODING = "utf-8-sig"
 ROSTER_HEADER = ["姓名", "联系方式", "社区", "参与届次", "分工"]
 XLSX_STAMP = datetime(2024, 3, 11, 10, 0, 0)
 HOUR_WEIGHTS = (2, 1, 1, 1, 1, 1, 2, 4, 6, 8, 10, 10, 9, 9, 10, 10, 10, 10, 12, 16, 18, 18, 14, 8)
-
-
-@dataclass(frozen=True)
-class SampleFile:
-    """One generated raw export."""
-
-    path: Path
-    source: str  # wjx / tencent / roster
-    edition_year: int
-    description: str
 
 
 @dataclass(frozen=True)
@@ -612,7 +606,11 @@ def _truth_rows(rows: list[Row], returning_pids: set[str]) -> dict[str, Any]:
 
 
 def generate_sample_exports(out_dir: Path, *, seed: int = DEFAULT_SEED) -> list[SampleFile]:
-    """Write the three raw exports plus planted.yaml and truth.json into out_dir."""
+    """Write the survey exports, roster, platform-side files, planted.yaml and truth.json.
+
+    The list is in ingest order: surveys, roster, catalogue, then the platform exports, live
+    minutes, retention, activity and attention.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -662,6 +660,8 @@ def generate_sample_exports(out_dir: Path, *, seed: int = DEFAULT_SEED) -> list[
             "respondents_covered": "every valid respondent of both editions is in the roster",
         },
     }
+    platform_files, platform_planted, platform_truth = generate_platform_side(out_dir, people, seed)
+    planted.update(platform_planted)
     header = (
         "# Planted facts of the sample exports, written by etl.sample.generate.\n"
         "# Regenerate the committed copy with: python -m etl.sample.generate --write-planted\n"
@@ -687,6 +687,7 @@ def generate_sample_exports(out_dir: Path, *, seed: int = DEFAULT_SEED) -> list[
             }
             for p in people
         ],
+        **platform_truth,
     }
     (out_dir / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, separators=(",", ":")) + "\n",
@@ -713,6 +714,7 @@ def generate_sample_exports(out_dir: Path, *, seed: int = DEFAULT_SEED) -> list[
             EDITION_NEW,
             "participant roster of the 2024 and 2025 editions (UTF-8 with BOM)",
         ),
+        *platform_files,
     ]
 
 
@@ -738,7 +740,9 @@ def main(argv: list[str] | None = None) -> int:
         files = generate_sample_exports(out_dir, seed=args.seed)
         if args.out_dir is not None:
             for f in files:
-                print(f"{f.source}\t{f.edition_year}\t{f.path}\t{f.path.stat().st_size} bytes")
+                paths = sorted(f.path.iterdir()) if f.path.is_dir() else [f.path]
+                size = sum(p.stat().st_size for p in paths)
+                print(f"{f.source}\t{f.edition_year}\t{f.path}\t{size} bytes")
             print(f"planted\t-\t{out_dir / 'planted.yaml'}")
         if args.write_planted:
             shutil.copyfile(out_dir / "planted.yaml", PLANTED_COPY)

@@ -11,6 +11,7 @@ import polars as pl
 from etl.errors import IngestError
 from etl.reading import RawTable
 from etl.report import LoadReport, new_load_id, utc_now
+from etl.schemas import rejects_frame
 from etl.survey.mapping import map_columns
 from etl.survey.parse import parse_survey, parse_timestamp
 from survey.questionnaire import Questionnaire, codebook
@@ -89,16 +90,7 @@ def load_survey_table(
             f"+ {len(rejected_rows)} rejected",
         )
     load_id = new_load_id(started)
-    rejects = pl.DataFrame(
-        [r.__dict__ for r in parsed.rejects],
-        schema={
-            "row_number": pl.Int64,
-            "column_name": pl.String,
-            "value_text": pl.String,
-            "reason": pl.String,
-        },
-        orient="row",
-    )
+    rejects = rejects_frame(parsed.rejects)
     frames = {
         "stg_survey_response": parsed.responses,
         "stg_survey_answer": parsed.answers,

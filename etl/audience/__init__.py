@@ -1,0 +1,1 @@
+"""Audience series: live-stream minutes and retention curves (FORMATS.md sections 5-6)."""

@@ -1,0 +1,223 @@
+"""Chinese creator-centre exports (B站, 抖音, 视频号, 小红书, 微博): one file -> daily content facts.
+
+Decisions where FORMATS §3 is silent or ambiguous:
+- Platform: explicit > file name > headers. A name or header set that fits several platforms
+  is an IngestError, never a guess.
+- Mode is per column. A cumulative header (`累计播放`) makes that column cumulative; a
+  cumulative date header (`统计截至`, `截至日期`) makes every counter column cumulative, and
+  non-counter metrics (完播率, 平均播放时长) are then dropped with a warning, as an average
+  to date is not a daily value. If a metric has both a daily and a cumulative column, the
+  daily one is read and the cumulative one ignored with a warning. `is_from_cumulative` is
+  true on every row of a file with any cumulative column.
+- First snapshot: its delta is its cumulative value. Creator centres export from the publish
+  day, so the first total is what accrued until that day. FORMATS §3 says the same in both of
+  its cases; when the file's own publish time shows an earlier publish day, a warning counts
+  those contents (their first delta holds everything up to the first snapshot).
+- A counter that decreases -> counter_issue + warning, delta null; the next delta is measured
+  from the lower value. Net followers (涨粉) may decrease and are never issues. A snapshot after
+  a gap of several days keeps the whole gap's delta, dated on that snapshot (warned).
+- Duplicate (content, date) rows in one file: the later row is rejected ("duplicate of row N"),
+  whatever its other cells hold; overlapping re-export *files* are the warehouse load's job.
+- Rows with every cell blank are rejected ("empty row"); rows whose id or date cell says
+  合计/总计/汇总/Total are rejected as summary rows. Both count as read, so read = loaded +
+  rejected always holds.
+- Negative values reject the row, except for net followers. A fraction without a unit is not
+  a count. Ids Excel turned into `7.30123e+18` are rejected (their digits are gone).
+- Unknown columns are listed in one warning; headers an alias table lists as `ignored` are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from etl.errors import IngestError
+from etl.platforms.frames import (
+    FieldColumn,
+    blank_rows,
+    bundle,
+    concat_problems,
+    content_frame,
+    cumulative_to_daily,
+    duplicate_rows,
+    field_column,
+    late_first_snapshots,
+    parse_fields,
+    raw_frame,
+    rejects_of,
+    summary_rows,
+    without_rows,
+)
+from etl.platforms.registry import (
+    COUNTER_KINDS,
+    FIELD_KINDS,
+    METRIC_FIELDS,
+    AliasTable,
+    alias_table,
+    detect_platform,
+    header_key,
+)
+from etl.reading import RawTable, read_table
+from etl.schemas import COUNTER_ISSUE, Staged, empty
+
+
+def map_alias_headers(
+    table: RawTable, aliases: AliasTable
+) -> tuple[list[FieldColumn], list[str], list[str]]:
+    """(columns read, unknown headers, warnings) for a table under a platform's alias table."""
+    by_field: dict[str, list[FieldColumn]] = {}
+    unknown = []
+    for index, header in enumerate(table.headers):
+        key = header_key(header)
+        if key in aliases.columns:
+            field, cumulative = aliases.columns[key]
+            by_field.setdefault(field, []).append(
+                field_column(index, header, field, cumulative=cumulative)
+            )
+        elif key not in aliases.ignored:
+            unknown.append(header)
+    columns, warnings = [], []
+    for field, found in by_field.items():
+        daily = [c for c in found if not c.cumulative]
+        summed = [c for c in found if c.cumulative]
+        rivals = daily if daily else summed
+        if len(rivals) > 1:
+            raise IngestError(
+                table.path,
+                f"columns {' and '.join(c.header for c in rivals)} both mean {field}: keep one",
+                row=1,
+                column=rivals[1].header,
+            )
+        columns.append(rivals[0])
+        if daily and summed:
+            warnings.append(
+                f"column {summed[0].header} ignored: {daily[0].header} already gives daily {field}"
+            )
+    for field, what in (("content_id", "content id"), ("date_on", "date")):
+        if field not in by_field:
+            raise IngestError(
+                table.path,
+                f"no {what} column: expected one of {', '.join(aliases.aliases_for(field))}",
+                row=1,
+            )
+    return sorted(columns, key=lambda c: c.index), unknown, warnings
+
+
+def apply_mode(
+    columns: Sequence[FieldColumn], *, all_cumulative: bool
+) -> tuple[list[FieldColumn], list[str]]:
+    """In an all-cumulative file every counter is cumulative; other metrics are dropped (warned)."""
+    if not all_cumulative:
+        return list(columns), []
+    kept, dropped = [], []
+    for column in columns:
+        if column.field not in METRIC_FIELDS:
+            kept.append(column)
+        elif FIELD_KINDS[column.field] in COUNTER_KINDS:
+            kept.append(FieldColumn(column.index, column.header, column.field, column.kind, True))
+        else:
+            dropped.append(column.header)
+    warnings = (
+        [
+            f"columns {', '.join(dropped)} ignored: in a cumulative export they are averages "
+            "to date, not daily values"
+        ]
+        if dropped
+        else []
+    )
+    return kept, warnings
+
+
+def stage_metric_rows(
+    table: RawTable,
+    platform_id: str,
+    columns: Sequence[FieldColumn],
+    *,
+    warnings: list[str],
+    details: dict[str, object],
+) -> Staged:
+    """Parse, reject, de-duplicate and (for cumulative columns) difference one export's rows."""
+    fields = {c.field: c for c in columns}
+    if not any(f in METRIC_FIELDS for f in fields):
+        raise IngestError(table.path, "no metric columns (views, likes, ...) to load", row=1)
+    id_column, date_column = fields["content_id"], fields["date_on"]
+    frame = raw_frame(table)
+    parsed, problems = parse_fields(frame, columns)
+    skipped = concat_problems(
+        [blank_rows(frame, len(table.headers)), summary_rows(frame, [id_column, date_column])]
+    )
+    candidates = without_rows(parsed, skipped)
+    duplicates = duplicate_rows(
+        candidates,
+        ["content_id", "date_on"],
+        f"{id_column.header}, {date_column.header}",
+        f"{id_column.header} and {date_column.header}",
+    )
+    problems = concat_problems([skipped, without_rows(problems, skipped), duplicates])
+    kept = without_rows(parsed, problems)
+    cumulative = [c.field for c in columns if c.cumulative and c.field in METRIC_FIELDS]
+    issues = empty(COUNTER_ISSUE)
+    warnings = list(warnings)
+    if cumulative:
+        deltas = cumulative_to_daily(kept, cumulative, platform_id)
+        kept, issues = deltas.frame, deltas.issues
+        warnings += deltas.warnings
+        late = late_first_snapshots(kept)
+        if late:
+            warnings.append(
+                f"{late} content(s) were published before their first snapshot: their first "
+                "delta is everything up to that snapshot"
+            )
+    daily = kept.with_columns(
+        pl.lit(platform_id).alias("platform_id"),
+        pl.lit(bool(cumulative)).alias("is_from_cumulative"),
+    ).sort(["content_id", "date_on"])
+    mode = "cumulative" if cumulative else "daily"
+    return bundle(
+        rows_read=len(table.rows),
+        frames={
+            "content": content_frame(kept, platform_id),
+            "content_daily": daily,
+            "counter_issue": issues,
+        },
+        rejects=rejects_of(problems),
+        warnings=warnings,
+        details={
+            **details,
+            "mode": mode,
+            "columns": {
+                c.header: c.field + (" (cumulative)" if c.cumulative else "") for c in columns
+            },
+            "file_format": table.file_format,
+            "encoding": table.encoding,
+        },
+    )
+
+
+def read_platform_export(path: Path, *, platform: str | None = None) -> Staged:
+    """Read one creator-centre export (daily values or cumulative snapshots) into daily facts.
+
+    `platform` (an id or a name like `B站`) wins over the file name, which wins over the
+    headers. Cumulative columns become daily deltas per content ordered by date; the first
+    snapshot's delta is its cumulative value, as platforms export from the publish day.
+    """
+    table = read_table(path)
+    platform_id, how = detect_platform(table.path, table.headers, platform)
+    aliases = alias_table(platform_id)
+    columns, unknown, warnings = map_alias_headers(table, aliases)
+    date_column = next(c for c in columns if c.field == "date_on")
+    columns, mode_warnings = apply_mode(columns, all_cumulative=date_column.cumulative)
+    if unknown:
+        warnings.append(
+            f"columns not in the {platform_id} alias table, ignored: {', '.join(unknown)} "
+            f"(add them to aliases/{aliases.source.name} if they matter)"
+        )
+    return stage_metric_rows(
+        table,
+        platform_id,
+        columns,
+        warnings=[*table.warnings, *warnings, *mode_warnings],
+        details={"platform_id": platform_id, "detected_by": how},
+    )

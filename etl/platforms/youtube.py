@@ -1,0 +1,237 @@
+"""YouTube Studio advanced-mode export: a folder of Table data, Chart data and Totals (FORMATS §2).
+
+- `Chart data.csv` -> content_daily (views per video per day); its first..last date is the
+  export period.
+- `Table data.csv` -> content (title, publish time, duration) and content_period (totals over
+  the period: watch time hours -> seconds, CTR % -> 0..1, negative subscribers kept as lost
+  followers). The `Total` row is a check: the videos' views must sum to it (else a warning).
+- `Totals.csv` -> a check only: each day's channel views against that day's Chart data sum.
+
+rows_read counts the data rows of all three files. The Total row and the Totals rows are
+counted as loaded (they are used, as checks) unless a bad value rejects them.
+
+Decisions where FORMATS §2 is silent:
+- The three files share one load, and one row number can be rejected in two files, so rejects
+  are `Reject`s with `file_name` set (and the file name in the reason) and the bundle counts rejected
+  rows per (file, row), so rows_read = loaded + rejected holds for the folder.
+- Totals.csv is optional (a warning says the daily totals were not checked); Table data and
+  Chart data are required. A Table data without a Total row loads with a warning.
+- Duplicates: a later Chart row with the same video and day, or a later Table row with the same
+  video (a second Total included), is rejected as "duplicate of row N".
+- Videos in Chart data but not in Table data still get a content row, from Chart's columns;
+  Table data's title, publish time and duration win where both have one.
+- `Engaged views` and `Stayed to watch (%)` have no warehouse column: read, not loaded, not
+  warned about. A Chart data file with no usable row is an IngestError (no export period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from etl.errors import IngestError, Reject
+from etl.platforms.frames import (
+    FieldColumn,
+    blank_rows,
+    bundle,
+    concat_problems,
+    duplicate_rows,
+    listed,
+    parse_fields,
+    raw_frame,
+    rejects_of,
+    without_rows,
+)
+from etl.platforms.registry import FIELD_KINDS, header_key, youtube_aliases
+from etl.reading import RawTable, read_table
+from etl.schemas import Staged
+
+PLATFORM_ID = "youtube"
+# Fields the alias table names that are not plain FIELD_KINDS: (field read into, kind).
+YOUTUBE_FIELDS = {
+    "watch_time_h": ("watch_time_s", "hours"),  # Watch time (hours), loaded as seconds
+    "avg_pct_viewed": ("avg_pct_viewed", "open_ratio"),  # may exceed 100% on rewatch
+}
+REQUIRED = {
+    "table": ("content_id",),
+    "chart": ("date_on", "content_id", "views"),
+    "totals": ("date_on", "views"),
+}
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One file of the folder, parsed: kept rows and its rejects."""
+
+    table: RawTable
+    kept: pl.DataFrame
+    rejects: list[Reject]
+
+
+def find_export_file(folder: Path, kind: str) -> Path | None:
+    """The folder's file of one kind (`Table data.csv` ...), matched case-insensitively."""
+    names = {n.casefold() for n in youtube_aliases().files[kind]}
+    return next((p for p in sorted(folder.iterdir()) if p.name.casefold() in names), None)
+
+
+def _columns(table: RawTable, kind: str) -> tuple[list[FieldColumn], list[str]]:
+    """(columns read, unknown headers) of one file; a missing required column is an error."""
+    aliases = youtube_aliases()
+    known = aliases.columns[kind]
+    columns, unknown, seen = [], [], set()
+    for index, header in enumerate(table.headers):
+        field = known.get(header_key(header))
+        if field is None or field in seen:
+            if header_key(header) not in aliases.ignored:
+                unknown.append(header)
+            continue
+        seen.add(field)
+        target, field_kind = YOUTUBE_FIELDS.get(field, (field, FIELD_KINDS.get(field, "")))
+        columns.append(FieldColumn(index, header, target, field_kind))
+    for field in REQUIRED[kind]:
+        if field not in seen:  # checked on the alias-table field, before YOUTUBE_FIELDS renames
+            expected = next(h for h, f in known.items() if f == field)
+            raise IngestError(table.path, f"no {expected!r} column", row=1)
+    return columns, unknown
+
+
+def _parse_part(table: RawTable, columns: list[FieldColumn], keys: list[str]) -> _Part:
+    """Parse a file; blank rows, bad cells and repeated keys become file-named rejects."""
+    frame = raw_frame(table)
+    parsed, problems = parse_fields(frame, columns)
+    blank = blank_rows(frame, len(table.headers))
+    headers = {c.field: c.header for c in columns}
+    duplicates = duplicate_rows(
+        without_rows(parsed, blank),
+        keys,
+        ", ".join(headers[k] for k in keys),
+        " and ".join(headers[k] for k in keys),
+    )
+    problems = concat_problems([blank, without_rows(problems, blank), duplicates])
+    name = table.path.name
+    rejects: list[Reject] = [
+        Reject(r.row_number, r.column_name, r.value_text, r.reason, file_name=name)
+        for r in rejects_of(problems, prefix=f"{name}: ")
+    ]
+    return _Part(table, without_rows(parsed, problems), rejects)
+
+
+def _read_part(folder: Path, kind: str, keys: list[str]) -> tuple[_Part | None, list[str]]:
+    """Read and parse one file of the folder (None if absent), with its warnings."""
+    path = find_export_file(folder, kind)
+    if path is None:
+        name = youtube_aliases().files[kind][0]
+        if kind == "totals":
+            return None, [f"no {name} in the folder: daily channel totals not checked"]
+        raise IngestError(folder / name, f"missing: a YouTube Studio export folder needs {name}")
+    table = read_table(path)
+    columns, unknown = _columns(table, kind)
+    warnings = list(table.warnings)
+    if unknown:
+        warnings.append(f"{path.name}: columns not read: {', '.join(unknown)}")
+    return _parse_part(table, columns, keys), warnings
+
+
+def _total_check(table: _Part) -> tuple[pl.DataFrame, list[str]]:
+    """(video rows, warnings): the Total row's views against the videos' sum."""
+    is_total = pl.col("content_id").str.to_lowercase().is_in(list(youtube_aliases().total_row))
+    totals = table.kept.filter(is_total)
+    videos = table.kept.filter(~is_total)
+    name = table.table.path.name
+    if totals.is_empty():
+        return videos, [f"{name} has no Total row: the videos' views were not checked"]
+    expected = totals.get_column("views")[0] if "views" in totals.columns else None
+    summed = videos.get_column("views").sum() if "views" in videos.columns else None
+    if expected is not None and expected != summed:
+        return videos, [f"{name}: Total views {expected} but the videos' views sum to {summed}"]
+    return videos, []
+
+
+def _daily_totals_check(chart: pl.DataFrame, totals: _Part) -> list[str]:
+    """Each Totals.csv day against the sum of that day's Chart data views."""
+    by_day = chart.group_by("date_on").agg(pl.col("views").sum().alias("chart_views"))
+    compared = totals.kept.select("date_on", "views").join(
+        by_day, on="date_on", how="full", coalesce=True
+    )
+    differ = compared.filter(
+        pl.col("views").fill_null(0) != pl.col("chart_views").fill_null(0)
+    ).sort("date_on")
+    lines = [
+        f"{totals.table.path.name}: {day} total views {total} but Chart data sums to {charted}"
+        for day, total, charted in differ.select("date_on", "views", "chart_views").iter_rows()
+    ]
+    return listed(lines, "days that differ")
+
+
+def _content(videos: pl.DataFrame, chart: pl.DataFrame) -> pl.DataFrame:
+    """One row per video: Table data's title, publish time and duration, else Chart data's."""
+    attributes = ["title", "published_at", "duration_s"]
+
+    def latest(frame: pl.DataFrame) -> pl.DataFrame:
+        present = [c for c in attributes if c in frame.columns]
+        return (
+            frame.sort("row_number")
+            .group_by("content_id", maintain_order=True)
+            .agg([pl.col(c).drop_nulls().last() for c in present])
+            .with_columns([pl.lit(None).alias(c) for c in attributes if c not in present])
+        )
+
+    merged = latest(videos).join(
+        latest(chart), on="content_id", how="full", coalesce=True, suffix="_chart"
+    )
+    return merged.select(
+        pl.lit(PLATFORM_ID).alias("platform_id"),
+        "content_id",
+        *[pl.coalesce(c, f"{c}_chart").alias(c) for c in attributes],
+    ).sort("content_id")
+
+
+def read_youtube_export(folder: Path) -> Staged:
+    """Read a YouTube Studio advanced-mode export folder (Table data, Chart data, Totals)."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise IngestError(folder, "no such folder")
+    if not folder.is_dir():
+        raise IngestError(
+            folder, "not a folder: a YouTube Studio export is a folder of Table data.csv etc."
+        )
+    table, table_warnings = _read_part(folder, "table", ["content_id"])
+    chart, chart_warnings = _read_part(folder, "chart", ["content_id", "date_on"])
+    totals, totals_warnings = _read_part(folder, "totals", ["date_on"])
+    assert table is not None and chart is not None  # required parts raise when absent
+    if chart.kept.is_empty():
+        raise IngestError(chart.table.path, "no usable rows: cannot tell the export period")
+    first_day, last_day = (
+        chart.kept.get_column("date_on").min(),
+        chart.kept.get_column("date_on").max(),
+    )
+    videos, total_warnings = _total_check(table)
+    warnings = [*table_warnings, *chart_warnings, *totals_warnings, *total_warnings]
+    if totals is not None:
+        warnings += _daily_totals_check(chart.kept, totals)
+    period = videos.with_columns(
+        pl.lit(PLATFORM_ID).alias("platform_id"),
+        pl.lit(first_day).alias("period_start_on"),
+        pl.lit(last_day).alias("period_end_on"),
+    )
+    daily = chart.kept.with_columns(
+        pl.lit(PLATFORM_ID).alias("platform_id"), pl.lit(False).alias("is_from_cumulative")
+    ).sort(["content_id", "date_on"])
+    parts = [p for p in (table, chart, totals) if p is not None]
+    return bundle(
+        rows_read=sum(len(p.table.rows) for p in parts),
+        frames={
+            "content": _content(videos, chart.kept),
+            "content_daily": daily,
+            "content_period": period.sort("content_id"),
+        },
+        rejects=[r for p in parts for r in p.rejects],
+        warnings=warnings,
+        details={
+            "platform_id": PLATFORM_ID,
+            "files": [p.table.path.name for p in parts],
+            "period": (first_day, last_day),
+        },
+    )
