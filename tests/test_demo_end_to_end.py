@@ -67,7 +67,12 @@ def test_status_shows_over_700_responses_over_two_editions(demo: dict[str, Any])
 
 def test_every_load_balances_read_against_loaded_plus_rejected(demo: dict[str, Any]) -> None:
     loads = demo["status"]["loads"]
-    assert len(loads) == 3
+    samples = [
+        p
+        for p in (demo["home"] / "samples").iterdir()
+        if p.suffix in {".xlsx", ".csv"} or p.is_dir()
+    ]
+    assert len(loads) == len(samples)
     for load in loads:
         assert load["count_rows_read"] == load["count_rows_loaded"] + load["count_rows_rejected"]
         assert load["is_balanced"] is True
@@ -175,3 +180,125 @@ def test_a_second_demo_ingest_of_the_same_files_changes_nothing(demo: dict[str, 
     assert again.returncode == 0, again.stderr
     assert {r["status"] for r in json.loads(again.stdout)} == {"unchanged"}
     assert current_snapshot(demo["home"]) == before
+
+
+# -- platform side (issue 3) ---------------------------------------------------------------------
+
+
+def test_status_lists_every_platform_side_table_non_empty(demo: dict[str, Any]) -> None:
+    counts = {t["table_name"]: t["count_rows"] for t in demo["status"]["tables"]}
+    for table in (
+        "fct_content_daily",
+        "fct_live_minute",
+        "fct_audience_retention",
+        "fct_creator_activity",
+        "fct_topic_attention",
+        "dim_calendar",
+        "dim_program",
+        "dim_sponsor",
+        "dim_content",
+        "bridge_program_participant",
+        "bridge_sponsor_program",
+        "fct_content_period",
+    ):
+        assert counts[table] > 0, table
+
+
+def test_total_plays_per_platform_match_what_the_generator_planted(demo: dict[str, Any]) -> None:
+    planted = PLANTED["total_plays"]
+    by_platform = {p["platform_id"]: p["count_views"] for p in demo["status"]["platforms"]}
+    assert by_platform == planted["by_platform"]
+    assert sum(by_platform.values()) == planted["total"]
+    [(matched,)] = query(
+        demo,
+        "select sum(views) from fct_content_daily f join dim_content c "
+        "using (platform_id, content_id) where c.program_id is not null",
+    )
+    assert matched == planted["matched_to_programs"]
+
+
+def test_the_live_peak_is_the_planted_peak(demo: dict[str, Any]) -> None:
+    planted = PLANTED["live"]["planted_peak_2024"]
+    top_2024 = max(
+        (p for p in demo["status"]["live_peaks"] if str(p["peak_minute_at"]).startswith("2024")),
+        key=lambda p: p["peak_concurrent_viewers"],
+    )
+    assert top_2024["peak_concurrent_viewers"] == planted["value"] == 180_000
+    assert top_2024["platform_id"] == planted["platform"]
+    assert str(top_2024["peak_minute_at"]).startswith(planted["minute"])
+
+
+def test_the_planted_decreasing_counter_is_flagged_and_unmatched_content_reported(
+    demo: dict[str, Any],
+) -> None:
+    planted = PLANTED["platforms"]["bilibili"]["decreasing_counter"]
+    issues = query(
+        demo, "select content_id, date_on::varchar, previous_value, value from counter_issue"
+    )
+    assert issues == [(planted["content_id"], planted["date"], planted["before"], planted["after"])]
+    unmatched = {
+        (p, c)
+        for p, c in query(
+            demo, "select platform_id, content_id from dim_content where program_id is null"
+        )
+    }
+    for platform, facts in PLANTED["platforms"].items():
+        assert (platform, facts["unmatched_content"]["content_id"]) in unmatched
+
+
+def test_catalogue_programs_and_rejects_are_as_planted(demo: dict[str, Any]) -> None:
+    per_edition = dict(query(demo, "select edition_year, count(*) from dim_program group by 1"))
+    for year, facts in PLANTED["catalogue"]["editions"].items():
+        assert (
+            per_edition[year] == facts["programs"]
+        )  # valid programs; the rejected one is not counted
+    rejects = {(r["file_name"], r["row_number"], r["column_name"]) for r in demo["rejects"]}
+    for bad in PLANTED["catalogue"]["rejects"]:
+        assert (f"catalogue_aigala.xlsx[{bad['sheet']}]", bad["file_row"], bad["column"]) in rejects
+
+
+def test_retention_curves_keep_their_planted_average_percentage_viewed(
+    demo: dict[str, Any],
+) -> None:
+    areas = dict(
+        ((p, c), a)
+        for p, c, a in query(
+            demo,
+            "select platform_id, content_id, avg(audience_share) from fct_audience_retention group by 1, 2",
+        )
+    )
+    assert len(areas) == len(PLANTED["retention"]["items"])
+    for item in PLANTED["retention"]["items"]:
+        assert areas[(item["platform"], item["content_id"])] * 100 == pytest.approx(
+            item["avg_pct_viewed_mean_of_101"], abs=0.05
+        )
+
+
+def test_most_creators_publish_two_or_three_works_then_stop(demo: dict[str, Any]) -> None:
+    planted = PLANTED["activity"]
+    rows = query(demo, "select count(*) as works from fct_creator_activity group by participant_id")
+    works = [w for (w,) in rows]
+    assert len(works) == planted["creators_with_works"]
+    assert sum(1 for w in works if w == 1) / len(works) == pytest.approx(
+        planted["share_one_and_done"], abs=0.001
+    )
+    assert sum(1 for w in works if w in (2, 3)) / len(works) == pytest.approx(
+        planted["share_two_or_three"], abs=0.001
+    )
+
+
+def test_the_calendar_marks_each_spring_festival(demo: dict[str, Any]) -> None:
+    festivals = query(
+        demo,
+        "select year, min(date_on)::varchar from dim_calendar where days_from_spring_festival = 0 "
+        "group by 1 order by 1",
+    )
+    assert ("2024", "2024-02-10") in [(str(y), d) for y, d in festivals]
+    assert ("2025", "2025-01-29") in [(str(y), d) for y, d in festivals]
+    [(first, last)] = query(
+        demo, "select min(date_on)::varchar, max(date_on)::varchar from dim_calendar"
+    )
+    [(att_first, att_last)] = query(
+        demo, "select min(date_on)::varchar, max(date_on)::varchar from fct_topic_attention"
+    )
+    assert first <= att_first and last >= att_last

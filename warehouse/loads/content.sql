@@ -25,9 +25,61 @@ where not exists (
 )
 order by platform_id, content_id, title nulls last;
 
+-- A cumulative export's first day in this file carries the whole running total. When the
+-- warehouse already holds earlier days of that content, subtract what they add up to, so a
+-- re-export that starts mid-life never counts the same plays twice.
+create temp table daily_adjusted as
+with firsts as (
+    select platform_id, content_id, min(date_on) as first_on
+    from stg_content_daily
+    where is_from_cumulative
+    group by platform_id, content_id
+),
+
+earlier as (
+    select
+        f.platform_id,
+        f.content_id,
+        f.first_on,
+        sum(d.views) as views,
+        sum(d.likes) as likes,
+        sum(d.comments) as comments,
+        sum(d.shares) as shares,
+        sum(d.favorites) as favorites,
+        sum(d.coins) as coins,
+        sum(d.danmaku) as danmaku,
+        sum(d.new_followers) as new_followers
+    from firsts as f
+    inner join fct_content_daily as d
+        on d.platform_id = f.platform_id and d.content_id = f.content_id and d.date_on < f.first_on
+    group by f.platform_id, f.content_id, f.first_on
+)
+
+select
+    s.* replace (
+        case when e.content_id is not null and s.date_on = e.first_on then s.views - coalesce(e.views, 0) else s.views end as views,
+        case when e.content_id is not null and s.date_on = e.first_on then s.likes - coalesce(e.likes, 0) else s.likes end as likes,
+        case when e.content_id is not null and s.date_on = e.first_on then s.comments - coalesce(e.comments, 0) else s.comments end as comments,
+        case when e.content_id is not null and s.date_on = e.first_on then s.shares - coalesce(e.shares, 0) else s.shares end as shares,
+        case when e.content_id is not null and s.date_on = e.first_on then s.favorites - coalesce(e.favorites, 0) else s.favorites end as favorites,
+        case when e.content_id is not null and s.date_on = e.first_on then s.coins - coalesce(e.coins, 0) else s.coins end as coins,
+        case when e.content_id is not null and s.date_on = e.first_on then s.danmaku - coalesce(e.danmaku, 0) else s.danmaku end as danmaku,
+        case when e.content_id is not null and s.date_on = e.first_on then s.new_followers - coalesce(e.new_followers, 0) else s.new_followers end as new_followers
+    )
+from stg_content_daily as s
+left join earlier as e
+    on e.platform_id = s.platform_id and e.content_id = s.content_id and s.is_from_cumulative;
+
+insert into counter_issue
+select $load_id, s.platform_id, s.content_id, s.date_on, 'views', null, s.views
+from daily_adjusted as s
+inner join stg_content_daily as raw
+    on raw.platform_id = s.platform_id and raw.content_id = s.content_id and raw.date_on = s.date_on
+where s.is_from_cumulative and s.views < 0 and raw.views >= 0;
+
 delete from fct_content_daily as f
 where exists (
-    select 1 from stg_content_daily as s
+    select 1 from daily_adjusted as s
     where s.platform_id = f.platform_id and s.content_id = f.content_id and s.date_on = f.date_on
 );
 
@@ -36,7 +88,9 @@ select
     platform_id, content_id, date_on, views, likes, comments, shares, favorites, coins, danmaku,
     new_followers, impressions, unique_viewers, watch_time_s, avg_view_duration_s,
     completion_rate, impressions_ctr, is_from_cumulative, $load_id
-from stg_content_daily;
+from daily_adjusted;
+
+drop table daily_adjusted;
 
 delete from fct_content_period as f
 where exists (

@@ -1,6 +1,6 @@
 -- Plays and content per platform, with unmatched content and counter issues (grain: platform).
 with daily as (
-    select platform_id, sum(views) as count_views, count(distinct content_id) as count_content
+    select platform_id, cast(sum(views) as bigint) as count_views, count(distinct content_id) as count_content
     from fct_content_daily
     group by platform_id
 ),
