@@ -1,0 +1,1 @@
+"""Read-side analytics built on the marts: attention decline, retention, reach (issue 4)."""
