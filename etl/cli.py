@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -138,28 +137,17 @@ def demo(
     as_json: AsJson = False,
 ) -> None:
     """Generate the sample exports and ingest them into a fresh warehouse."""
-    from etl.sample import generate_sample_exports
+    from etl.demo import build_demo, sample_dir
 
     settings = load_settings(home)
-    samples = settings.home / "samples"
-    if samples.exists():
-        shutil.rmtree(samples)
     with _progress() as progress:
-        task = progress.add_task("generating sample exports", total=None)
-        files = generate_sample_exports(samples, seed=seed)
-        progress.update(task, total=1, completed=1)
-    from etl.ingest import ingest_files
+        task = progress.add_task("generating and loading the sample exports", total=None)
 
-    with _progress() as progress:
-        task = progress.add_task("loading", total=len(files))
-        reports = []
-        for i, sample in enumerate(files):
-            kind = "survey" if sample.source in {"wjx", "tencent"} else sample.source
-            edition = sample.edition_year if kind == "survey" else None
-            reports += ingest_files(
-                settings, [sample.path], source=kind, edition=edition, fresh=i == 0
-            )
-            progress.update(task, advance=1, description=f"loaded {sample.path.name}")
+        def advance(report: LoadReport) -> None:
+            progress.update(task, description=f"loaded {report.path.name}")
+
+        reports = build_demo(settings, seed=seed, on_file=advance)
+    samples = sample_dir(settings)
     _print_reports(reports, as_json)
     if not as_json:
         console.print(f"demo warehouse ready in {settings.home} (samples in {samples})")

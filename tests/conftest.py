@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,18 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def settings(home: Path) -> Settings:
     """Settings pointing at the temporary home."""
     return load_settings(home)
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The demo warehouse, built once per test session through the real ETL. Read-only: don't load into it."""
+    from etl.demo import build_demo
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CREATORPULSE_ID_KEY", "demo-session-secret")
+    settings = load_settings(tmp_path_factory.mktemp("demo") / "home")
+    reports = build_demo(settings)
+    failed = [r for r in reports if r.status != "loaded"]
+    assert not failed, failed
+    yield settings
+    mp.undo()
