@@ -31,9 +31,11 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
 
     mp = pytest.MonkeyPatch()
     mp.setenv("CREATORPULSE_ID_KEY", "demo-session-secret")
-    settings = load_settings(tmp_path_factory.mktemp("demo") / "home")
-    reports = build_demo(settings)
+    try:
+        settings = load_settings(tmp_path_factory.mktemp("demo") / "home")
+        reports = build_demo(settings)
+    finally:
+        mp.undo()  # only the build needs the key; don't leak it into other tests
     failed = [r for r in reports if r.status != "loaded"]
     assert not failed, failed
     yield settings
-    mp.undo()
