@@ -30,16 +30,12 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import IngestError, Reject
-from etl.reading import RawTable, read_table
-from etl.schemas import TOPIC_ATTENTION, Staged, conform
-from etl.values import (
+from etl.frames import (
     ROW,
     clean_columns,
     find_columns,
     ignored_columns_warning,
     mark_missing,
-    parse_date_column,
-    parse_number_column,
     sorted_rejects,
     take_blank_rows,
     take_duplicates,
@@ -47,6 +43,9 @@ from etl.values import (
     take_rows,
     text_frame,
 )
+from etl.reading import RawTable, read_table
+from etl.schemas import TOPIC_ATTENTION, Staged, conform
+from etl.values import parse_column
 from survey.text import clean_text
 
 DATE = "日期"
@@ -117,9 +116,11 @@ def stage_long(table: RawTable, source_name: str | None) -> Staged:
     if "src" not in columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("src"))
     frame = clean_columns(frame, ["date", "kw", "idx", "src"])
-    frame, rejects = take_blank_rows(frame, list(columns))
-    frame = parse_date_column(frame, "t_date", into="date_on", problem="p_date", allow_time=False)
-    frame = parse_number_column(frame, "t_idx", into="value", problem="p_idx")
+    frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in columns])
+    frame = parse_column(
+        frame, "t_date", "date", into="date_on", problem="p_date", allow_time=False
+    )
+    frame = parse_column(frame, "t_idx", "number", into="value", problem="p_idx")
     frame = frame.with_columns(
         pl.col("t_kw").alias("keyword"),
         pl.lit(None, pl.String).alias("p_kw"),
@@ -178,8 +179,10 @@ def stage_wide(table: RawTable, source_name: str | None) -> Staged:
     fields = list(keywords)
     frame = text_frame(table, {"date": date_index, **{f: int(f[1:]) for f in fields}})
     frame = clean_columns(frame, ["date", *fields])
-    frame, rejects = take_blank_rows(frame, ["date", *fields])
-    frame = parse_date_column(frame, "t_date", into="date_on", problem="p_date", allow_time=False)
+    frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in ["date", *fields]])
+    frame = parse_column(
+        frame, "t_date", "date", into="date_on", problem="p_date", allow_time=False
+    )
     frame = mark_missing(frame, ["date"])
 
     # Cells long: one row per non-blank keyword cell, parsed in one pass.
@@ -191,7 +194,7 @@ def stage_wide(table: RawTable, source_name: str | None) -> Staged:
         )
         .filter(pl.col("text").is_not_null())
     )
-    cells = parse_number_column(cells, "text", into="value", problem="problem")
+    cells = parse_column(cells, "text", "number", into="value", problem="problem")
     bad_cells = cells.filter(pl.col("problem").is_not_null())
     header_of = {field: header for field, (header, _) in keywords.items()}
     cell_rejects = [

@@ -23,23 +23,20 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.reading import RawTable, read_table
-from etl.schemas import LIVE_MINUTE, Staged, conform
-from etl.values import (
+from etl.frames import (
     clean_columns,
     find_columns,
     ignored_columns_warning,
     mark_missing,
-    parse_count_column,
-    parse_datetime_column,
-    parse_id_column,
-    parse_platform_column,
     sorted_rejects,
     take_blank_rows,
     take_duplicates,
     take_problems,
     text_frame,
 )
+from etl.reading import RawTable, read_table
+from etl.schemas import LIVE_MINUTE, Staged, conform
+from etl.values import parse_column
 
 REQUIRED = {"platform": "平台", "stream": "直播ID", "time": "时间", "viewers": "在线人数"}
 # Field names differ from the LIVE_MINUTE targets so a parsed column never hides its raw text.
@@ -59,16 +56,16 @@ def stage_live_minutes(table: RawTable) -> Staged:
     headers = {field: table.headers[index] for field, index in columns.items()}
     frame = text_frame(table, columns)
     frame = clean_columns(frame, list(columns))
-    frame, rejects = take_blank_rows(frame, list(columns))
-    frame = parse_platform_column(frame, "t_platform", into="platform_id", problem="p_platform")
-    frame = parse_id_column(frame, "t_stream", into="stream_id", problem="p_stream")
-    frame = parse_datetime_column(
-        frame, "t_time", into="minute_at", problem="p_time", require_time=True
+    frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in columns])
+    frame = parse_column(frame, "t_platform", "platform", into="platform_id", problem="p_platform")
+    frame = parse_column(frame, "t_stream", "id", into="stream_id", problem="p_stream")
+    frame = parse_column(
+        frame, "t_time", "datetime", into="minute_at", problem="p_time", require_time=True
     )
     frame = frame.with_columns(pl.col("minute_at").dt.truncate("1m"))
     for field, target in COUNTS.items():
         if field in columns:
-            frame = parse_count_column(frame, f"t_{field}", into=target, problem=f"p_{field}")
+            frame = parse_column(frame, f"t_{field}", "count", into=target, problem=f"p_{field}")
     frame = mark_missing(frame, list(REQUIRED))
 
     frame, bad_cells = take_problems(

@@ -32,18 +32,12 @@ import numpy as np
 import polars as pl
 
 from etl.errors import Reject
-from etl.reading import RawTable, read_table
-from etl.schemas import RETENTION, Staged, conform
-from etl.values import (
+from etl.frames import (
     ROW,
     clean_columns,
     find_columns,
     ignored_columns_warning,
     mark_missing,
-    parse_duration_column,
-    parse_id_column,
-    parse_platform_column,
-    parse_share_column,
     sorted_rejects,
     take_blank_rows,
     take_duplicates,
@@ -51,6 +45,9 @@ from etl.values import (
     take_rows,
     text_frame,
 )
+from etl.reading import RawTable, read_table
+from etl.schemas import RETENTION, Staged, conform
+from etl.values import parse_column
 
 REQUIRED = {"platform": "平台", "content": "内容ID", "position": "进度", "share": "留存率"}
 OPTIONAL = {"duration": "时长"}
@@ -75,7 +72,7 @@ def stage_retention(
     if "duration" not in columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("duration"))
     frame = clean_columns(frame, [*REQUIRED, *OPTIONAL])
-    frame, rejects = take_blank_rows(frame, list(columns))
+    frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in columns])
     frame, bad_cells = take_problems(parse_points(frame), _checks(headers))
     frame, no_duration = _positions_as_percent(frame, headers, durations or {})
     frame, duplicates = take_duplicates(
@@ -111,14 +108,14 @@ def stage_retention(
 
 def parse_points(frame: pl.DataFrame) -> pl.DataFrame:
     """Parse the cleaned `t_<field>` cells of point rows into values and `p_<field>` problems."""
-    frame = parse_platform_column(frame, "t_platform", into="platform_id", problem="p_platform")
-    frame = parse_id_column(frame, "t_content", into="content_id", problem="p_content")
-    frame = parse_share_column(frame, "t_share", into="audience_share", problem="p_share")
-    frame = parse_duration_column(frame, "t_duration", into="duration_s", problem="p_duration")
+    frame = parse_column(frame, "t_platform", "platform", into="platform_id", problem="p_platform")
+    frame = parse_column(frame, "t_content", "id", into="content_id", problem="p_content")
+    frame = parse_column(frame, "t_share", "open_ratio", into="audience_share", problem="p_share")
+    frame = parse_column(frame, "t_duration", "duration", into="duration_s", problem="p_duration")
     # 进度 is a percent when written with %, else a position in seconds: parse both ways and
     # keep the reading its form asks for.
-    frame = parse_share_column(frame, "t_position", into="percent", problem="p_percent")
-    frame = parse_duration_column(frame, "t_position", into="seconds", problem="p_seconds")
+    frame = parse_column(frame, "t_position", "open_ratio", into="percent", problem="p_percent")
+    frame = parse_column(frame, "t_position", "duration", into="seconds", problem="p_seconds")
     is_percent = pl.col("t_position").str.ends_with("%")
     frame = frame.with_columns(
         pl.when(is_percent).then(pl.col("percent") * 100).alias("percent"),

@@ -16,9 +16,8 @@ from typing import Any
 import polars as pl
 
 from etl.errors import IngestError, Reject
-from etl.platforms import normalise_platform
 from etl.reading import RawTable, read_sheets
-from etl.values import parse_date, parse_duration_s
+from etl.values import normalise_platform, parse_date, parse_duration_s
 from survey.identity import normalise_contact, participant_id
 from survey.text import clean_text
 

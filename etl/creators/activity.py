@@ -23,22 +23,20 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.reading import RawTable, read_table
-from etl.schemas import ACTIVITY, Staged, conform
-from etl.values import (
+from etl.frames import (
     clean_columns,
     find_columns,
     ignored_columns_warning,
     mark_missing,
-    parse_date_column,
-    parse_id_column,
-    parse_platform_column,
     sorted_rejects,
     take_blank_rows,
     take_duplicates,
     take_problems,
     text_frame,
 )
+from etl.reading import RawTable, read_table
+from etl.schemas import ACTIVITY, Staged, conform
+from etl.values import parse_column
 from survey.identity import Contact, normalise_contact, participant_id
 
 REQUIRED = {"contact": "联系方式", "platform": "平台", "published": "发布日期", "content": "作品ID"}
@@ -61,7 +59,7 @@ def stage_activity(table: RawTable, *, id_key: bytes, known_participants: set[st
     if "title" not in columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("title"))
     frame = clean_columns(frame, [*REQUIRED, *OPTIONAL])
-    frame, rejects = take_blank_rows(frame, list(columns))
+    frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in columns])
     ids, problems, shown = resolve_contacts(frame["contact"].to_list(), id_key, known_participants)
     frame = frame.with_columns(
         pl.Series("participant_id", ids, pl.String),
@@ -70,9 +68,9 @@ def stage_activity(table: RawTable, *, id_key: bytes, known_participants: set[st
         pl.Series("contact", shown, pl.String),
     )
 
-    frame = parse_platform_column(frame, "t_platform", into="platform_id", problem="p_platform")
-    frame = parse_id_column(frame, "t_content", into="content_id", problem="p_content")
-    frame = parse_date_column(frame, "t_published", into="published_on", problem="p_published")
+    frame = parse_column(frame, "t_platform", "platform", into="platform_id", problem="p_platform")
+    frame = parse_column(frame, "t_content", "id", into="content_id", problem="p_content")
+    frame = parse_column(frame, "t_published", "date", into="published_on", problem="p_published")
     frame = mark_missing(frame, ["platform", "content", "published"])
     frame = frame.with_columns(pl.col("t_title").alias("title"))  # title is never checked
     # Checks in the file's column order, so a row's rejects read left to right.

@@ -7,24 +7,11 @@ format has none), plus row rejects and warnings; rows_read = loaded + rejected.
 
 from etl.platforms.creator import read_platform_export
 from etl.platforms.generic import read_generic_export
-from etl.platforms.registry import detect_platform, normalise_platform
-from etl.platforms.values import (
-    parse_count,
-    parse_date,
-    parse_datetime,
-    parse_duration_s,
-    parse_ratio,
-)
+from etl.platforms.registry import detect_platform
 from etl.platforms.youtube import read_youtube_export
 
 __all__ = [
     "detect_platform",
-    "normalise_platform",
-    "parse_count",
-    "parse_date",
-    "parse_datetime",
-    "parse_duration_s",
-    "parse_ratio",
     "read_generic_export",
     "read_platform_export",
     "read_youtube_export",

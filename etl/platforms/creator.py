@@ -16,9 +16,11 @@ Decisions where FORMATS §3 is silent or ambiguous:
 - A counter that decreases -> counter_issue + warning, delta null; the next delta is measured
   from the lower value. Net followers (涨粉) may decrease and are never issues. A snapshot after
   a gap of several days keeps the whole gap's delta, dated on that snapshot (warned).
-- Duplicate (content, date) rows in one file: the later row is rejected ("duplicate of row N"),
-  whatever its other cells hold; overlapping re-export *files* are the warehouse load's job.
-- Rows with every cell blank are rejected ("empty row"); rows whose id or date cell says
+- Duplicate (content, date) rows in one file: the later row is rejected ("duplicate of row N",
+  N the first row that loaded: a row rejected for a bad cell never shadows a later good one);
+  overlapping re-export *files* are the warehouse load's job.
+- Rows with every cell blank (or a not-reported marker such as `-`) are rejected ("empty
+  row"); rows whose id or date cell says
   合计/总计/汇总/Total are rejected as summary rows. Both count as read, so read = loaded +
   rejected always holds.
 - Negative values reject the row, except for net followers. A fraction without a unit is not
@@ -36,19 +38,13 @@ import polars as pl
 from etl.errors import IngestError
 from etl.platforms.frames import (
     FieldColumn,
-    blank_rows,
     bundle,
-    concat_problems,
     content_frame,
     cumulative_to_daily,
-    duplicate_rows,
+    described,
     field_column,
     late_first_snapshots,
-    parse_fields,
-    raw_frame,
-    rejects_of,
-    summary_rows,
-    without_rows,
+    parse_rows,
 )
 from etl.platforms.registry import (
     COUNTER_KINDS,
@@ -57,10 +53,10 @@ from etl.platforms.registry import (
     AliasTable,
     alias_table,
     detect_platform,
-    header_key,
 )
 from etl.reading import RawTable, read_table
 from etl.schemas import COUNTER_ISSUE, Staged, empty
+from etl.values import header_key
 
 
 def map_alias_headers(
@@ -142,21 +138,12 @@ def stage_metric_rows(
     fields = {c.field: c for c in columns}
     if not any(f in METRIC_FIELDS for f in fields):
         raise IngestError(table.path, "no metric columns (views, likes, ...) to load", row=1)
-    id_column, date_column = fields["content_id"], fields["date_on"]
-    frame = raw_frame(table)
-    parsed, problems = parse_fields(frame, columns)
-    skipped = concat_problems(
-        [blank_rows(frame, len(table.headers)), summary_rows(frame, [id_column, date_column])]
-    )
-    candidates = without_rows(parsed, skipped)
-    duplicates = duplicate_rows(
-        candidates,
+    kept, rejects = parse_rows(
+        table,
+        columns,
         ["content_id", "date_on"],
-        f"{id_column.header}, {date_column.header}",
-        f"{id_column.header} and {date_column.header}",
+        summary=[fields["content_id"], fields["date_on"]],
     )
-    problems = concat_problems([skipped, without_rows(problems, skipped), duplicates])
-    kept = without_rows(parsed, problems)
     cumulative = [c.field for c in columns if c.cumulative and c.field in METRIC_FIELDS]
     issues = empty(COUNTER_ISSUE)
     warnings = list(warnings)
@@ -182,7 +169,7 @@ def stage_metric_rows(
             "content_daily": daily,
             "counter_issue": issues,
         },
-        rejects=rejects_of(problems),
+        rejects=described(rejects),
         warnings=warnings,
         details={
             **details,

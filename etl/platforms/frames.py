@@ -1,22 +1,31 @@
-"""Shared, vectorised steps of the platform readers: raw frame, parse, reject, deltas, bundle.
+"""Steps the platform readers share: field columns, parse and reject, deltas, bundle.
 
-A RawTable becomes one all-text Polars frame (`c0..cN` plus the file `row_number`) once; each
-field's distinct texts are parsed as columns and joined back, and bad cells become rejects
-through masks, so the per-row work never runs in a Python loop (only the rejected rows are
-turned into objects).
+A RawTable becomes one all-text frame (`c0..cN` plus the file `row_number`, etl.frames); each
+field's distinct texts are parsed once and joined back (etl.values), and blank rows, summary
+rows, bad cells and repeated keys become rejects through masks, so the per-row work never runs
+in a Python loop (only the rejected rows are turned into objects).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from etl.errors import Reject
+from etl.frames import (
+    ROW,
+    sorted_rejects,
+    take_blank_rows,
+    take_duplicates,
+    take_problems,
+    take_rows,
+    text_frame,
+)
 from etl.platforms.registry import FIELD_KINDS
-from etl.platforms.values import clean_expr, parse_texts
 from etl.reading import RawTable
 from etl.schemas import (
     CONTENT,
@@ -27,16 +36,12 @@ from etl.schemas import (
     conform,
     empty,
 )
+from etl.values import clean_expr, parse_column
 
 MAX_LISTED = 20  # warning lines listed one by one before the rest are summed up
 SUMMARY_MARKERS = ("合计", "总计", "汇总", "total", "sum")
-_PROBLEM = "__problem_"
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "row_number": pl.Int64,
-    "column_name": pl.String,
-    "value_text": pl.String,
-    "reason": pl.String,
-}
+# Fields every row needs, and the reason a blank one is rejected with.
+REQUIRED_FIELDS = {"content_id": "missing content id", "date_on": "missing date"}
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "content": CONTENT,
     "content_daily": CONTENT_DAILY,
@@ -52,7 +57,7 @@ class FieldColumn:
     index: int  # position in the RawTable
     header: str  # as written in the file
     field: str  # target field: a CONTENT / CONTENT_DAILY / CONTENT_PERIOD column
-    kind: str  # id | date | text | datetime | count | signed_count | ratio | ...
+    kind: str  # id | date | text | datetime | count | signed_count | ratio | ... (etl.values)
     cumulative: bool = False
 
     @property
@@ -60,129 +65,100 @@ class FieldColumn:
         """The raw text column's name in the frame."""
         return f"c{self.index}"
 
+    @property
+    def problem(self) -> str:
+        """The problem column's name in the frame."""
+        return f"p_{self.field}"
+
 
 def field_column(index: int, header: str, field: str, *, cumulative: bool = False) -> FieldColumn:
     """A FieldColumn whose kind comes from the field (FIELD_KINDS)."""
     return FieldColumn(index, header, field, FIELD_KINDS[field], cumulative)
 
 
-def raw_frame(table: RawTable) -> pl.DataFrame:
-    """All cells as text columns c0..cN, plus the file row number (header = row 1)."""
-    schema = {f"c{i}": pl.String for i in range(len(table.headers))}
-    frame = pl.DataFrame(table.rows, schema=schema, orient="row")
-    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("row_number"))
+def parse_rows(
+    table: RawTable,
+    columns: Sequence[FieldColumn],
+    keys: Sequence[str],
+    *,
+    summary: Sequence[FieldColumn] = (),
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """(rows kept with every field parsed, rejects) of a table.
 
-
-def parse_fields(
-    frame: pl.DataFrame, columns: Sequence[FieldColumn]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(frame with every field parsed, problems [row_number, column_name, value_text, reason]).
-
-    Each column's distinct texts are parsed once and joined back onto the rows.
+    Rejected in this order: rows whose every field is blank ("empty row"), rows whose `summary`
+    columns say 合计 / 总计 / Total, every bad or missing required cell, and rows repeating an
+    earlier kept row's `keys`. Reject reasons are bare; `described` adds column and value.
     """
-    parsed = frame
-    problems = []
+    frame = text_frame(table)
     for column in columns:
-        lookup = parse_texts(
-            frame.get_column(column.raw), column.kind, percent_units="%" in column.header
-        ).rename({"raw": column.raw, "value": column.field, "problem": _PROBLEM})
-        parsed = parsed.join(
-            lookup, on=column.raw, how="left", nulls_equal=True, maintain_order="left"
+        frame = parse_column(
+            frame,
+            column.raw,
+            column.kind,
+            into=column.field,
+            problem=column.problem,
+            percent_units="%" in column.header,
         )
-        problems.append(
-            parsed.filter(pl.col(_PROBLEM).is_not_null()).select(
-                "row_number",
-                pl.lit(column.header).alias("column_name"),
-                pl.col(column.raw).alias("value_text"),
-                pl.col(_PROBLEM).alias("reason"),
-            )
-        )
-        parsed = parsed.drop(_PROBLEM)
-    return parsed, concat_problems(problems)
-
-
-def concat_problems(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
-    """Problem frames as one, in file order (empty frames allowed)."""
-    parts = [conform(f, PROBLEM_SCHEMA) for f in frames]
-    if not parts:
-        return empty(PROBLEM_SCHEMA)
-    return pl.concat(parts).sort("row_number", maintain_order=True)
-
-
-def blank_rows(frame: pl.DataFrame, width: int) -> pl.DataFrame:
-    """Rows whose every cell is blank, as problems."""
-    blank = pl.all_horizontal(
-        [
-            pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "")
-            for i in range(width)
-        ]
+    # A value and its problem are both null only where the cell is blank or `-`, `N/A` ...
+    parsed = [name for c in columns for name in (c.field, c.problem)]
+    frame, blank = take_blank_rows(frame, parsed, reason="empty row")
+    frame, summaries = _take_summary_rows(frame, summary)
+    frame = frame.with_columns(
+        pl.when(pl.col(c.field).is_null() & pl.col(c.problem).is_null())
+        .then(pl.lit(REQUIRED_FIELDS[c.field]))
+        .otherwise(pl.col(c.problem))
+        .alias(c.problem)
+        for c in columns
+        if c.field in REQUIRED_FIELDS
     )
-    return frame.filter(blank).select(
-        "row_number",
-        pl.lit(None, dtype=pl.String).alias("column_name"),
-        pl.lit(None, dtype=pl.String).alias("value_text"),
-        pl.lit("empty row").alias("reason"),
+    frame, bad_cells = take_problems(frame, [(c.problem, c.raw, c.header) for c in columns])
+    header_of = {c.field: c.header for c in columns}
+    headers = [header_of[key] for key in keys]
+    frame, duplicates = take_duplicates(
+        frame,
+        keys,
+        header=", ".join(headers),
+        raw=pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" "),
+        what=f"same {' and '.join(headers)}",
     )
+    return frame, blank + summaries + bad_cells + duplicates
 
 
-def summary_rows(frame: pl.DataFrame, columns: Sequence[FieldColumn]) -> pl.DataFrame:
-    """Rows an export adds as totals (合计 / 总计 / Total in the id or date cell), as problems."""
-    parts = []
+def _take_summary_rows(
+    frame: pl.DataFrame, columns: Sequence[FieldColumn]
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Rows an export adds as totals (合计 / 总计 / Total in an id or date cell), as rejects."""
+    rejects: list[Reject] = []
     for column in columns:
         texts = frame.select(pl.col(column.raw).unique())
         markers = texts.filter(
             clean_expr(pl.col(column.raw)).str.to_lowercase().is_in(SUMMARY_MARKERS)
         ).get_column(column.raw)
-        parts.append(
-            frame.filter(pl.col(column.raw).is_in(markers.implode())).select(
-                "row_number",
-                pl.lit(column.header).alias("column_name"),
-                pl.col(column.raw).alias("value_text"),
-                pl.lit("summary row, not a content's day: not loaded").alias("reason"),
-            )
+        frame, found = take_rows(
+            frame,
+            pl.col(column.raw).is_in(markers.implode()),
+            header=column.header,
+            raw=column.raw,
+            reason=pl.lit("summary row, not a content's day: not loaded"),
         )
-    return concat_problems(parts).unique("row_number", keep="first", maintain_order=True)
+        rejects += found
+    return frame, rejects
 
 
-def duplicate_rows(
-    frame: pl.DataFrame, keys: Sequence[str], column_name: str, what: str
-) -> pl.DataFrame:
-    """Later rows repeating an earlier row's key, as problems naming the first row."""
-    usable = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
-    first = pl.col("row_number").min().over(keys).alias("__first")
-    return (
-        usable.with_columns(first)
-        .filter(pl.col("row_number") != pl.col("__first"))
-        .select(
-            "row_number",
-            pl.lit(column_name).alias("column_name"),
-            pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" ").alias(
-                "value_text"
-            ),
-            pl.format("duplicate of row {} (same {})", pl.col("__first"), pl.lit(what)).alias(
-                "reason"
-            ),
-        )
-    )
-
-
-def without_rows(frame: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame:
-    """The frame minus every row that has a problem."""
-    return frame.join(problems.select("row_number").unique(), on="row_number", how="anti")
-
-
-def rejects_of(problems: pl.DataFrame, prefix: str = "") -> list[Reject]:
-    """Problems as Rejects whose reason names the column and the value ('播放量 'x': not a count')."""
-    rejects = []
-    for row_number, column, value, reason in problems.iter_rows():
-        if column is None:
-            text = reason
-        elif value is None:
-            text = f"{column}: {reason}"
+def described(
+    rejects: Sequence[Reject], *, prefix: str = "", file_name: str | None = None
+) -> list[Reject]:
+    """Rejects whose reason names the column and the value ('播放量 'x': not a count')."""
+    out = []
+    for reject in rejects:
+        if reject.column_name is None:
+            text = reject.reason
+        elif reject.value_text is None:
+            text = f"{reject.column_name}: {reject.reason}"
         else:
-            text = f"{column} {value!r}: {reason}"
-        rejects.append(Reject(row_number, column, value, prefix + text))
-    return rejects
+            text = f"{reject.column_name} {reject.value_text!r}: {reject.reason}"
+        out.append(dataclasses.replace(reject, reason=prefix + text, file_name=file_name))
+    return out
 
 
 def listed(lines: list[str], what: str) -> list[str]:
@@ -211,7 +187,7 @@ def cumulative_to_daily(frame: pl.DataFrame, metrics: Sequence[str], platform_id
     from the lower value, the count the platform now stands by. Signed counters (net followers)
     may go down, so they are never issues.
     """
-    ordered = frame.sort(["content_id", "date_on", "row_number"]).with_columns(
+    ordered = frame.sort(["content_id", "date_on", ROW]).with_columns(
         __same=(pl.col("content_id") == pl.col("content_id").shift(1)).fill_null(False)
     )
     same = pl.col("__same")
@@ -316,7 +292,7 @@ def bundle(
         kind="content",
         rows_read=rows_read,
         frames=conformed,
-        rejects=sorted(rejects, key=lambda r: r.row_number),
+        rejects=sorted_rejects(rejects),
         warnings=warnings,
         details=details,
     )

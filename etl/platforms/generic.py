@@ -22,9 +22,10 @@ import yaml
 from etl.errors import IngestError
 from etl.platforms.creator import apply_mode, stage_metric_rows
 from etl.platforms.frames import FieldColumn, field_column
-from etl.platforms.registry import FIELD_KINDS, header_key, normalise_platform
+from etl.platforms.registry import FIELD_KINDS
 from etl.reading import decode_strict, read_table
 from etl.schemas import Staged
+from etl.values import header_key, normalise_platform
 
 MODES = ("daily", "cumulative")
 MAPPING_KEYS = ("platform_id", "mode", "columns")

@@ -1,7 +1,8 @@
-"""Platform names and per-platform header alias tables, read from the YAML files in aliases/.
+"""Per-platform header alias tables, read from the YAML files in aliases/.
 
 A changed creator-centre export is a data change: add the new header to the platform's YAML.
-Headers and aliases are compared after `clean_text` (NFKC, trim) and case-folding; detection
+Platform names (aliases/platforms.yaml) are etl.values' `normalise_platform`. Headers and
+aliases are compared as `header_key`s (NFKC, trim, case-folding); detection
 hints match when a header *contains* the hint word (`弹幕数` matches `弹幕`).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from etl.errors import IngestError
-from survey.text import clean_text
+from etl.values import header_key, normalise_platform
 
 ALIAS_DIR = Path(__file__).parent / "aliases"
 
@@ -49,11 +50,6 @@ METRIC_FIELDS = tuple(f for f in FIELD_KINDS if f not in CONTENT_FIELDS and f !=
 COUNTER_KINDS = ("count", "signed_count")
 
 
-def header_key(text: object) -> str:
-    """A header or alias as compared: NFKC, trimmed, whitespace folded, case-folded."""
-    return (clean_text(text) or "").casefold()
-
-
 @dataclass(frozen=True)
 class AliasTable:
     """One platform's export headers: which field each means, and how to recognise the export."""
@@ -84,26 +80,6 @@ def _word_list(path: Path, where: str, value: object) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
         raise ValueError(f"{path.name}: {where} must be a list of header texts")
     return [str(v) for v in value]
-
-
-@cache
-def platform_names() -> dict[str, str]:
-    """Every accepted spelling of a platform (header_key form) -> platform id."""
-    path = ALIAS_DIR / "platforms.yaml"
-    names: dict[str, str] = {}
-    for platform_id, entry in _load_yaml(path).items():
-        spellings = [platform_id, entry.get("zh"), entry.get("en")]
-        spellings += _word_list(path, f"{platform_id}.aliases", entry.get("aliases", []))
-        for spelling in spellings:
-            key = header_key(spelling)
-            if key and names.setdefault(key, platform_id) != platform_id:
-                raise ValueError(f"{path.name}: {spelling!r} names two platforms")
-    return names
-
-
-def normalise_platform(text: str | None) -> str | None:
-    """Platform id for `B站`, `哔哩哔哩`, `抖音`, `视频号`, `油管`, `Bilibili` ...; None if unknown."""
-    return platform_names().get(header_key(text))
 
 
 @cache

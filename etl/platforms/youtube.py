@@ -32,21 +32,11 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import IngestError, Reject
-from etl.platforms.frames import (
-    FieldColumn,
-    blank_rows,
-    bundle,
-    concat_problems,
-    duplicate_rows,
-    listed,
-    parse_fields,
-    raw_frame,
-    rejects_of,
-    without_rows,
-)
-from etl.platforms.registry import FIELD_KINDS, header_key, youtube_aliases
+from etl.platforms.frames import FieldColumn, bundle, described, listed, parse_rows
+from etl.platforms.registry import FIELD_KINDS, youtube_aliases
 from etl.reading import RawTable, read_table
 from etl.schemas import Staged
+from etl.values import header_key
 
 PLATFORM_ID = "youtube"
 # Fields the alias table names that are not plain FIELD_KINDS: (field read into, kind).
@@ -99,23 +89,9 @@ def _columns(table: RawTable, kind: str) -> tuple[list[FieldColumn], list[str]]:
 
 def _parse_part(table: RawTable, columns: list[FieldColumn], keys: list[str]) -> _Part:
     """Parse a file; blank rows, bad cells and repeated keys become file-named rejects."""
-    frame = raw_frame(table)
-    parsed, problems = parse_fields(frame, columns)
-    blank = blank_rows(frame, len(table.headers))
-    headers = {c.field: c.header for c in columns}
-    duplicates = duplicate_rows(
-        without_rows(parsed, blank),
-        keys,
-        ", ".join(headers[k] for k in keys),
-        " and ".join(headers[k] for k in keys),
-    )
-    problems = concat_problems([blank, without_rows(problems, blank), duplicates])
+    kept, rejects = parse_rows(table, columns, keys)
     name = table.path.name
-    rejects: list[Reject] = [
-        Reject(r.row_number, r.column_name, r.value_text, r.reason, file_name=name)
-        for r in rejects_of(problems, prefix=f"{name}: ")
-    ]
-    return _Part(table, without_rows(parsed, problems), rejects)
+    return _Part(table, kept, described(rejects, prefix=f"{name}: ", file_name=name))
 
 
 def _read_part(folder: Path, kind: str, keys: list[str]) -> tuple[_Part | None, list[str]]:

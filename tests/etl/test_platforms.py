@@ -1,4 +1,7 @@
-"""Platform metrics readers: value parsers, creator-centre exports, YouTube folders, mappings.
+"""Platform metrics readers: alias tables, creator-centre exports, YouTube folders, mappings.
+
+The cell value forms they accept (counts, percentages, durations, dates, platform names) are
+tested once, in test_values.py.
 
 Every reader returns the four content frames conformed to etl.schemas; every bad input is either
 one IngestError naming the file or a Reject naming the column, and rows_read = loaded + rejected.
@@ -14,17 +17,7 @@ import polars as pl
 import pytest
 
 from etl.errors import IngestError
-from etl.platforms import (
-    normalise_platform,
-    parse_count,
-    parse_date,
-    parse_datetime,
-    parse_duration_s,
-    parse_ratio,
-    read_generic_export,
-    read_platform_export,
-    read_youtube_export,
-)
+from etl.platforms import read_generic_export, read_platform_export, read_youtube_export
 from etl.platforms.registry import alias_table, creator_platforms
 from etl.schemas import CONTENT, CONTENT_DAILY, CONTENT_PERIOD, COUNTER_ISSUE, Staged
 from tests.builders import write_csv, write_xlsx
@@ -55,178 +48,7 @@ def daily(staged: Staged, *columns: str) -> list[tuple[object, ...]]:
     return list(frame.select("content_id", "date_on", *columns).iter_rows())
 
 
-# -- value parsers ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1.2万", 12_000),
-        ("3.4w", 34_000),
-        ("3.4W", 34_000),
-        ("1.5亿", 150_000_000),
-        ("1,234", 1_234),
-        ("1.25万", 12_500),
-        ("2k", 2_000),
-        ("１２３", 123),  # full-width digits
-        (" 42 ", 42),
-        ("-", None),
-        ("--", None),
-        ("", None),
-        (None, None),
-        ("12345678901234567", 12_345_678_901_234_567),  # exact, not through a float
-    ],
-)
-def test_counts_read_chinese_units_separators_and_blanks(text: str | None, expected: int) -> None:
-    assert parse_count(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("abc", "not a count"),
-        ("1.2x", "not a count"),
-        ("12.5", "not a whole number"),
-        ("-3", "negative count"),
-        ("99999999999999999999", "not a count"),
-    ],
-)
-def test_bad_counts_raise_naming_the_value(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason) as caught:
-        parse_count(text)
-    assert repr(text) in str(caught.value)
-
-
-def test_signed_counts_keep_losses() -> None:
-    assert parse_count("-3", signed=True) == -3
-    assert parse_count("-0.1万", signed=True) == -1000
-
-
-@pytest.mark.parametrize(
-    ("text", "percent_units", "expected"),
-    [
-        ("35.2%", False, 0.352),
-        ("0.352", False, 0.352),
-        ("100%", False, 1.0),
-        ("0", False, 0.0),
-        ("35.2 %", False, 0.352),
-        ("4.5", True, 0.045),  # under a "(%)" header bare numbers are percents
-        ("4.5%", True, 0.045),
-        ("", False, None),
-    ],
-)
-def test_percentages_become_shares_of_one(
-    text: str, percent_units: bool, expected: float | None
-) -> None:
-    assert parse_ratio(text, percent_units=percent_units) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("35.2", "ambiguous"),
-        ("135%", "above 100%"),
-        ("-1%", "negative"),
-        ("abc", "not a percentage"),
-    ],
-)
-def test_bad_percentages_raise(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason):
-        parse_ratio(text)
-
-
-def test_average_percentage_viewed_may_exceed_one_hundred_percent() -> None:
-    assert parse_ratio("112.5", percent_units=True, open_ended=True) == 1.125
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [
-        ("1分42秒", 102.0),
-        ("0:01:42", 102.0),
-        ("1:42", 102.0),
-        ("102", 102.0),
-        ("102秒", 102.0),
-        ("102.5", 102.5),
-        ("0:04:23", 263.0),
-        ("1小时2分", 3720.0),
-        ("2分", 120.0),
-        ("1h2m3s", 3723.0),
-        ("-", None),
-    ],
-)
-def test_durations_become_seconds(text: str, seconds: float | None) -> None:
-    assert parse_duration_s(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["abc", "1:75", "1分钟多"])
-def test_unreadable_durations_raise(text: str) -> None:
-    with pytest.raises(ValueError, match="not a duration"):
-        parse_duration_s(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "2025-02-01",
-        "2025/2/1",
-        "2025.2.1",
-        "20250201",
-        "2025年2月1日",
-        "Feb 1, 2025",
-        "February 1 2025",
-        "45689",  # Excel serial
-        "2025-02-01 00:00:00",  # an xlsx date cell as read_table writes it
-        "2025/2/1 20:15",
-    ],
-)
-def test_dates_in_every_export_spelling(text: str) -> None:
-    assert parse_date(text) == date(2025, 2, 1)
-
-
-def test_youtube_publish_time_is_a_date_time() -> None:
-    assert parse_date("Sep 27, 2024") == date(2024, 9, 27)
-    assert parse_datetime("Sep 27, 2024") == datetime(2024, 9, 27)
-    assert parse_datetime("2025-02-01 20:15") == datetime(2025, 2, 1, 20, 15)
-    assert parse_datetime("45689.5") == datetime(2025, 2, 1, 12, 0)
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [("2025-02-30", "not a date"), ("yesterday", "not a date"), ("1999-12-31", "outside")],
-)
-def test_impossible_dates_raise(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason):
-        parse_date(text)
-
-
-# -- platform names and alias tables ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "platform_id"),
-    [
-        ("B站", "bilibili"),
-        ("b站", "bilibili"),
-        ("哔哩哔哩", "bilibili"),
-        ("Bilibili", "bilibili"),
-        ("抖音", "douyin"),
-        ("视频号", "wechat_channels"),
-        ("微信视频号", "wechat_channels"),
-        ("小红书", "xiaohongshu"),
-        (" 微博 ", "weibo"),
-        ("YouTube", "youtube"),
-        ("油管", "youtube"),
-        ("wechat_channels", "wechat_channels"),
-        ("快手", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_platform_names_in_chinese_and_english_normalise_to_ids(
-    text: str | None, platform_id: str | None
-) -> None:
-    assert normalise_platform(text) == platform_id
+# -- alias tables -------------------------------------------------------------------------------
 
 
 def test_every_creator_platform_has_a_valid_alias_table() -> None:
@@ -844,6 +666,7 @@ BAD_ROWS: dict[str, tuple[list[str], str | None, str]] = {
     ),
     "summary row": (["合计", "", "", "99", "9", "", ""], "BV号", "summary row"),
     "empty row": (["", "", "", "", "", "", ""], None, "empty row"),
+    "row of not-reported markers": (["-", "--", "N/A", "/", "—", "暂无", " "], None, "empty row"),
 }
 
 
@@ -862,6 +685,17 @@ def test_a_bad_row_is_rejected_naming_its_column_and_the_good_rows_load(
         ("BV1a", date(2025, 2, 1), 12_000),
         ("BV1c", date(2025, 2, 2), 5),
     ]
+
+
+def test_a_rejected_row_does_not_make_a_later_good_row_a_duplicate(tmp_path: Path) -> None:
+    rows = [
+        ["BV1a", "视频", "2025-02-01", "abc", "1", "", ""],
+        ["BV1a", "视频", "2025-02-01", "7", "1", "", ""],
+    ]
+    staged = read_platform_export(write_csv(tmp_path / "bilibili.csv", BILI, rows))
+    assert_well_formed(staged, loaded=1)
+    assert [(r.row_number, r.column_name) for r in staged.rejects] == [(2, "播放量")]
+    assert daily(staged, "views", "row_number") == [("BV1a", date(2025, 2, 1), 7, 3)]
 
 
 def test_every_bad_cell_of_a_row_is_reported_but_the_row_counts_once(tmp_path: Path) -> None:

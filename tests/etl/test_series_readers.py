@@ -1,6 +1,6 @@
 """Series readers: live minutes, retention curves, creator activity and topic attention.
 
-Every case checks the bookkeeping too: each data row is either loaded or rejected, never both
+The cell value forms they accept are tested once, in test_values.py. Every case checks the bookkeeping too: each data row is either loaded or rejected, never both
 and never lost (`rows_read == rows_loaded + rows_rejected`).
 """
 
@@ -18,15 +18,6 @@ from etl.audience.retention import read_retention_export
 from etl.creators.activity import read_activity_export
 from etl.errors import IngestError, Reject
 from etl.schemas import ACTIVITY, LIVE_MINUTE, RETENTION, TOPIC_ATTENTION, Staged
-from etl.values import (
-    parse_count,
-    parse_date,
-    parse_datetime,
-    parse_duration_s,
-    parse_number,
-    parse_platform,
-    parse_ratio,
-)
 from survey.identity import normalise_contact, participant_id
 from tests.builders import write_csv, write_xlsx
 
@@ -59,145 +50,6 @@ def accounted(staged: Staged) -> Staged:
 def only_reject(staged: Staged, row: int) -> list[Reject]:
     """The rejects of one file row."""
     return [r for r in staged.rejects if r.row_number == row]
-
-
-# -- values ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1234", 1234),
-        ("1,234", 1234),
-        ("+12", 12),
-        ("1.2万", 12_000),
-        ("3.4w", 34_000),
-        ("1.5亿", 150_000_000),
-        ("2k", 2_000),
-        ("１２３", 123),
-        ("7", 7),
-        ("", None),
-        ("-", None),
-        (None, None),
-    ],
-)
-def test_counts_read_plain_grouped_and_chinese_unit_forms(text: str | None, expected: int) -> None:
-    assert parse_count(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("-5", "negative"),
-        ("12.5", "not a whole number"),
-        ("abc", "not a number"),
-        ("1.2千万", "not a number"),
-    ],
-)
-def test_counts_refuse_negative_fractional_and_text(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason):
-        parse_count(text)
-
-
-@pytest.mark.parametrize(("text", "expected"), [("12.5", 12.5), ("1.25万", 12_500.0), ("0", 0.0)])
-def test_numbers_keep_fractions_and_units(text: str, expected: float) -> None:
-    assert parse_number(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("87%", 0.87), ("0.87", 0.87), ("100%", 1.0), ("1", 1.0), ("105%", 1.05), ("12.5 %", 0.125)],
-)
-def test_percentages_read_as_shares(text: str, expected: float) -> None:
-    assert parse_ratio(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"), [("87", "ambiguous"), ("-1%", "negative"), ("八成", "not a percentage")]
-)
-def test_percentages_refuse_ambiguous_negative_and_text(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason):
-        parse_ratio(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "2025-02-01",
-        "2025/2/1",
-        "2025.2.1",
-        "2025年2月1日",
-        "20250201",
-        "Feb 1, 2025",
-        "February 1 2025",
-        "45689",
-        "2025-02-01 00:00:00",
-    ],
-)
-def test_dates_read_every_documented_form(text: str) -> None:
-    assert parse_date(text) == date(2025, 2, 1)
-    assert parse_date(text, allow_time=False) == date(2025, 2, 1)
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [("2025-02-30", "not a date"), ("1999-12-31", "outside"), ("next week", "not a date")],
-)
-def test_dates_refuse_impossible_days_and_typo_years(text: str, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason):
-        parse_date(text)
-
-
-def test_a_daily_date_refuses_an_afternoon_time_but_takes_midnight() -> None:
-    assert parse_date("2025-02-01 13:00") == date(2025, 2, 1)
-    with pytest.raises(ValueError, match="time of day"):
-        parse_date("2025-02-01 13:00", allow_time=False)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2025-01-28 20:01", datetime(2025, 1, 28, 20, 1)),
-        ("2025-01-28 20:01:37", datetime(2025, 1, 28, 20, 1, 37)),
-        ("2025/1/28 8:01", datetime(2025, 1, 28, 8, 1)),
-        ("2025-01-28T20:01:00", datetime(2025, 1, 28, 20, 1)),
-        ("Jan 28, 2025 20:01", datetime(2025, 1, 28, 20, 1)),
-        ("45685.5", datetime(2025, 1, 28, 12, 0)),
-    ],
-)
-def test_datetimes_read_minutes_seconds_and_serial_fractions(text: str, expected: datetime) -> None:
-    assert parse_datetime(text, require_time=True) == expected
-
-
-def test_a_datetime_that_needs_a_time_refuses_a_bare_day() -> None:
-    assert parse_datetime("2025-01-28") == datetime(2025, 1, 28)
-    with pytest.raises(ValueError, match="no time of day"):
-        parse_datetime("2025-01-28", require_time=True)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("263", 263.0), ("4:23", 263.0), ("0:04:23", 263.0), ("4分23秒", 263.0), ("263秒", 263.0)],
-)
-def test_durations_read_as_seconds(text: str, expected: float) -> None:
-    assert parse_duration_s(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("B站", "bilibili"),
-        ("哔哩哔哩", "bilibili"),
-        ("bilibili", "bilibili"),
-        ("抖音", "douyin"),
-        ("视频号", "wechat_channels"),
-        ("微信视频号", "wechat_channels"),
-        ("小红书", "xiaohongshu"),
-        ("微博", "weibo"),
-        ("YouTube", "youtube"),
-        ("油管", "youtube"),
-    ],
-)
-def test_platform_names_in_chinese_or_as_ids_map_to_ids(text: str, expected: str) -> None:
-    assert parse_platform(text) == expected
 
 
 # -- live -----------------------------------------------------------------------------------------

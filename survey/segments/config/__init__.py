@@ -1,0 +1,1 @@
+"""Versioned segmentation configuration: default rule segments and clustering parameters."""

@@ -1,0 +1,234 @@
+"""Versioned clustering runs in the warehouse: fit, store, and read back the latest.
+
+`run_clustering` reads each participant's latest current response, fits the clusters
+(`survey.segments.clustering.fit_clusters`) and writes `segment_run`, `segment_assignment` and
+`segment_cluster` in one transaction under a new run_id. Given a home it writes through
+`open_for_write` and publishes a new snapshot, like a load; given a write session it writes into
+that session and the caller's block publishes. Runs are never changed afterwards: readers use the
+latest one unless they name another.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+
+from survey.segments._warehouse import HomeOrSession, Source, run_query, session_for, write
+from survey.segments.clustering import (
+    ALGORITHM,
+    ClusterFit,
+    ClusteringConfig,
+    fit_clusters,
+    load_clustering_config,
+)
+from survey.segments.errors import SegmentError
+from survey.segments.rules import OUTCOME_COLUMNS, outcome_measures, population, programs
+from warehouse.privacy import DEFAULT_K, suppress_small_cells
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A stored clustering run."""
+
+    run_id: str
+    created_at: datetime
+    k: int
+    is_k_fixed: bool
+    silhouette: float
+    silhouette_by_k: dict[int, float]
+    stability: float | None
+    count_bootstrap: int
+    count_participants: int
+    params: dict[str, Any]
+    assignments: pl.DataFrame  # participant_id, cluster_id, response_id, edition_year
+    clusters: pl.DataFrame  # cluster_id, count_participants, share, label_zh, label_en, features
+
+    def as_dict(self, *, with_assignments: bool = False) -> dict[str, Any]:
+        """Plain data for JSON (assignments only when asked: they are one row per person)."""
+        out: dict[str, Any] = {
+            "run_id": self.run_id,
+            "created_at": self.created_at.isoformat(),
+            "algorithm": ALGORITHM,
+            "k": self.k,
+            "is_k_fixed": self.is_k_fixed,
+            "silhouette": self.silhouette,
+            "silhouette_by_k": {str(k): v for k, v in self.silhouette_by_k.items()},
+            "stability": self.stability,
+            "count_bootstrap": self.count_bootstrap,
+            "count_participants": self.count_participants,
+            "params": self.params,
+            "clusters": self.clusters.to_dicts(),
+        }
+        if with_assignments:
+            out["assignments"] = self.assignments.to_dicts()
+        return out
+
+
+def latest_profiles(pop: pl.DataFrame) -> pl.DataFrame:
+    """One row per participant: the latest current response (latest edition, then submission)."""
+    return pop.sort(["edition_year", "submitted_at", "response_id"], nulls_last=False).unique(
+        "participant_id", keep="last", maintain_order=True
+    )
+
+
+def run_clustering(
+    home_or_session: HomeOrSession,
+    *,
+    k: int | None = None,
+    config: ClusteringConfig | None = None,
+) -> RunResult:
+    """Fit the learned segments on the warehouse's participants and store them as a new run.
+
+    k: a fixed number of clusters (else the config's k.fixed, else the best silhouette in the
+    config's range). Raises SegmentError when the warehouse has too few participants.
+    """
+    config = config or load_clustering_config()
+    with session_for(home_or_session) as session:
+        profiles = latest_profiles(population(session))
+        if profiles.is_empty():
+            raise SegmentError("the warehouse has no survey responses to cluster")
+        fit = fit_clusters(profiles, config, k=k)
+        created_at = datetime.now(UTC).replace(tzinfo=None)
+        run_id = "seg-" + created_at.strftime("%Y%m%dT%H%M%S%fZ")
+        params = config.as_params() | {
+            "k_requested": k,
+            "k_range_searched": list(fit.k_range) if fit.k_range else None,
+            "feature_names": list(fit.feature_names),
+        }
+        assignments = profiles.select("participant_id", "response_id", "edition_year").join(
+            fit.assignments, on="participant_id", how="inner", validate="1:1"
+        )
+        clusters = fit.clusters.with_columns(
+            pl.Series(
+                "features",
+                [json.dumps(f, ensure_ascii=False) for f in fit.clusters["features"].to_list()],
+                dtype=pl.String,
+            )
+        )
+        write(
+            session,
+            "segment_run",
+            {
+                "stg_segment_assignment": assignments.select(
+                    "participant_id", "cluster_id", "response_id", "edition_year"
+                ),
+                "stg_segment_cluster": clusters,
+            },
+            run_id=run_id,
+            created_at=created_at,
+            algorithm=ALGORITHM,
+            config_version=config.version,
+            params=json.dumps(params, ensure_ascii=False),
+            k=fit.k,
+            is_k_fixed=fit.is_k_fixed,
+            silhouette=fit.silhouette,
+            silhouette_by_k=json.dumps({str(c): s for c, s in fit.silhouette_by_k.items()}),
+            stability=fit.stability,
+            count_bootstrap=len(fit.bootstrap_ari),
+            count_participants=profiles.height,
+        )
+    return _result(run_id, created_at, fit, params, assignments, profiles.height)
+
+
+def _result(
+    run_id: str,
+    created_at: datetime,
+    fit: ClusterFit,
+    params: dict[str, Any],
+    assignments: pl.DataFrame,
+    count: int,
+) -> RunResult:
+    return RunResult(
+        run_id=run_id,
+        created_at=created_at,
+        k=fit.k,
+        is_k_fixed=fit.is_k_fixed,
+        silhouette=fit.silhouette,
+        silhouette_by_k=fit.silhouette_by_k,
+        stability=fit.stability,
+        count_bootstrap=len(fit.bootstrap_ari),
+        count_participants=count,
+        params=params,
+        assignments=assignments.select(
+            "participant_id", "cluster_id", "response_id", "edition_year"
+        ),
+        clusters=fit.clusters,
+    )
+
+
+def segment_runs(source: Source) -> pl.DataFrame:
+    """Every clustering run, newest first."""
+    return run_query(source, "segment_runs")
+
+
+def latest_run(source: Source) -> dict[str, Any] | None:
+    """The newest clustering run (params and silhouette_by_k parsed), or None if there is none."""
+    runs = segment_runs(source)
+    if runs.is_empty():
+        return None
+    return _parsed(runs.row(0, named=True))
+
+
+def _parsed(row: dict[str, Any]) -> dict[str, Any]:
+    return row | {
+        "params": json.loads(row["params"]),
+        "silhouette_by_k": json.loads(row["silhouette_by_k"] or "{}"),
+    }
+
+
+def _run_id(source: Source, run_id: str | None) -> str:
+    runs = segment_runs(source)
+    if runs.is_empty():
+        raise SegmentError("no clustering run yet: run `creatorpulse segment` first")
+    if run_id is None:
+        return str(runs["run_id"][0])
+    if run_id not in runs["run_id"].to_list():
+        raise SegmentError(f"unknown clustering run {run_id!r}")
+    return run_id
+
+
+def cluster_assignments(source: Source, run_id: str | None = None) -> pl.DataFrame:
+    """participant_id, cluster_id, response_id, edition_year of a run (default: the latest)."""
+    return run_query(source, "segment_assignments", run_id=_run_id(source, run_id))
+
+
+def cluster_profiles(
+    source: Source, run_id: str | None = None, *, k: int | None = DEFAULT_K
+) -> pl.DataFrame:
+    """Clusters of a run (default: the latest) with descriptions and outcome measures.
+
+    One row per cluster: run_id, cluster_id, count_participants, share, label_zh, label_en,
+    features (JSON: the describing categories with share and lift) and the outcome measures of
+    `survey.segments.rules.outcome_measures` over the members' responses used for clustering.
+    Clusters of fewer than k people are suppressed.
+    """
+    chosen = _run_id(source, run_id)
+    clusters = run_query(source, "segment_clusters", run_id=chosen)
+    members = run_query(source, "segment_assignments", run_id=chosen)
+    pop = population(source)
+    program_frame = programs(source)
+    responses = pop.join(
+        members.select("participant_id", "edition_year", "cluster_id"),
+        on=["participant_id", "edition_year"],
+        how="inner",
+    )
+    rows = []
+    for cluster_id in clusters["cluster_id"].to_list():
+        subset = responses.filter(pl.col("cluster_id") == cluster_id)
+        rows.append({"cluster_id": cluster_id} | outcome_measures(subset, program_frame, k=k))
+    outcomes = pl.DataFrame(
+        rows, schema={"cluster_id": clusters.schema["cluster_id"], **OUTCOME_COLUMNS}
+    )
+    table = clusters.join(outcomes, on="cluster_id", how="left").select(
+        pl.lit(chosen).alias("run_id"), pl.all()
+    )
+    return suppress_small_cells(
+        table,
+        "count_participants",
+        k=k,
+        value_columns=["share", "features", *OUTCOME_COLUMNS],
+    )

@@ -1,0 +1,243 @@
+"""Reach reports: how far programs travelled, per program, sponsor, platform or overall.
+
+Every report covers a date window (`start_on`..`end_on`, inclusive; None = unbounded) and is
+computed by the named queries `reach`, `reach_sponsor_vs_median` and `reach_platform_ratios`
+over the marts `mart_reach_*` (SQL in warehouse/queries and warehouse/models). Python only
+resolves the estimate's ratios (measured, else the constants in `reach_defaults.yaml`).
+
+Columns of `reach()` (after the key columns of the grain, see `KEYS`):
+
+- `count_content`: content items (platform x content) with at least one day in the window.
+- `first_on`, `last_on`: first and last day with data in the window.
+- `plays` (plays): platform-reported plays, summed over items and days.
+- `impressions` (times shown): reported impressions; null when no item reports any.
+  `count_content_with_impressions` says how many items do.
+- `reach` (people): unique viewers where reported, otherwise estimated (see below), summed
+  over days and items. `reach_reported` is the part of `reach` taken from reported unique
+  viewers; `reach - reach_reported` is estimated. `reach_basis` is 'reported' when every
+  contributing item's reach is reported, 'estimated' as soon as any part is estimated (never
+  'mixed': a sum with any estimate in it is an estimate); `count_content_reach_estimated` counts
+  the items with an estimated part. Null (with `reach_basis` null) when no item is in the window.
+- `is_reach_upper_bound`: true when `reach` adds up more than one reported or estimated count
+  (several days of daily unique viewers, several items, platforms or periods). The same person
+  is counted once per day, item and platform, so such a sum is an upper bound on the number of
+  distinct people, never a de-duplicated audience. False only for one count: one item's unique
+  viewers over one reported period (or one day).
+- `frequency` (impressions per person) = impressions / reach, both over the item-days that
+  report impressions (so a partial impressions total is not divided by everyone's reach).
+  `frequency_basis` is 'estimated' when that reach or those impressions hold an estimate.
+- `count_interactions`: likes + comments + shares + favorites + coins + danmaku, as reported.
+- `engagement_rate` (share of plays) = count_interactions / plays, over the item-days that
+  report at least one interaction, so a platform that reports none (YouTube Studio exports)
+  does not dilute the rate; null when nothing reports interactions.
+- `watch_time_h` (hours): reported watch time, else plays x reported average view duration,
+  over the item-days that report either (a lower bound when some don't);
+  `count_content_with_watch_time` says how many items contribute.
+- `is_period_prorated`: true when the window cuts a total a platform reports only over a period
+  (YouTube Studio's unique viewers, impressions, watch time); the window then gets the period
+  total x its share of the item's plays in that period, and such reach counts as estimated.
+
+The reach estimate, for content days without reported unique viewers:
+reach = plays / v, where v is the platform's typical plays per unique viewer: the ratio of plays
+to unique viewers over the platform's content that reports both (all time, daily rows and period
+totals, matched or not), used when at least `min_reporting_content` items report them, else the
+platform's constant in `reach_defaults.yaml` (or its fallback for an unlisted platform); v >= 1.
+A ratio measured from daily unique viewers estimates the same thing a daily figure reports (a
+sum of per-day audiences), so estimated and reported parts stay comparable within a platform.
+
+Content that matches no program (`program_id` null) counts only in the platform and overall
+reports; a `sponsor_id` limits every grain to that sponsor's programs, so it drops out there too.
+An item of a program with several sponsors counts in full for each of them.
+
+Reach is an aggregate of anonymous platform viewers, not of surveyed people, so the small-cell
+suppression of `warehouse.privacy` does not apply; callers still pass the sponsor id that the
+signed-in role allows (a sponsor sees only its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Literal, get_args
+
+import polars as pl
+import yaml
+
+from warehouse.query import Reader
+
+By = Literal["program", "sponsor", "platform", "overall"]
+
+DEFAULTS_FILE = "reach_defaults.yaml"
+
+# Key columns of each grain, in output order.
+KEYS: dict[str, list[str]] = {
+    "program": ["program_id", "edition_year", "title_zh"],
+    "sponsor": ["sponsor_id", "sponsor_name_zh", "sponsor_name_en"],
+    "platform": ["platform_id", "platform_name_zh", "platform_name_en"],
+    "overall": [],
+}
+
+METRICS = [
+    "count_content",
+    "first_on",
+    "last_on",
+    "plays",
+    "impressions",
+    "count_content_with_impressions",
+    "reach",
+    "reach_reported",
+    "reach_basis",
+    "count_content_reach_estimated",
+    "is_reach_upper_bound",
+    "frequency",
+    "frequency_basis",
+    "count_interactions",
+    "engagement_rate",
+    "watch_time_h",
+    "count_content_with_watch_time",
+    "is_period_prorated",
+]
+
+
+@dataclass(frozen=True)
+class ReachDefaults:
+    """The estimate's fallbacks: plays per unique viewer per platform, and when to trust data."""
+
+    views_per_viewer: Mapping[str, float] = field(default_factory=dict)
+    fallback_views_per_viewer: float = 1.3
+    min_reporting_content: int = 3
+
+    def __post_init__(self) -> None:
+        ratios = [*self.views_per_viewer.values(), self.fallback_views_per_viewer]
+        if any(not isinstance(r, int | float) or r < 1 for r in ratios):
+            raise ValueError("views_per_viewer ratios must be numbers >= 1")
+        if self.min_reporting_content < 1:
+            raise ValueError("min_reporting_content must be at least 1")
+
+
+def load_reach_defaults(path: Path | str | None = None) -> ReachDefaults:
+    """Read the estimate's defaults from a YAML file (default: the shipped reach_defaults.yaml)."""
+    if path is None:
+        text = (resources.files("warehouse.analytics") / DEFAULTS_FILE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    return ReachDefaults(
+        views_per_viewer={
+            str(k): float(v) for k, v in (data.get("views_per_viewer") or {}).items()
+        },
+        fallback_views_per_viewer=float(data.get("fallback_views_per_viewer", 1.3)),
+        min_reporting_content=int(data.get("min_reporting_content", 3)),
+    )
+
+
+def platform_ratios(reader: Reader, *, defaults: ReachDefaults | None = None) -> pl.DataFrame:
+    """Plays per unique viewer used for each platform's estimate, and where it comes from.
+
+    Columns: platform_id, name_zh, name_en, count_content_reporting_viewers,
+    views_reporting_viewers, unique_viewers_reported, views_per_viewer_observed (null when
+    nothing reports unique viewers), views_per_viewer (the ratio used, >= 1) and
+    views_per_viewer_source ('observed' or 'default').
+    """
+    defaults = defaults or load_reach_defaults()
+    observed = reader.query("reach_platform_ratios")
+    used, sources = [], []
+    for row in observed.iter_rows(named=True):
+        ratio = row["views_per_viewer_observed"]
+        enough = row["count_content_reporting_viewers"] >= defaults.min_reporting_content
+        if ratio is not None and enough:
+            used.append(max(float(ratio), 1.0))
+            sources.append("observed")
+        else:
+            used.append(
+                defaults.views_per_viewer.get(
+                    row["platform_id"], defaults.fallback_views_per_viewer
+                )
+            )
+            sources.append("default")
+    return observed.with_columns(
+        views_per_viewer=pl.Series(used, dtype=pl.Float64),
+        views_per_viewer_source=pl.Series(sources, dtype=pl.String),
+    )
+
+
+def reach(
+    reader: Reader,
+    *,
+    by: By,
+    start_on: date | str | None = None,
+    end_on: date | str | None = None,
+    sponsor_id: str | None = None,
+    defaults: ReachDefaults | None = None,
+) -> pl.DataFrame:
+    """Plays, impressions, reach, frequency, engagement and watch time per `by` over a window.
+
+    One row per program / sponsor / platform (every one, zeros where nothing falls in the
+    window) or one overall row; columns `KEYS[by]` then `METRICS`, documented in the module.
+    `sponsor_id` limits the report to that sponsor's programs.
+    """
+    if by not in get_args(By):
+        raise ValueError(f"by must be one of {', '.join(get_args(By))}, not {by!r}")
+    start, end = _window(start_on, end_on)
+    defaults = defaults or load_reach_defaults()
+    ratios = platform_ratios(reader, defaults=defaults)
+    frame = reader.query(
+        "reach",
+        by=by,
+        start_on=start,
+        end_on=end,
+        sponsor_id=sponsor_id,
+        ratio_platform_ids=ratios["platform_id"].to_list(),
+        ratio_views_per_viewer=ratios["views_per_viewer"].to_list(),
+        fallback_views_per_viewer=defaults.fallback_views_per_viewer,
+    )
+    return frame.select(KEYS[by] + METRICS)
+
+
+def sponsor_vs_median(
+    reader: Reader,
+    sponsor_id: str,
+    *,
+    start_on: date | str | None = None,
+    end_on: date | str | None = None,
+) -> pl.DataFrame:
+    """Each of a sponsor's programs against the median program of its edition, over a window.
+
+    One row per sponsored program: sponsor_id, sponsor_name_zh, sponsor_name_en, program_id,
+    edition_year, title_zh, plays, median_plays, plays_vs_median (plays / median_plays),
+    engagement_rate, median_engagement_rate, engagement_rate_vs_median (ratio), rank_plays
+    (1 = most plays in the edition) and count_programs_in_edition. Medians are over the
+    edition's programs the catalogue links to any content (plays 0 when none in the window);
+    the engagement median over those with a rate. Empty for an unknown sponsor.
+    """
+    if not sponsor_id:
+        raise ValueError("sponsor_id is required")
+    start, end = _window(start_on, end_on)
+    return reader.query(
+        "reach_sponsor_vs_median", sponsor_id=sponsor_id, start_on=start, end_on=end
+    )
+
+
+def _window(
+    start_on: date | str | None, end_on: date | str | None
+) -> tuple[date | None, date | None]:
+    start, end = _as_date(start_on, "start_on"), _as_date(end_on, "end_on")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"start_on {start} is after end_on {end}")
+    return start, end
+
+
+def _as_date(value: date | str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date or YYYY-MM-DD, not {value!r}") from None

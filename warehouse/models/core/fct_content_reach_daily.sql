@@ -1,0 +1,105 @@
+-- fct_content_reach_daily [platform x content x date], key (platform_id, content_id, date_on):
+-- every content day with what reach reports need: the program, plays, interactions, impressions,
+-- unique viewers and watch time reported for the day, plus the day's share of any total reported
+-- only over a period (YouTube Studio's Table data: unique viewers, impressions, watch time).
+-- A period total is spread over the period's days in proportion to each day's plays (equally when
+-- the period has no plays), so a window that cuts a period gets a pro-rated part of it. A day
+-- inside several overlapping periods takes the latest-ending one. Nulls stay "not reported".
+-- materialized: table
+with daily as (
+    select * from fct_content_daily
+),
+
+content as (
+    select * from dim_content
+),
+
+periods as (
+    select * from fct_content_period
+),
+
+day_periods as (
+    select
+        d.platform_id,
+        d.content_id,
+        d.date_on,
+        p.period_start_on,
+        p.period_end_on,
+        p.unique_viewers as period_unique_viewers,
+        p.impressions as period_impressions,
+        p.watch_time_s as period_watch_time_s
+    from daily as d
+    inner join periods as p
+        on
+            p.platform_id = d.platform_id
+            and p.content_id = d.content_id
+            and d.date_on between p.period_start_on and p.period_end_on
+    qualify row_number() over (
+        partition by d.platform_id, d.content_id, d.date_on
+        order by p.period_end_on desc, p.period_start_on desc
+    ) = 1
+),
+
+weighted as (
+    select
+        d.*,
+        dp.period_start_on,
+        dp.period_end_on,
+        dp.period_unique_viewers,
+        dp.period_impressions,
+        dp.period_watch_time_s,
+        -- a negative day (a platform's correction) carries no weight
+        case
+            when dp.period_start_on is not null
+                then cast(greatest(coalesce(d.views, 0), 0) as double)
+        end as period_weight
+    from daily as d
+    left join day_periods as dp
+        on
+            dp.platform_id = d.platform_id
+            and dp.content_id = d.content_id
+            and dp.date_on = d.date_on
+),
+
+shared as (
+    select
+        *,
+        case
+            when period_start_on is null then null
+            when sum(period_weight) over period_days > 0
+                then period_weight / sum(period_weight) over period_days
+            else 1.0 / count(*) over period_days
+        end as period_share
+    from weighted
+    window period_days as (partition by platform_id, content_id, period_start_on, period_end_on)
+),
+
+final as (
+    select
+        s.platform_id,
+        s.content_id,
+        s.date_on,
+        c.program_id,
+        s.views,
+        case
+            when coalesce(s.likes, s.comments, s.shares, s.favorites, s.coins, s.danmaku) is null
+                then null
+            else
+                coalesce(s.likes, 0) + coalesce(s.comments, 0) + coalesce(s.shares, 0)
+                + coalesce(s.favorites, 0) + coalesce(s.coins, 0) + coalesce(s.danmaku, 0)
+        end as count_interactions,
+        s.impressions,
+        s.unique_viewers,
+        coalesce(s.watch_time_s, s.views * s.avg_view_duration_s) as watch_time_s,
+        s.period_start_on,
+        s.period_end_on,
+        s.period_share,
+        s.period_unique_viewers * s.period_share as period_unique_viewers,
+        s.period_impressions * s.period_share as period_impressions,
+        s.period_watch_time_s * s.period_share as period_watch_time_s
+    from shared as s
+    left join content as c
+        on c.platform_id = s.platform_id and c.content_id = s.content_id
+)
+
+select * from final

@@ -1,0 +1,237 @@
+-- Reach over a date window (grain: one row per program, sponsor, platform or overall, as "by"
+-- says; key group_id). Window bounds are inclusive, null = unbounded; a sponsor id limits every
+-- grain to that sponsor's programs (so unmatched content drops out too).
+-- Per content day, reach is: the day's reported unique viewers; else the day's share of a
+-- period's unique viewers (reported when the window holds the whole period, estimated when it
+-- cuts it); else plays / the platform's plays-per-viewer ratio (estimated). An item's reach is
+-- the sum over its days, a group's the sum over its items: an upper bound on distinct people,
+-- since one person may watch on several days, items or platforms.
+with content_days as (
+    select * from mart_reach_content_daily
+),
+
+programs as (
+    select * from mart_reach_program
+),
+
+sponsor_programs as (
+    select * from mart_reach_sponsor_program
+),
+
+platforms as (
+    select * from mart_reach_platform
+),
+
+ratios as (
+    select
+        unnest($ratio_platform_ids) as platform_id,
+        unnest($ratio_views_per_viewer) as views_per_viewer
+),
+
+sponsor_scope as (
+    select program_id
+    from sponsor_programs
+    where sponsor_id = $sponsor_id and program_id is not null
+),
+
+window_days as (
+    select
+        d.*,
+        d.period_start_on is not null
+        and ($start_on is null or d.period_start_on >= $start_on)
+        and ($end_on is null or d.period_end_on <= $end_on) as is_whole_period
+    from content_days as d
+    where
+        ($start_on is null or d.date_on >= $start_on)
+        and ($end_on is null or d.date_on <= $end_on)
+        and ($sponsor_id is null or d.program_id in (select program_id from sponsor_scope))
+),
+
+day_reach as (
+    select
+        d.*,
+        case
+            when d.unique_viewers is not null then cast(d.unique_viewers as double)
+            when d.period_unique_viewers is not null then d.period_unique_viewers
+            else d.views / coalesce(r.views_per_viewer, $fallback_views_per_viewer)
+        end as reach,
+        case
+            when d.unique_viewers is not null then false
+            when d.period_unique_viewers is not null then not d.is_whole_period
+            else true
+        end as is_reach_estimated,
+        -- the parts a reach adds up: one per day, or one per period for a period's share
+        case
+            when d.unique_viewers is null and d.period_unique_viewers is not null
+                then 'period ' || cast(d.period_start_on as varchar)
+                || ' ' || cast(d.period_end_on as varchar)
+            else 'day ' || cast(d.date_on as varchar)
+        end as reach_part,
+        coalesce(cast(d.impressions as double), d.period_impressions) as impressions_counted,
+        d.impressions is null
+        and d.period_impressions is not null
+        and not d.is_whole_period as is_impressions_prorated,
+        coalesce(d.watch_time_s, d.period_watch_time_s) as watch_time_counted,
+        not d.is_whole_period
+        and (
+            (d.unique_viewers is null and d.period_unique_viewers is not null)
+            or (d.impressions is null and d.period_impressions is not null)
+            or (d.watch_time_s is null and d.period_watch_time_s is not null)
+        ) as is_prorated
+    from window_days as d
+    left join ratios as r on r.platform_id = d.platform_id
+),
+
+items as (
+    select
+        platform_id,
+        content_id,
+        program_id,
+        min(date_on) as first_on,
+        max(date_on) as last_on,
+        sum(views) as plays,
+        sum(count_interactions) as count_interactions,
+        sum(case when count_interactions is not null then views end) as plays_with_interactions,
+        sum(impressions_counted) as impressions,
+        sum(case when impressions_counted is not null then reach end) as reach_with_impressions,
+        max(
+            case
+                when
+                    impressions_counted is not null
+                    and (is_reach_estimated or is_impressions_prorated)
+                    then 1
+                else 0
+            end
+        ) as is_frequency_estimated,
+        -- a window holding only a platform's downward correction may sum below zero
+        case when sum(reach) < 0 then 0 else sum(reach) end as reach,
+        sum(case when not is_reach_estimated then reach end) as reach_reported,
+        max(case when is_reach_estimated then 1 else 0 end) as is_reach_estimated,
+        count(distinct case when reach is not null then reach_part end) as count_reach_parts,
+        sum(watch_time_counted) as watch_time_s,
+        max(case when is_prorated then 1 else 0 end) as is_prorated
+    from day_reach
+    group by platform_id, content_id, program_id
+),
+
+item_groups as (
+    select program_id as group_id, items.*
+    from items
+    where $by = 'program' and program_id is not null
+    union all
+    select sp.sponsor_id as group_id, items.*
+    from items
+    inner join sponsor_programs as sp on sp.program_id = items.program_id
+    where $by = 'sponsor' and ($sponsor_id is null or sp.sponsor_id = $sponsor_id)
+    union all
+    select platform_id as group_id, items.*
+    from items
+    where $by = 'platform'
+    union all
+    select 'all' as group_id, items.*
+    from items
+    where $by = 'overall'
+),
+
+totals as (
+    select
+        group_id,
+        count(*) as count_content,
+        min(first_on) as first_on,
+        max(last_on) as last_on,
+        sum(plays) as plays,
+        sum(impressions) as impressions,
+        sum(case when impressions is not null then 1 else 0 end) as count_content_with_impressions,
+        sum(reach_with_impressions) as reach_with_impressions,
+        max(is_frequency_estimated) as is_frequency_estimated,
+        sum(reach) as reach,
+        sum(reach_reported) as reach_reported,
+        sum(is_reach_estimated) as count_content_reach_estimated,
+        sum(count_reach_parts) as count_reach_parts,
+        sum(count_interactions) as count_interactions,
+        sum(plays_with_interactions) as plays_with_interactions,
+        sum(watch_time_s) as watch_time_s,
+        sum(case when watch_time_s is not null then 1 else 0 end) as count_content_with_watch_time,
+        max(is_prorated) as is_prorated
+    from item_groups
+    group by group_id
+),
+
+groups as (
+    select
+        p.program_id as group_id,
+        p.program_id,
+        p.edition_year,
+        p.title_zh,
+        cast(null as varchar) as sponsor_id,
+        cast(null as varchar) as sponsor_name_zh,
+        cast(null as varchar) as sponsor_name_en,
+        cast(null as varchar) as platform_id,
+        cast(null as varchar) as platform_name_zh,
+        cast(null as varchar) as platform_name_en
+    from programs as p
+    where
+        $by = 'program'
+        and ($sponsor_id is null or p.program_id in (select program_id from sponsor_scope))
+    union all
+    select distinct
+        sponsor_id as group_id,
+        null,
+        null,
+        null,
+        sponsor_id,
+        sponsor_name_zh,
+        sponsor_name_en,
+        null,
+        null,
+        null
+    from sponsor_programs
+    where $by = 'sponsor' and ($sponsor_id is null or sponsor_id = $sponsor_id)
+    union all
+    select platform_id as group_id, null, null, null, null, null, null, platform_id, name_zh, name_en
+    from platforms
+    where $by = 'platform'
+    union all
+    select 'all' as group_id, null, null, null, null, null, null, null, null, null
+    where $by = 'overall'
+),
+
+final as (
+    select
+        g.*,
+        coalesce(t.count_content, 0) as count_content,
+        t.first_on,
+        t.last_on,
+        cast(coalesce(t.plays, 0) as bigint) as plays,
+        cast(round(t.impressions) as bigint) as impressions,
+        cast(coalesce(t.count_content_with_impressions, 0) as bigint)
+            as count_content_with_impressions,
+        cast(round(t.reach) as bigint) as reach,
+        case
+            when t.count_content is not null then cast(round(coalesce(t.reach_reported, 0)) as bigint)
+        end as reach_reported,
+        case
+            when t.count_content is null then null
+            when t.count_content_reach_estimated > 0 then 'estimated'
+            else 'reported'
+        end as reach_basis,
+        cast(coalesce(t.count_content_reach_estimated, 0) as bigint) as count_content_reach_estimated,
+        t.count_reach_parts > 1 as is_reach_upper_bound,
+        t.impressions / nullif(t.reach_with_impressions, 0) as frequency,
+        case
+            when t.impressions is null then null
+            when t.is_frequency_estimated = 1 then 'estimated'
+            else 'reported'
+        end as frequency_basis,
+        cast(t.count_interactions as bigint) as count_interactions,
+        cast(t.count_interactions as double)
+        / nullif(t.plays_with_interactions, 0) as engagement_rate,
+        t.watch_time_s / 3600.0 as watch_time_h,
+        cast(coalesce(t.count_content_with_watch_time, 0) as bigint)
+            as count_content_with_watch_time,
+        coalesce(t.is_prorated = 1, false) as is_period_prorated
+    from groups as g
+    left join totals as t on t.group_id = g.group_id
+)
+
+select * from final order by group_id

@@ -1,0 +1,100 @@
+-- Segment population (grain: current response = participant x edition): the profile dimensions
+-- and outcome measures rule segments filter and aggregate. Outcomes are null where there is no
+-- data: returned_next when the roster has no edition E+1; works_after_gala when no creator
+-- activity is loaded or the edition has no broadcast date.
+with responses as (
+    select * from mart_survey_response
+),
+
+answers as (
+    select * from mart_survey_answer
+    where question_id in (
+        'experience_months', 'hours_per_week', 'income', 'satisfaction', 'will_return',
+        'tools', 'motivations'
+    )
+    and answer_status in ('answered', 'other')
+),
+
+answer_values as (
+    select
+        response_id,
+        max(answer_number) filter (where question_id = 'experience_months') as experience_months,
+        max(answer_text) filter (where question_id = 'hours_per_week') as hours_per_week,
+        max(answer_text) filter (where question_id = 'income') as income,
+        max(answer_number) filter (where question_id = 'satisfaction') as satisfaction,
+        max(answer_text) filter (where question_id = 'will_return') as will_return,
+        list(distinct item_key order by item_key)
+            filter (where question_id = 'tools' and item_key <> '') as tools,
+        list(distinct item_key order by item_key)
+            filter (where question_id = 'motivations' and item_key <> '') as motivations
+    from answers
+    group by response_id
+),
+
+roster_editions as (
+    select distinct edition_year from bridge_participant_edition
+),
+
+editions as (
+    select * from dim_edition
+),
+
+activity_loaded as (
+    select count(*) > 0 as is_loaded from fct_creator_activity
+),
+
+works as (
+    select
+        r.response_id,
+        count(a.content_id) as works_after_gala
+    from responses as r
+    inner join editions as e on e.edition_year = r.edition_year
+    left join fct_creator_activity as a
+        on a.participant_id = r.participant_id
+        and a.published_on > e.broadcast_on
+    where e.broadcast_on is not null
+    group by r.response_id
+),
+
+final as (
+    select
+        r.response_id,
+        r.participant_id,
+        r.edition_year,
+        r.submitted_at,
+        r.age_band,
+        r.age_band_coarse,
+        r.gender,
+        r.role,
+        r.city_id,
+        r.city_zh,
+        r.city_en,
+        r.province_zh,
+        r.province_en,
+        r.city_tier,
+        r.is_overseas,
+        v.experience_months,
+        v.hours_per_week,
+        v.income,
+        coalesce(v.tools, []) as tools,
+        coalesce(v.motivations, []) as motivations,
+        v.satisfaction,
+        v.will_return,
+        case
+            when r.edition_year + 1 not in (select edition_year from roster_editions) then null
+            else exists (
+                select 1 from bridge_participant_edition as b
+                where b.participant_id = r.participant_id
+                    and b.edition_year = r.edition_year + 1
+            )
+        end as returned_next,
+        case
+            when (select is_loaded from activity_loaded) then w.works_after_gala
+        end as works_after_gala
+    from responses as r
+    left join answer_values as v on v.response_id = r.response_id
+    left join works as w on w.response_id = r.response_id
+)
+
+select * from final
+order by edition_year, participant_id
