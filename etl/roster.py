@@ -135,13 +135,13 @@ def load_roster_table(
                 "email": pl.String,
                 "row_number": pl.Int64,
             },
-        ),
+        ).with_columns(precedence=pl.col("row_number")),  # a later row of the roster wins
         "stg_reject": rejects_frame(rejects),
     }
     loaded = len(table.rows) - len(rejects)
     apply_load(
         session,
-        "roster",
+        ["roster", "pii_contact"],
         frames,
         load_id=load_id,
         file_sha256=sha256,

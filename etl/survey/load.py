@@ -94,14 +94,17 @@ def load_survey_table(
     frames = {
         "stg_survey_response": parsed.responses,
         "stg_survey_answer": parsed.answers,
-        "stg_pii_contact": parsed.contacts,
+        # The latest submission's contact wins.
+        "stg_pii_contact": parsed.contacts.with_columns(
+            precedence=pl.col("submitted_at").dt.epoch("s")
+        ),
         "stg_raw_row": parsed.raw_rows,
         "stg_reject": rejects,
         **questionnaire_frames(q),
     }
     apply_load(
         session,
-        "survey",
+        ["survey", "pii_contact"],
         frames,
         load_id=load_id,
         file_sha256=sha256,

@@ -238,12 +238,8 @@ class SurveyRowParser:
     def _single(
         self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
     ) -> None:
-        role = roles[0]
-        raw = row[role.index]
-        state = cell_state(raw, self.flavour)
-        if state is not None:
-            self._require(question, role, raw, state)
-            out.answers.append(_answer(question.id, status=state))
+        role, raw = roles[0], row[roles[0].index]
+        if self._record_missing(question, role, raw, out):
             self._demographic(question, None, out)
             return
         text = clean_text(raw) or ""
@@ -310,6 +306,17 @@ class SurveyRowParser:
                 code = result.code if mapped else ("other" if option is not None else None)
             out.demo.update(role_raw=text, role=code, is_role_mapped=mapped)
 
+    def _record_missing(
+        self, question: Question, role: ColumnRole, raw: str | None, out: _Row
+    ) -> bool:
+        """Record a skipped/empty single-column answer (rejecting an empty required one)."""
+        state = cell_state(raw, self.flavour)
+        if state is None:
+            return False
+        self._require(question, role, raw, state)
+        out.answers.append(_answer(question.id, status=state))
+        return True
+
     def _require(self, question: Question, role: ColumnRole, raw: str | None, state: str) -> None:
         if question.required and state == EMPTY:
             raise RowError(role.header, raw, f"required question {question.id} is empty")
@@ -321,12 +328,8 @@ class SurveyRowParser:
         if roles[0].kind == "option":
             self._expanded(question, roles, row, out, ranked=False)
             return
-        role = roles[0]
-        raw = row[role.index]
-        state = cell_state(raw, self.flavour)
-        if state is not None:
-            self._require(question, role, raw, state)
-            out.answers.append(_answer(question.id, status=state))
+        role, raw = roles[0], row[roles[0].index]
+        if self._record_missing(question, role, raw, out):
             return
         splitter = _MULTI_SEP.get(self.flavour, _MULTI_SEP["generic"])
         for part in splitter.split(clean_text(raw) or ""):
@@ -408,12 +411,8 @@ class SurveyRowParser:
         if roles[0].kind == "option":
             self._expanded(question, roles, row, out, ranked=True)
             return
-        role = roles[0]
-        raw = row[role.index]
-        state = cell_state(raw, self.flavour)
-        if state is not None:
-            self._require(question, role, raw, state)
-            out.answers.append(_answer(question.id, status=state))
+        role, raw = roles[0], row[roles[0].index]
+        if self._record_missing(question, role, raw, out):
             return
         seen: set[str] = set()
         for rank, part in enumerate(re.split(r"\s*(?:→|->|>)\s*", clean_text(raw) or ""), 1):
@@ -454,12 +453,8 @@ class SurveyRowParser:
     def _number(
         self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
     ) -> None:
-        role = roles[0]
-        raw = row[role.index]
-        state = cell_state(raw, self.flavour)
-        if state is not None:
-            self._require(question, role, raw, state)
-            out.answers.append(_answer(question.id, status=state))
+        role, raw = roles[0], row[roles[0].index]
+        if self._record_missing(question, role, raw, out):
             return
         number = parse_number(clean_text(raw) or "", role.header, question.scale or question.range)
         out.answers.append(_answer(question.id, answer_number=number, answer_text=clean_text(raw)))
@@ -468,12 +463,8 @@ class SurveyRowParser:
     def _text(
         self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
     ) -> None:
-        role = roles[0]
-        raw = row[role.index]
-        state = cell_state(raw, self.flavour)
-        if state is not None:
-            self._require(question, role, raw, state)
-            out.answers.append(_answer(question.id, status=state))
+        role, raw = roles[0], row[roles[0].index]
+        if self._record_missing(question, role, raw, out):
             if question.type == "city":
                 out.demo.update(city_raw=None, is_city_mapped=None)
             return
@@ -506,12 +497,8 @@ class SurveyRowParser:
     def _contact(
         self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
     ) -> None:
-        role = roles[0]
-        raw = row[role.index]
-        state = cell_state(raw, self.flavour)
-        if state is not None:
-            self._require(question, role, raw, state)
-            out.answers.append(_answer(question.id, status=state))
+        role, raw = roles[0], row[roles[0].index]
+        if self._record_missing(question, role, raw, out):
             return
         text = clean_text(raw) or ""
         out.answers.append(_answer(question.id))  # that it was answered, never what
