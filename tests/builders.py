@@ -96,3 +96,27 @@ def write_xls(path: Path, headers: Sequence[str], rows: Sequence[Sequence[object
             sheet.write(r, c, value)
     book.save(str(path))
     return path
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """Write a multi-sheet workbook (e.g. the catalogue), one list of rows per sheet."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def published_rows(home: Path, query: str, params: list[object] | None = None) -> list[tuple]:
+    """Run a query on the published snapshot, read-only (tests may; the app reads only marts)."""
+    import duckdb
+
+    from warehouse.store import current_snapshot
+
+    path = current_snapshot(home)
+    assert path is not None, f"nothing published in {home}"
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()

@@ -19,7 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 import xlwt
 from openpyxl import Workbook
@@ -28,7 +27,7 @@ from etl.errors import IngestError
 from etl.ingest import ingest_files
 from etl.report import LoadReport
 from survey.questionnaire import QuestionnaireError
-from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_xlsx
+from tests.builders import WJX_META, WJX_QUESTIONS, published_rows, wjx_row, write_csv, write_xlsx
 from warehouse.settings import Settings, load_settings
 from warehouse.store import current_snapshot, snapshot_dir
 
@@ -80,11 +79,8 @@ def code_row(no: int, **overrides: object) -> list[object]:
 
 
 def sql(settings: Settings, query: str, params: list[Any] | None = None) -> list[tuple]:
-    """Run a query on the published snapshot, read-only."""
-    path = current_snapshot(settings.home)
-    assert path is not None
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(query, params or []).fetchall()
+    """Rows of a query on the published snapshot."""
+    return published_rows(settings.home, query, params)
 
 
 def ingest(settings: Settings, path: Path, **kwargs: Any) -> LoadReport:

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import duckdb
-from openpyxl import Workbook
+from typing import Any
 
 from etl.ingest import ingest_files
-from tests.builders import write_csv
+from tests.builders import published_rows, write_csv, write_workbook
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
 
 
-def sql(settings: Settings, query: str) -> list[tuple]:
-    with duckdb.connect(str(current_snapshot(settings.home)), read_only=True) as con:
-        return con.execute(query).fetchall()
-
-
-def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+def sql(settings: Settings, query: str, params: list[Any] | None = None) -> list[tuple]:
+    """Rows of a query on the published snapshot."""
+    return published_rows(settings.home, query, params)
 
 
 def roster(tmp_path: Path, settings: Settings) -> None:
@@ -89,7 +76,7 @@ def test_a_catalogue_loads_programs_creators_sponsors_and_content(
     tmp_path: Path, settings: Settings
 ) -> None:
     roster(tmp_path, settings)
-    [report] = ingest_files(settings, [workbook(tmp_path / "catalogue_aigala.xlsx", SHEETS)])
+    [report] = ingest_files(settings, [write_workbook(tmp_path / "catalogue_aigala.xlsx", SHEETS)])
     assert report.status == "loaded", report.error
     assert report.rows_read == 2 + 4 + 4 + 2 + 3 + 4
     assert report.rows_read == report.rows_loaded + report.rows_rejected
@@ -125,7 +112,7 @@ def test_unknown_references_are_rejected_with_sheet_row_column_and_reason(
     tmp_path: Path, settings: Settings
 ) -> None:
     roster(tmp_path, settings)
-    ingest_files(settings, [workbook(tmp_path / "catalogue_aigala.xlsx", SHEETS)])
+    ingest_files(settings, [write_workbook(tmp_path / "catalogue_aigala.xlsx", SHEETS)])
     rejects = sql(
         settings,
         "select file_name, row_number, column_name, reason from load_reject "
@@ -149,7 +136,7 @@ def test_the_calendar_covers_the_broadcast_years_with_spring_festival_offsets(
     tmp_path: Path, settings: Settings
 ) -> None:
     roster(tmp_path, settings)
-    ingest_files(settings, [workbook(tmp_path / "catalogue_aigala.xlsx", SHEETS)])
+    ingest_files(settings, [write_workbook(tmp_path / "catalogue_aigala.xlsx", SHEETS)])
     rows = sql(
         settings,
         "select date_on::varchar, days_from_spring_festival, is_official_holiday, holiday_name_zh "
@@ -174,7 +161,7 @@ def test_a_catalogue_without_the_programs_sheet_is_refused(
     before = current_snapshot(settings.home)
     [report] = ingest_files(
         settings,
-        [workbook(tmp_path / "catalogue_x.xlsx", {"发布": SHEETS["发布"]})],
+        [write_workbook(tmp_path / "catalogue_x.xlsx", {"发布": SHEETS["发布"]})],
         source="catalogue",
     )
     assert report.status == "failed" and "no sheet '节目'" in report.error

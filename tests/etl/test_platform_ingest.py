@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import holidays.countries.china
 import pytest
 
 from etl.calendar import CalendarError, build_calendar
 from etl.ingest import ingest_files
-from tests.builders import write_csv
+from tests.builders import published_rows, write_csv
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
 
@@ -19,9 +19,9 @@ DOUYIN = ["日期", "作品ID", "作品名称", "播放量", "点赞", "评论",
 BILIBILI = ["统计日期", "BV号", "标题", "累计播放", "累计点赞"]
 
 
-def sql(settings: Settings, query: str) -> list[tuple]:
-    with duckdb.connect(str(current_snapshot(settings.home)), read_only=True) as con:
-        return con.execute(query).fetchall()
+def sql(settings: Settings, query: str, params: list[Any] | None = None) -> list[tuple]:
+    """Rows of a query on the published snapshot."""
+    return published_rows(settings.home, query, params)
 
 
 def views(settings: Settings) -> list[tuple]:

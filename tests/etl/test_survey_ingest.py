@@ -8,17 +8,22 @@ from typing import Any
 import duckdb
 
 from etl.ingest import ingest_files
-from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_xls, write_xlsx
+from tests.builders import (
+    WJX_META,
+    WJX_QUESTIONS,
+    published_rows,
+    wjx_row,
+    write_csv,
+    write_xls,
+    write_xlsx,
+)
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
 
 
 def sql(settings: Settings, query: str, params: list[Any] | None = None) -> list[tuple]:
-    """Run a query on the published snapshot (tests may; the app reads only marts)."""
-    path = current_snapshot(settings.home)
-    assert path is not None
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(query, params or []).fetchall()
+    """Rows of a query on the published snapshot."""
+    return published_rows(settings.home, query, params)
 
 
 def wjx_file(tmp_path: Path, rows: list[list[object]], name: str = "wjx_2024.xlsx") -> Path:

@@ -25,12 +25,11 @@ import numpy as np
 import polars as pl
 import pytest
 import yaml
-from openpyxl import Workbook
 from scipy import stats
 
 from etl.ingest import ingest_files
 from survey.identity import load_id_key, normalise_contact, participant_id
-from tests.builders import write_csv
+from tests.builders import write_csv, write_workbook
 from warehouse.analytics import retention
 from warehouse.query import Reader
 from warehouse.settings import Settings
@@ -63,19 +62,8 @@ SIX_MP.append(-35)
 SIX_MP_SURVIVAL = {6: 0.857, 7: 0.807, 10: 0.753, 13: 0.690, 16: 0.627, 22: 0.538, 23: 0.448}
 
 
-def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
 def catalogue(path: Path) -> Path:
-    return workbook(
+    return write_workbook(
         path,
         {
             "届次": [
