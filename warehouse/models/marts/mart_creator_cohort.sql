@@ -8,24 +8,8 @@ with works as (
     select * from fct_creator_activity
 ),
 
-roster as (
-    select * from bridge_participant_edition
-),
-
-credits as (
-    select * from bridge_program_participant
-),
-
-programs as (
-    select * from dim_program
-),
-
 participation as (
-    select participant_id, edition_year from roster
-    union
-    select c.participant_id, p.edition_year
-    from credits as c
-    inner join programs as p on p.program_id = c.program_id
+    select * from fct_edition_participation
 ),
 
 spans as (

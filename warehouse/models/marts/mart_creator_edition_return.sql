@@ -4,24 +4,8 @@
 -- (the next edition_year that has participants); share_returned = count_returned /
 -- count_participants. The latest edition has no next one: next_edition_year, count_returned and
 -- share_returned are null.
-with roster as (
-    select * from bridge_participant_edition
-),
-
-credits as (
-    select * from bridge_program_participant
-),
-
-programs as (
-    select * from dim_program
-),
-
-participation as (
-    select participant_id, edition_year from roster
-    union
-    select c.participant_id, p.edition_year
-    from credits as c
-    inner join programs as p on p.program_id = c.program_id
+with participation as (
+    select * from fct_edition_participation
 ),
 
 editions as (
