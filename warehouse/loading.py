@@ -57,14 +57,21 @@ def apply_load(
         frames = frames | {
             "stg_reject": reject.with_columns(file_name=pl.lit(None, dtype=pl.String))
         }
+    scripts = [script] if isinstance(script, str) else list(script)
+    run_scripts(session, [*scripts, "log"], frames, **params)
+
+
+def run_scripts(
+    session: WriteSession, scripts: list[str], frames: dict[str, pl.DataFrame], **params: Any
+) -> None:
+    """Run loads/NAME.sql scripts over staged frames in one transaction, or not at all."""
     con = session.con
     con.execute("begin transaction")
     try:
         for name, frame in frames.items():
             con.register(name, frame)
-        for name in [script] if isinstance(script, str) else script:
+        for name in scripts:
             schema.run_script(con, f"loads/{name}.sql", **params)
-        schema.run_script(con, "loads/log.sql", **params)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

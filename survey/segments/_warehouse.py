@@ -11,8 +11,7 @@ import duckdb
 import polars as pl
 
 from survey.segments.errors import SegmentError
-from warehouse import schema
-from warehouse.loading import query_session
+from warehouse.loading import query_session, run_scripts
 from warehouse.query import Reader
 from warehouse.settings import load_settings
 from warehouse.store import WriteSession, current_snapshot, open_for_write
@@ -38,20 +37,7 @@ def write(
     session: WriteSession, script: str, frames: dict[str, pl.DataFrame], **params: Any
 ) -> None:
     """Run loads/SCRIPT.sql over staged frames in one transaction and mark the session changed."""
-    con = session.con
-    con.execute("begin transaction")
-    try:
-        for name, frame in frames.items():
-            con.register(name, frame)
-        schema.run_script(con, f"loads/{script}.sql", **params)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        for name in frames:
-            con.unregister(name)
-    session.mark_changed()
+    run_scripts(session, [script], frames, **params)
 
 
 @contextlib.contextmanager
