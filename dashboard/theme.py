@@ -1,0 +1,79 @@
+"""One look for every figure: fixed colours per platform and per role, and a font that has Chinese.
+
+Colours are fixed dicts (not assigned in order of appearance) so a platform or a role has the
+same colour on every page and under every filter. Palettes are colour-blind safe: platforms use
+Okabe–Ito, roles Paul Tol's "muted" set (9 colours + pale grey for "other").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FONT_FAMILY = '"Noto Sans CJK SC", sans-serif'
+
+PLATFORM_COLOURS: dict[str, str] = {
+    "bilibili": "#56B4E9",  # sky blue
+    "douyin": "#000000",  # black
+    "wechat_channels": "#009E73",  # bluish green
+    "xiaohongshu": "#D55E00",  # vermillion
+    "weibo": "#E69F00",  # orange
+    "youtube": "#CC79A7",  # reddish purple
+}
+OTHER_PLATFORM_COLOUR = "#999999"  # generic platform ids
+ALL_PLATFORMS_COLOUR = "#0072B2"  # blue: the all-platform total
+
+ROLE_COLOURS: dict[str, str] = {
+    "product_manager": "#CC6677",  # rose
+    "designer": "#332288",  # indigo
+    "engineer": "#DDCC77",  # sand
+    "film_advertising": "#117733",  # green
+    "student": "#88CCEE",  # cyan
+    "artist_creator": "#882255",  # wine
+    "marketing_operations": "#44AA99",  # teal
+    "teacher_researcher": "#999933",  # olive
+    "founder": "#AA4499",  # purple
+    "other": "#DDDDDD",  # pale grey
+}
+
+# Series without a fixed meaning (years overlaid, a single measure) take colours in this order.
+SERIES_COLOURS: tuple[str, ...] = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+)
+NEUTRAL_COLOUR = "#0072B2"  # bars of one measure
+REFERENCE_COLOUR = "#777777"  # comparison lines (median of similar programs, markers)
+PEAK_COLOUR = "#D55E00"
+# Sequential scale for shares and counts; cividis is readable with every colour-vision deficiency.
+SEQUENTIAL_SCALE = "Cividis"
+
+
+def platform_colour(platform_id: str) -> str:
+    """The fixed colour of a platform (grey for a generic platform id)."""
+    return PLATFORM_COLOURS.get(platform_id, OTHER_PLATFORM_COLOUR)
+
+
+def role_colour(role: str) -> str:
+    """The fixed colour of a role; KeyError for a value that is not a role."""
+    return ROLE_COLOURS[role]
+
+
+def series_colour(index: int) -> str:
+    """The index-th colour of the ordered series palette (wrapping round)."""
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
+
+
+def base_layout(title: str) -> dict[str, Any]:
+    """Layout settings every figure shares."""
+    return {
+        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "font": {"family": FONT_FAMILY, "size": 13},
+        "template": "plotly_white",
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+    }
