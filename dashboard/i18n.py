@@ -60,7 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "trace.retained_share": {"zh": "留存比例", "en": "Share retained"},
     "marker.end_of_march": {"zh": "3月底", "en": "End of March"},
     "marker.spring_festival": {"zh": "春节", "en": "Spring Festival"},
-    # -- formatted pieces ({} placeholders filled with str.format) -------------------------------
+    # -- formatted pieces (their {name} fields are filled with str.format) -------------------------------
     "fmt.peak": {"zh": "峰值 {value}", "en": "Peak {value}"},
     "fmt.year": {"zh": "{year}年", "en": "{year}"},
     "fmt.half_life": {"zh": "半衰期 {days} 天", "en": "Half-life {days} days"},

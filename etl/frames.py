@@ -16,7 +16,7 @@ import polars as pl
 
 from etl.errors import IngestError, Reject
 from etl.reading import RawTable
-from etl.values import clean_expr, header_key
+from etl.values import clean_expr, name_key
 
 ROW = "row_number"
 
@@ -24,10 +24,10 @@ ROW = "row_number"
 def find_columns(
     table: RawTable, required: Mapping[str, str], optional: Mapping[str, str] | None = None
 ) -> dict[str, int]:
-    """Field -> column index, matching headers by header_key; IngestError if one is missing."""
-    index_by_header = {header_key(h): i for i, h in enumerate(table.headers)}
+    """Field -> column index, matching headers by name_key; IngestError if one is missing."""
+    index_by_header = {name_key(h): i for i, h in enumerate(table.headers)}
     optional = optional or {}
-    missing = [header for header in required.values() if header_key(header) not in index_by_header]
+    missing = [header for header in required.values() if name_key(header) not in index_by_header]
     if missing:
         expected = ", ".join(required.values())
         if optional:
@@ -39,9 +39,9 @@ def find_columns(
             column=missing[0],
         )
     return {
-        field: index_by_header[header_key(header)]
+        field: index_by_header[name_key(header)]
         for field, header in {**required, **optional}.items()
-        if header_key(header) in index_by_header
+        if name_key(header) in index_by_header
     }
 
 

@@ -119,14 +119,14 @@ T = TypeVar("T")
 
 
 # -- names ----------------------------------------------------------------------------------------
-def header_key(text: object) -> str:
+def name_key(text: object) -> str:
     """A header or a name as compared: NFKC, trimmed, whitespace folded, case-folded."""
     return (clean_text(text) or "").casefold()
 
 
 @cache
 def platform_names() -> dict[str, str]:
-    """Every accepted spelling of a platform (header_key form) -> platform id (platforms.yaml)."""
+    """Every accepted spelling of a platform (name_key form) -> platform id (platforms.yaml)."""
     with open(PLATFORMS_FILE, encoding="utf-8") as handle:
         entries = yaml.safe_load(handle)
     if not isinstance(entries, dict):
@@ -137,7 +137,7 @@ def platform_names() -> dict[str, str]:
         if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
             raise ValueError(f"{PLATFORMS_FILE.name}: {platform_id}.aliases must be a list")
         for spelling in [platform_id, entry.get("zh"), entry.get("en"), *aliases]:
-            key = header_key(spelling)
+            key = name_key(spelling)
             if key and names.setdefault(key, platform_id) != platform_id:
                 raise ValueError(f"{PLATFORMS_FILE.name}: {spelling!r} names two platforms")
     return names
@@ -145,7 +145,7 @@ def platform_names() -> dict[str, str]:
 
 def normalise_platform(text: object) -> str | None:
     """Platform id for `B站`, `哔哩哔哩`, `抖音`, `视频号`, `油管`, `Bilibili` ...; None if unknown."""
-    return platform_names().get(header_key(text))
+    return platform_names().get(name_key(text))
 
 
 # -- cleaning -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from etl.errors import IngestError, Reject
+from etl.frames import find_columns
 from etl.reading import RawTable, read_sheets
 from etl.values import normalise_platform, parse_date, parse_duration_s
 from survey.identity import normalise_contact, participant_id
@@ -88,17 +89,14 @@ class _Sheet:
         self.index: dict[str, int] = {}
         if table is None:
             return
-        headers = {clean_text(h): i for i, h in enumerate(table.headers)}
-        for field_name, header in wanted.items():
-            if header in headers:
-                self.index[field_name] = headers[header]
-            elif field_name not in OPTIONAL_COLUMNS:
-                raise IngestError(
-                    table.path,
-                    f"sheet {self.name!r} has no column {header!r}",
-                    row=1,
-                    column=header,
-                )
+        required = {f: h for f, h in wanted.items() if f not in OPTIONAL_COLUMNS}
+        optional = {f: h for f, h in wanted.items() if f in OPTIONAL_COLUMNS}
+        try:
+            self.index = find_columns(table, required, optional)
+        except IngestError as exc:
+            raise IngestError(
+                table.path, f"sheet {self.name!r}: {exc.reason}", row=1, column=exc.column
+            ) from exc
 
     def rows(self) -> list[tuple[int, dict[str, str | None]]]:
         if self.table is None:

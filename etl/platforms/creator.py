@@ -56,7 +56,7 @@ from etl.platforms.registry import (
 )
 from etl.reading import RawTable, read_table
 from etl.schemas import COUNTER_ISSUE, Staged, empty
-from etl.values import header_key
+from etl.values import name_key
 
 
 def map_alias_headers(
@@ -66,7 +66,7 @@ def map_alias_headers(
     by_field: dict[str, list[FieldColumn]] = {}
     unknown = []
     for index, header in enumerate(table.headers):
-        key = header_key(header)
+        key = name_key(header)
         if key in aliases.columns:
             field, cumulative = aliases.columns[key]
             by_field.setdefault(field, []).append(

@@ -25,7 +25,7 @@ from etl.platforms.frames import FieldColumn, field_column
 from etl.platforms.registry import FIELD_KINDS
 from etl.reading import decode_strict, read_table
 from etl.schemas import Staged
-from etl.values import header_key, normalise_platform
+from etl.values import name_key, normalise_platform
 
 MODES = ("daily", "cumulative")
 MAPPING_KEYS = ("platform_id", "mode", "columns")
@@ -84,10 +84,10 @@ def read_generic_export(path: Path, mapping: Path) -> Staged:
     """Read a platform export whose columns a mapping YAML names (FORMATS §4)."""
     platform_id, mode, targets = load_mapping(Path(mapping))
     table = read_table(path)
-    by_key = {header_key(h): (i, h) for i, h in enumerate(table.headers)}
+    by_key = {name_key(h): (i, h) for i, h in enumerate(table.headers)}
     columns: list[FieldColumn] = []
     for header, field in targets.items():
-        found = by_key.get(header_key(header))
+        found = by_key.get(name_key(header))
         if found is None:
             raise IngestError(
                 table.path,
@@ -97,7 +97,7 @@ def read_generic_export(path: Path, mapping: Path) -> Staged:
             )
         columns.append(field_column(*found, field, cumulative=False))
     columns, warnings = apply_mode(columns, all_cumulative=mode == "cumulative")
-    mapped = {c.index for c in columns} | {by_key[header_key(h)][0] for h in targets}
+    mapped = {c.index for c in columns} | {by_key[name_key(h)][0] for h in targets}
     extra = [h for i, h in enumerate(table.headers) if i not in mapped]
     if extra:
         warnings.append(f"columns not in {Path(mapping).name}, ignored: {', '.join(extra)}")

@@ -2,7 +2,7 @@
 
 A changed creator-centre export is a data change: add the new header to the platform's YAML.
 Platform names (aliases/platforms.yaml) are etl.values' `normalise_platform`. Headers and
-aliases are compared as `header_key`s (NFKC, trim, case-folding); detection
+aliases are compared as `name_key`s (NFKC, trim, case-folding); detection
 hints match when a header *contains* the hint word (`弹幕数` matches `弹幕`).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from etl.errors import IngestError
-from etl.values import header_key, normalise_platform
+from etl.values import name_key, normalise_platform
 
 ALIAS_DIR = Path(__file__).parent / "aliases"
 
@@ -107,25 +107,24 @@ def alias_table(platform_id: str) -> AliasTable:
             if cumulative and field != "date_on" and FIELD_KINDS[field] not in COUNTER_KINDS:
                 raise ValueError(f"{path.name}: {field} is not a counter, it cannot be cumulative")
             for alias in _word_list(path, f"{section}.{field}", aliases):
-                key = header_key(alias)
+                key = name_key(alias)
                 if key in columns and columns[key] != (field, cumulative):
                     raise ValueError(f"{path.name}: header {alias!r} is listed twice")
                 columns[key] = (field, cumulative)
     detect = data.get("detect") or {}
     rules = tuple(
-        tuple(header_key(w) for w in _word_list(path, "detect.headers", rule))
+        tuple(name_key(w) for w in _word_list(path, "detect.headers", rule))
         for rule in detect.get("headers", [])
     )
     return AliasTable(
         platform_id=platform_id,
         columns=columns,
         ignored=frozenset(
-            header_key(h) for h in _word_list(path, "ignored", data.get("ignored", []))
+            name_key(h) for h in _word_list(path, "ignored", data.get("ignored", []))
         ),
         header_rules=rules,
         file_prefixes=tuple(
-            header_key(p)
-            for p in _word_list(path, "file_prefixes", detect.get("file_prefixes", []))
+            name_key(p) for p in _word_list(path, "file_prefixes", detect.get("file_prefixes", []))
         ),
         source=path,
     )
@@ -152,22 +151,20 @@ def youtube_aliases() -> YoutubeAliases:
         columns[kind] = {}
         for field, aliases in (data.get(kind) or {}).items():
             for alias in _word_list(path, f"{kind}.{field}", aliases):
-                columns[kind][header_key(alias)] = field
+                columns[kind][name_key(alias)] = field
     return YoutubeAliases(
         files={k: tuple(_word_list(path, f"files.{k}", data["files"][k])) for k in kinds},
-        total_row=frozenset(
-            header_key(t) for t in _word_list(path, "total_row", data["total_row"])
-        ),
+        total_row=frozenset(name_key(t) for t in _word_list(path, "total_row", data["total_row"])),
         columns=columns,
         ignored=frozenset(
-            header_key(h) for h in _word_list(path, "ignored", data.get("ignored", []))
+            name_key(h) for h in _word_list(path, "ignored", data.get("ignored", []))
         ),
     )
 
 
 def _platforms_by_file_name(path: Path) -> list[str]:
     """Platforms whose file-name prefix the name starts with (longest prefix wins)."""
-    stem = header_key(path.stem)
+    stem = name_key(path.stem)
     best: tuple[int, list[str]] = (0, [])
     for platform_id in creator_platforms():
         for prefix in alias_table(platform_id).file_prefixes:
@@ -182,7 +179,7 @@ def _platforms_by_file_name(path: Path) -> list[str]:
 
 
 def _platforms_by_headers(headers: Sequence[str]) -> list[str]:
-    keys = [header_key(h) for h in headers]
+    keys = [name_key(h) for h in headers]
     return [
         platform_id
         for platform_id in creator_platforms()

@@ -36,7 +36,7 @@ from etl.platforms.frames import FieldColumn, bundle, described, listed, parse_r
 from etl.platforms.registry import FIELD_KINDS, youtube_aliases
 from etl.reading import RawTable, read_table
 from etl.schemas import Staged
-from etl.values import header_key
+from etl.values import name_key
 
 PLATFORM_ID = "youtube"
 # Fields the alias table names that are not plain FIELD_KINDS: (field read into, kind).
@@ -72,9 +72,9 @@ def _columns(table: RawTable, kind: str) -> tuple[list[FieldColumn], list[str]]:
     known = aliases.columns[kind]
     columns, unknown, seen = [], [], set()
     for index, header in enumerate(table.headers):
-        field = known.get(header_key(header))
+        field = known.get(name_key(header))
         if field is None or field in seen:
-            if header_key(header) not in aliases.ignored:
+            if name_key(header) not in aliases.ignored:
                 unknown.append(header)
             continue
         seen.add(field)

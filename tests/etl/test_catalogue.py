@@ -166,3 +166,20 @@ def test_a_catalogue_without_the_programs_sheet_is_refused(
     )
     assert report.status == "failed" and "no sheet '节目'" in report.error
     assert current_snapshot(settings.home) == before
+
+
+def test_a_sheet_missing_a_required_column_names_the_sheet_and_column(
+    tmp_path: Path, settings: Settings
+) -> None:
+    roster(tmp_path, settings)
+    no_genre = [
+        ["节目编号", "节目名称", "时长", "届次"],
+        ["P2024-01", "《赛博拜年》", "4:23", 2024],
+    ]
+    [report] = ingest_files(
+        settings,
+        [write_workbook(tmp_path / "catalogue_y.xlsx", SHEETS | {"节目": no_genre})],
+        source="catalogue",
+    )
+    assert report.status == "failed"
+    assert "sheet '节目': missing column(s) 类型" in report.error
