@@ -1,68 +1,140 @@
-"""Dash app shell. Until the dashboard pages land, one page lists the warehouse's tables."""
+"""The Dash app shell: header with navigation and language switch, the page container, and the
+callbacks every page shares (filters and language to the URL, downloads). Pages live in
+`dashboard/pages/`, one module each.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, html
+import importlib
+from datetime import date
+from functools import cache
+from typing import Any
 
-from dashboard import data
-from warehouse.store import WarehouseError
+import dash
+from dash import ALL, Dash, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import components, urlstate
+from dashboard.i18n import LANGS, t
+from warehouse.exports import frame_to_csv_bytes, frame_to_xlsx_bytes
+
+PAGES = ("overview",)  # navigation order; each page module registers itself
+LOCATION = "_pages_location"  # Dash pages' own dcc.Location: writing its search re-renders
 
 
-def _table(headers: list[str], rows: list[list[object]], table_id: str) -> html.Table:
-    return html.Table(
+def _header() -> html.Header:
+    return html.Header(
         [
-            html.Thead(html.Tr([html.Th(h) for h in headers])),
-            html.Tbody([html.Tr([html.Td(str(v)) for v in row]) for row in rows]),
+            html.Div("creatorpulse · AI春晚", className="brand"),
+            html.Nav(id="nav", className="nav"),
+            html.Div(
+                [
+                    html.Button(label, id={"type": "lang", "lang": lang}, n_clicks=0)
+                    for lang, label in (("zh", "中文"), ("en", "EN"))
+                ],
+                className="lang-switch",
+                id="lang-switch",
+            ),
         ],
-        id=table_id,
-        style={"borderCollapse": "collapse", "margin": "1em 0"},
+        className="header",
     )
 
 
-def layout() -> html.Div:
-    """Read the current snapshot on every page load, so a newly published load shows at once."""
-    try:
-        counts = data.table_counts()
-        loads = data.loads()
-    except WarehouseError as exc:
-        return html.Div([html.H1("creatorpulse"), html.P(str(exc), id="warehouse-error")])
+def shell() -> html.Div:
+    """The layout around every page."""
     return html.Div(
-        [
-            html.H1("creatorpulse · 数据仓库概览 / Warehouse overview"),
-            html.P(
-                f"快照 snapshot: {data.reader().snapshot.name if data.reader().snapshot else '-'}"
-            ),
-            html.H2("数据表 / Tables"),
-            _table(
-                ["表 table", "类型 type", "行数 rows"],
-                [
-                    [r["table_name"], r["table_type"], f"{r['count_rows']:,}"]
-                    for r in counts.to_dicts()
-                ],
-                "tables",
-            ),
-            html.H2("导入记录 / Loads"),
-            _table(
-                ["文件 file", "来源 source", "读取 read", "导入 loaded", "拒绝 rejected"],
-                [
-                    [
-                        r["file_name"],
-                        r["source"],
-                        r["count_rows_read"],
-                        r["count_rows_loaded"],
-                        r["count_rows_rejected"],
-                    ]
-                    for r in loads.to_dicts()
-                ],
-                "loads",
-            ),
-        ],
-        style={"fontFamily": "'Noto Sans CJK SC', sans-serif", "margin": "2em"},
+        [_header(), html.Main(dash.page_container, className="main"), dcc.Download(id="download")]
     )
 
 
+@callback(
+    Output("nav", "children"),
+    Output({"type": "lang", "lang": ALL}, "className"),
+    Input(LOCATION, "pathname"),
+    Input(LOCATION, "search"),
+)
+def render_nav(pathname: str | None, search: str | None) -> tuple[list[Any], list[str]]:
+    """Navigation links in the URL's language, carrying the language and edition along."""
+    lang = urlstate.lang_of(urlstate.decode(search))
+    carried = urlstate.shared_params(search)
+    links = []
+    for entry in dash.page_registry.values():
+        path = entry["relative_path"]
+        active = (pathname or "/") == path
+        links.append(
+            dcc.Link(
+                t(f"nav.{entry['page_key']}", lang),
+                href=path + carried,
+                className="nav-link active" if active else "nav-link",
+                id=f"nav-{entry['page_key']}",
+            )
+        )
+    return links, ["active" if lang == code else "" for code in LANGS]
+
+
+@callback(
+    Output(LOCATION, "search"),
+    Input({"type": components.FILTER, "page": ALL, "key": ALL}, "value"),
+    Input({"type": "lang", "lang": ALL}, "n_clicks"),
+    State(LOCATION, "search"),
+    prevent_initial_call=True,
+)
+def write_url(_values: list[Any], _clicks: list[int], search: str | None) -> str:
+    """A changed filter or language becomes the URL; Dash pages then re-renders the page."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict):
+        return no_update
+    if trigger.get("type") == "lang":
+        if not any(item["value"] for item in ctx.inputs_list[1]):
+            return no_update  # buttons rendered, not clicked
+        changes: dict[str, Any] = {urlstate.LANG_KEY: trigger["lang"]}
+    else:
+        changes = {item["id"]["key"]: item.get("value") for item in ctx.inputs_list[0]}
+    new = urlstate.with_changes(search, changes)
+    return no_update if new == (search or "") else new
+
+
+@callback(
+    Output("download", "data"),
+    Input({"type": components.DOWNLOAD, "page": ALL, "dataset": ALL, "fmt": ALL}, "n_clicks"),
+    State({"type": components.PAGE_FILTERS, "page": ALL}, "data"),
+    prevent_initial_call=True,
+)
+def download(_clicks: list[int], stores: list[dict[str, Any] | None]) -> Any:
+    """The clicked dataset as CSV (UTF-8 with BOM) or .xlsx, computed from the page's filters."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+        return no_update
+    return download_payload(trigger["page"], trigger["dataset"], trigger["fmt"], stores)
+
+
+def download_payload(
+    page: str, name: str, fmt: str, stores: list[dict[str, Any] | None]
+) -> dict[str, Any]:
+    """The dcc.Download payload of one dataset (unit-testable without a browser)."""
+    spec = components.DATASETS[(page, name)]
+    filters = next((s for s in stores if s and s.get("page") == page), None) or {"page": page}
+    lang = urlstate.lang_of(filters)
+    frame = spec.build(filters)
+    headers = [components.column_header(c, lang) for c in frame.columns]
+    stem = f"creatorpulse-{page}-{name}-{date.today():%Y%m%d}"
+    if fmt == "xlsx":
+        body = frame_to_xlsx_bytes(frame, t(spec.title_key, lang), headers)
+        return dcc.send_bytes(body, f"{stem}.xlsx")
+    return dcc.send_bytes(frame_to_csv_bytes(frame, headers), f"{stem}.csv")
+
+
+@cache
 def create_app() -> Dash:
-    """Build the Dash app (one per worker process)."""
-    app = Dash(__name__, title="creatorpulse")
-    app.layout = layout
+    """The app (one per process: Dash pages and callbacks register globally)."""
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        title="creatorpulse",
+        suppress_callback_exceptions=True,
+        update_title=None,
+    )
+    for name in PAGES:
+        importlib.import_module(f"dashboard.pages.{name}")
+    app.layout = shell
     return app

@@ -77,9 +77,42 @@ def _platform_order(ids: Iterable[str]) -> list[str]:
 def _axes(fig: go.Figure, x_key: str, y_key: str, lang: str) -> None:
     fig.update_xaxes(title_text=t(x_key, lang))
     fig.update_yaxes(title_text=t(y_key, lang))
+    if x_key in ("axis.date", "axis.time"):
+        date_axis(fig, lang, with_time=x_key == "axis.time")
+
+
+def date_axis(fig: go.Figure, lang: str, *, with_time: bool = False) -> None:
+    """Date ticks in the UI language (plotly's own month names are English only)."""
+    if lang == "zh":
+        fig.update_xaxes(tickformat="%H:%M\n%-m月%-d日" if with_time else "%-m月%-d日\n%Y年")
 
 
 # -- reach -----------------------------------------------------------------------------------------
+def mark_day(fig: go.Figure, day: date, label: str) -> None:
+    """A dotted vertical line at `day` on a date axis, labelled at the top."""
+    fig.add_shape(
+        type="line",
+        x0=day,
+        x1=day,
+        y0=0,
+        y1=1,
+        xref="x",
+        yref="paper",
+        name="marker",
+        line={"color": theme.REFERENCE_COLOUR, "width": 1, "dash": "dot"},
+    )
+    fig.add_annotation(
+        x=day,
+        y=1,
+        xref="x",
+        yref="paper",
+        text=label,
+        showarrow=False,
+        yanchor="top",
+        xanchor="left",
+    )
+
+
 def plays_over_time(
     frame: pl.DataFrame, *, lang: str = DEFAULT_LANG, empty_key: str = "empty.filters"
 ) -> go.Figure:

@@ -85,6 +85,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "dim.will_return": {"zh": "是否还会参加", "en": "Will take part again"},
     "dim.tools": {"zh": "AI工具", "en": "AI tools"},
     "dim.motivations": {"zh": "参与动机", "en": "Motivations"},
+    # -- shared by pages: filters, table columns, value labels ------------------------------------
+    "filter.edition": {"zh": "届次", "en": "Edition"},
+    "basis.estimated": {"zh": "估算", "en": "estimated"},
+    "basis.reported": {"zh": "平台报告", "en": "reported"},
+    "col.edition_year": {"zh": "届次", "en": "Edition"},
+    "col.plays": {"zh": "播放量", "en": "Plays"},
+    "col.reach": {"zh": "触达人数", "en": "Reach"},
+    "col.reach_basis": {"zh": "触达口径", "en": "Reach basis"},
+    "col.platform_id": {"zh": "平台", "en": "Platform"},
+    "col.date_on": {"zh": "日期", "en": "Date"},
+    "col.days_from_spring_festival": {"zh": "距春节天数", "en": "Days from Spring Festival"},
     # -- empty states: why there is nothing to draw ----------------------------------------------
     "empty.filters": {"zh": "该筛选条件下没有数据", "en": "No data for these filters"},
     "empty.no_live": {
@@ -138,6 +149,16 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
         return STRINGS[key][lang]
     except KeyError:
         raise KeyError(f"no UI string {key!r} in {lang!r}") from None
+
+
+def register(strings: dict[str, dict[str, str]]) -> None:
+    """Add a page's own UI strings; a key already defined or a missing language is an error."""
+    for key, texts in strings.items():
+        if key in STRINGS and STRINGS[key] != texts:
+            raise KeyError(f"UI string {key!r} is already defined differently")
+        if set(texts) != set(LANGS):
+            raise KeyError(f"UI string {key!r} needs exactly the languages {LANGS}")
+        STRINGS[key] = texts
 
 
 def fmt_number(value: float) -> str:

@@ -70,10 +70,17 @@ def series_colour(index: int) -> str:
 def base_layout(title: str) -> dict[str, Any]:
     """Layout settings every figure shares."""
     return {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "title": {
+            "text": title,
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "yref": "container",
+        },
         "font": {"family": FONT_FAMILY, "size": 13},
         "template": "plotly_white",
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
     }

@@ -1,124 +1,115 @@
-"""The served page in real headless Chromium: tables and counts from the live warehouse."""
+"""The overview page in real headless Chromium: headline figures, URL filters, back button,
+language switch, a CSV download, and a load published while the app runs."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from etl.ingest import ingest_files
 from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_xlsx
-from warehouse.settings import Settings
+from tests.dashboard.browser import (
+    choose,
+    click,
+    download_csv,
+    graph_title,
+    graph_traces,
+    open_page,
+    screenshot,
+    serve,
+    settle,
+    watch,
+)
+from warehouse.settings import Settings, load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _kpi(page, name: str) -> str:
+    return page.locator(f"#overview-kpi-{name}").inner_text()
 
 
-@pytest.fixture
-def server(tmp_path: Path, settings: Settings) -> Iterator[str]:
-    """`creatorpulse serve` (gunicorn, 2 workers) over a small warehouse."""
-    ingest_files(
-        settings,
-        [
-            write_xlsx(
-                tmp_path / "wjx_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(1), wjx_row(2)]
-            )
-        ],
-    )
-    port = _free_port()
-    env = dict(os.environ, CREATORPULSE_ID_KEY="test-secret")
-    log = tmp_path / "server.log"  # a file, not a pipe: a full pipe would stall the server
-    with open(log, "wb") as sink:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "etl.cli",
-                "serve",
-                "--home",
-                str(settings.home),
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                response.read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(
-                    f"server did not start: {log.read_text(errors='replace')[-2000:]}"
-                ) from None
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def _row(page: Page, table: str) -> str:
-    cell = page.get_by_role("cell", name=table, exact=True)
-    return page.locator("#tables tr").filter(has=cell).inner_text()
-
-
-def test_the_page_lists_tables_with_row_counts_and_picks_up_a_new_load(
-    server: str, tmp_path: Path, settings: Settings
+def test_the_overview_shows_the_latest_edition_and_filters_through_the_url(
+    browser: Browser, demo_server: str
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server)
-        page.wait_for_selector("#tables")
-        text = page.inner_text("#tables")
-        assert "fct_survey_response" in text
-        row = _row(page, "fct_survey_response")
-        assert row.split()[-1] == "2"
-        assert "数据仓库概览" in page.inner_text("h1")
-        page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
-        # A load published while the app runs shows on the next page load, without a restart.
+    watched = watch(browser)
+    page = open_page(watched, demo_server + "/")
+    assert page.locator("#overview-title").inner_text() == "总览"
+    latest_participants = _kpi(page, "participants")
+    assert graph_title(page, "overview-timeline") == "春节前后的每日播放量（按平台）"
+    assert len(graph_traces(page, "overview-timeline")) == 6
+    screenshot(page, "overview-zh")
+
+    choose(watched, "overview-filter-edition", "第一届AI春晚")
+    expect(page).to_have_url(demo_server + "/?edition=2024")
+    first_participants = _kpi(page, "participants")
+    assert first_participants != latest_participants
+    assert "首届" in page.locator(".kpi-change").first.inner_text()
+
+    # The back button restores the previous view; the URL alone reproduces the filtered one.
+    page.go_back()
+    settle(watched)
+    assert _kpi(page, "participants") == latest_participants
+    fresh = open_page(watch(browser), demo_server + "/?edition=2024")
+    assert _kpi(fresh, "participants") == first_participants
+    watched.clean()
+
+
+def test_the_language_switch_changes_every_label_and_keeps_the_filters(
+    browser: Browser, demo_server: str
+) -> None:
+    watched = watch(browser)
+    page = open_page(watched, demo_server + "/?edition=2024")
+    click(watched, "#lang-switch >> text=EN")
+    expect(page).to_have_url(demo_server + "/?edition=2024&lang=en")
+    assert page.locator("#overview-title").inner_text() == "Overview"
+    assert page.locator("#nav-overview").inner_text() == "Overview"
+    assert (
+        graph_title(page, "overview-timeline") == "Daily plays around Spring Festival, by platform"
+    )
+    assert "Bilibili" in [t["name"] for t in graph_traces(page, "overview-timeline")]
+    body = page.locator("main").inner_text()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in body.replace("AI春晚", "")), body
+    screenshot(page, "overview-en")
+    click(watched, "#lang-switch >> text=中文")
+    assert page.locator("#overview-title").inner_text() == "总览"
+    watched.clean()
+
+
+def test_a_csv_download_opens_with_chinese_intact(browser: Browser, demo_server: str) -> None:
+    watched = watch(browser)
+    page = open_page(watched, demo_server + "/?edition=2025")
+    name, rows, raw = download_csv(page, "#overview-timeline-downloads >> text=CSV")
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert name.startswith("creatorpulse-overview-timeline-") and name.endswith(".csv")
+    assert rows[0] == ["平台", "日期", "距春节天数", "播放量"]
+    assert {r[0] for r in rows[1:]} >= {"bilibili", "douyin"}
+    watched.clean()
+
+
+def test_a_load_published_while_the_app_runs_appears_without_a_restart(
+    browser: Browser, demo_settings: Settings, tmp_path: Path, server_log: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
+    settings = load_settings(home)
+    with serve(home, server_log) as url:
+        watched = watch(browser)
+        page = open_page(watched, url + "/?edition=2024")
+        cell = page.locator(
+            '#overview-editions .ag-row[row-index="0"] [col-id="count_respondents"]'
+        )
+        before = int(cell.inner_text().replace(",", ""))
+        rows = [wjx_row(9000 + i) for i in range(3)]
         ingest_files(
             settings,
-            [write_xlsx(tmp_path / "more_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(3)])],
+            [write_xlsx(tmp_path / "late_2024.xlsx", WJX_META + WJX_QUESTIONS, rows)],
+            edition=2024,
         )
         page.reload()
-        page.wait_for_selector("#tables")
-        row = _row(page, "fct_survey_response")
-        assert row.split()[-1] == "3"
-        browser.close()
-    assert errors == []
+        settle(watched)
+        assert int(cell.inner_text().replace(",", "")) == before + 3
+        watched.clean()

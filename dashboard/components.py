@@ -1,0 +1,251 @@
+"""Building blocks every page uses: the page frame, filter controls, chart and table cards, KPIs,
+and the registry of downloadable datasets.
+
+Ids follow one scheme so the shell's callbacks can serve every page:
+- a page's filter store: {"type": "page-filters", "page": PAGE} (data = the parsed URL filters);
+- a filter control: {"type": "filter", "page": PAGE, "key": URL_KEY} (its value goes to the URL);
+- a download button: {"type": "download", "page": PAGE, "dataset": NAME, "fmt": "csv"|"xlsx"};
+- everything else is a string id prefixed with the page name ("participants-age").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dash_ag_grid as dag
+import polars as pl
+from dash import dcc, html
+
+from dashboard.i18n import STRINGS, t
+
+FILTER = "filter"
+PAGE_FILTERS = "page-filters"
+DOWNLOAD = "download"
+DOWNLOAD_FORMATS = ("csv", "xlsx")
+
+DatasetFn = Callable[[Mapping[str, Any]], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A frame a page draws and offers for download, computed from the page's filters."""
+
+    page: str
+    name: str
+    title_key: str
+    build: DatasetFn
+
+
+DATASETS: dict[tuple[str, str], Dataset] = {}
+
+
+def dataset(page: str, name: str, title_key: str) -> Callable[[DatasetFn], DatasetFn]:
+    """Register `build(filters) -> frame` as the downloadable data behind a chart or table."""
+
+    def register(build: DatasetFn) -> DatasetFn:
+        key = (page, name)
+        if key in DATASETS and DATASETS[key].build is not build:
+            raise ValueError(f"dataset {page}/{name} registered twice")
+        DATASETS[key] = Dataset(page, name, title_key, build)
+        return build
+
+    return register
+
+
+def filters_id(page: str) -> dict[str, str]:
+    """The id of a page's filter store (its data is what the page's callbacks read)."""
+    return {"type": PAGE_FILTERS, "page": page}
+
+
+def column_header(column: str, lang: str) -> str:
+    """A column's label for downloads and tables: the `col.NAME` UI string, else the name."""
+    key = f"col.{column}"
+    return t(key, lang) if key in STRINGS else column
+
+
+# -- page frame ------------------------------------------------------------------------------------
+def page(
+    page_name: str,
+    lang: str,
+    filters: Mapping[str, Any],
+    *,
+    controls: Sequence[Any] = (),
+    body: Sequence[Any] = (),
+) -> html.Div:
+    """A page: title and intro (`page.NAME` / `intro.NAME` strings), filter bar, store, body."""
+    return html.Div(
+        [
+            html.H1(t(f"page.{page_name}", lang), id=f"{page_name}-title"),
+            html.P(t(f"intro.{page_name}", lang), className="intro"),
+            html.Div(list(controls), className="filter-bar", id=f"{page_name}-filters")
+            if controls
+            else None,
+            dcc.Store(id=filters_id(page_name), data={**filters, "page": page_name}),
+            *body,
+        ],
+        className=f"page page-{page_name}",
+        lang="zh-CN" if lang == "zh" else "en",
+    )
+
+
+def message(page_name: str, lang: str, text: str) -> html.Div:
+    """A page that can only say why it has nothing to show (no warehouse yet)."""
+    return html.Div(
+        [html.H1(t(f"page.{page_name}", lang)), html.P(text, id="warehouse-error")],
+        className=f"page page-{page_name}",
+    )
+
+
+def dropdown(
+    page_name: str,
+    key: str,
+    label: str,
+    options: Iterable[tuple[Any, str]],
+    value: Any,
+    *,
+    multi: bool = False,
+    clearable: bool = True,
+    placeholder: str | None = None,
+) -> html.Div:
+    """A labelled filter control whose value goes to the URL as `key`."""
+    return html.Div(
+        [
+            html.Label(label, htmlFor=f"{page_name}-{key}"),
+            dcc.Dropdown(
+                id={"type": FILTER, "page": page_name, "key": key},
+                options=[{"label": lab, "value": val} for val, lab in options],
+                value=value,
+                multi=multi,
+                clearable=clearable,
+                placeholder=placeholder,
+                searchable=True,
+            ),
+        ],
+        className="filter",
+        id=f"{page_name}-filter-{key}",
+    )
+
+
+def radio(
+    page_name: str, key: str, label: str, options: Iterable[tuple[str, str]], value: str
+) -> html.Div:
+    """A labelled switch (a few exclusive choices) whose value goes to the URL as `key`."""
+    return html.Div(
+        [
+            html.Label(label),
+            dcc.RadioItems(
+                id={"type": FILTER, "page": page_name, "key": key},
+                options=[{"label": lab, "value": val} for val, lab in options],
+                value=value,
+                inline=True,
+            ),
+        ],
+        className="filter",
+        id=f"{page_name}-filter-{key}",
+    )
+
+
+def download_buttons(page_name: str, name: str) -> html.Div:
+    """CSV and .xlsx buttons for the registered dataset `name`."""
+    return html.Div(
+        [
+            html.Button(
+                fmt.upper() if fmt == "csv" else ".xlsx",
+                id={"type": DOWNLOAD, "page": page_name, "dataset": name, "fmt": fmt},
+                className="download",
+                n_clicks=0,
+            )
+            for fmt in DOWNLOAD_FORMATS
+        ],
+        className="downloads",
+        id=f"{page_name}-{name}-downloads",
+    )
+
+
+def chart_card(page_name: str, name: str, *, wide: bool = False, height: int = 380) -> html.Div:
+    """A chart (id PAGE-NAME) with a loading indicator and its data's download buttons."""
+    return html.Div(
+        [
+            dcc.Loading(
+                dcc.Graph(
+                    id=f"{page_name}-{name}",
+                    config={"displaylogo": False, "responsive": True},
+                    style={"height": f"{height}px"},
+                ),
+                delay_show=250,
+            ),
+            download_buttons(page_name, name),
+        ],
+        className="card wide" if wide else "card",
+    )
+
+
+def grid_card(page_name: str, name: str, title: str, *, wide: bool = True) -> html.Div:
+    """A sortable, filterable table (id PAGE-NAME) with its title and download buttons."""
+    return html.Div(
+        [
+            html.H3(title, id=f"{page_name}-{name}-title"),
+            dcc.Loading(
+                dag.AgGrid(
+                    id=f"{page_name}-{name}",
+                    columnDefs=[],
+                    rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    dashGridOptions={"animateRows": False, "domLayout": "autoHeight"},
+                    columnSize="responsiveSizeToFit",
+                    className="ag-theme-alpine",
+                ),
+                delay_show=250,
+            ),
+            download_buttons(page_name, name),
+        ],
+        className="card wide" if wide else "card",
+    )
+
+
+def _value_formatter(column: str, dtype: pl.DataType) -> dict[str, str] | None:
+    """How a numeric column reads in a table: years plain, shares as %, counts with commas."""
+    if column.endswith("year") or column.endswith("_index") or column.endswith("_n"):
+        return None
+    if column.startswith("share") or column.endswith("_share") or column.endswith("_rate"):
+        return {"function": "params.value == null ? '' : (params.value * 100).toFixed(1) + '%'"}
+    if dtype.is_integer():
+        return {"function": "params.value == null ? '' : params.value.toLocaleString('en-US')"}
+    return {
+        "function": "params.value == null ? '' : "
+        "params.value.toLocaleString('en-US', {maximumFractionDigits: 2})"
+    }
+
+
+def grid_data(frame: pl.DataFrame, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(rowData, columnDefs) for an AgGrid: labelled headers, numbers right-aligned, filterable
+    and formatted (shares as %, counts with thousands separators); dates as ISO text."""
+    defs = []
+    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
+        spec: dict[str, Any] = {"field": column, "headerName": column_header(column, lang)}
+        if dtype.is_numeric():
+            spec.update(filter="agNumberColumnFilter", type="rightAligned")
+            formatter = _value_formatter(column, dtype)
+            if formatter:
+                spec["valueFormatter"] = formatter
+        defs.append(spec)
+    rows = frame.with_columns(
+        pl.col(c).cast(pl.String)
+        for c, d in zip(frame.columns, frame.dtypes, strict=True)
+        if d.is_temporal() or d.is_decimal()
+    ).to_dicts()
+    return rows, defs
+
+
+def kpi(page_name: str, name: str, label: str, value: str, change: str | None) -> html.Div:
+    """A headline figure with its label and the change from the previous edition."""
+    return html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value", id=f"{page_name}-kpi-{name}"),
+            html.Div(change or "", className="kpi-change"),
+        ],
+        className="kpi",
+    )

@@ -1,0 +1,60 @@
+"""Fixtures of the dashboard tests: the app (created once per process), a server over the demo
+warehouse, and headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dash import Dash
+from playwright.sync_api import Browser, sync_playwright
+
+from dashboard import data
+from dashboard.app import create_app
+from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from warehouse.settings import Settings
+
+# Dash pages register globally and only after an app exists, so the app is created before any
+# test module imports a page (`from dashboard.pages import overview`).
+APP = create_app()
+
+
+@pytest.fixture(scope="session")
+def dash_app() -> Dash:
+    """The Dash app with every page registered (one per process)."""
+    return APP
+
+
+@pytest.fixture
+def demo_data(
+    dash_app: Dash, demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """The dashboard's data module reading the (read-only) demo warehouse."""
+    monkeypatch.setenv("CREATORPULSE_HOME", str(demo_settings.home))
+    data.clear_cache()
+    yield demo_settings
+    data.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`creatorpulse serve` over the demo warehouse for the whole test session (read-only)."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with serve(demo_settings.home, log) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium driven by Playwright (its own browser download can't work offline)."""
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server_log(tmp_path: Path) -> Path:
+    """Where a test's own server writes its log."""
+    return tmp_path / "server.log"
