@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,8 @@ from etl.errors import IngestError
 from etl.report import LoadReport
 from survey.questionnaire import QuestionnaireError, codebook, load_questionnaire
 from survey.segments.errors import SegmentError
+from warehouse import accounts
+from warehouse.accounts import AccountError
 from warehouse.query import Reader
 from warehouse.settings import load_settings
 from warehouse.store import WarehouseError, current_snapshot
@@ -493,6 +496,145 @@ def reach(
     )
 
 
+users_app = typer.Typer(
+    help="Dashboard users: organizers, sponsors (bound to one sponsor), researchers."
+)
+app.add_typer(users_app, name="users")
+
+Password = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        envvar="CREATORPULSE_NEW_PASSWORD",
+        help="The password (default: asked for, hidden). Prefer the prompt or the environment "
+        "variable over the command line, which other users can see.",
+        show_default=False,
+    ),
+]
+
+
+def _new_password(password: str | None) -> str:
+    if password:
+        return password
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option("--role", help="organizer, sponsor or researcher.")],
+    sponsor: Annotated[
+        str | None, typer.Option("--sponsor", help="Sponsor id (sponsor users only).")
+    ] = None,
+    password: Password = None,
+    home: Home = None,
+) -> None:
+    """Add a user."""
+    settings = load_settings(home)
+    if sponsor is not None:
+        known = _reader(home).query("sponsors")["sponsor_id"].to_list()
+        if sponsor not in known:
+            raise CliError(f"no sponsor {sponsor!r} in the warehouse; known: {', '.join(known)}")
+    user = accounts.add_user(
+        settings.home, username, role, _new_password(password), sponsor_id=sponsor
+    )
+    accounts.record(settings.home, "user_add", username=user.username, target=user.role)
+    console.print(f"added {user.username} ({user.role}{' ' + sponsor if sponsor else ''})")
+
+
+@users_app.command("demo")
+def users_demo(home: Home = None) -> None:
+    """Create one demo user per role with a random password, shown this once."""
+    settings = load_settings(home)
+    sponsors = _reader(home).query("sponsors")["sponsor_id"].to_list()
+    table = Table(title="Demo users (passwords are shown only now)")
+    for col in ("username", "role", "sponsor", "password"):
+        table.add_column(col)
+    for username, role in (
+        ("organizer", "organizer"),
+        ("sponsor", "sponsor"),
+        ("researcher", "researcher"),
+    ):
+        sponsor = sponsors[0] if role == "sponsor" and sponsors else None
+        if role == "sponsor" and sponsor is None:
+            continue
+        if accounts.get_user(settings.home, username) is not None:
+            table.add_row(
+                username, role, sponsor or "", "(exists: creatorpulse users set-password)"
+            )
+            continue
+        password = secrets.token_urlsafe(12)
+        accounts.add_user(settings.home, username, role, password, sponsor_id=sponsor)
+        accounts.record(settings.home, "user_add", username=username, target=role)
+        table.add_row(username, role, sponsor or "", password)
+    console.print(table)
+
+
+@users_app.command("list")
+def users_list(home: Home = None, as_json: AsJson = False) -> None:
+    """List users (never their passwords)."""
+    users = accounts.list_users(load_settings(home).home)
+    if as_json:
+        _print_json([u.__dict__ for u in users])
+        return
+    table = Table(title="Users")
+    for col in ("username", "role", "sponsor", "active"):
+        table.add_column(col)
+    for u in users:
+        table.add_row(u.username, u.role, u.sponsor_id or "", "yes" if u.is_active else "no")
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(username: str, home: Home = None) -> None:
+    """Disable a user; their open sessions stop working at once."""
+    settings = load_settings(home)
+    accounts.set_active(settings.home, username, False)
+    accounts.record(settings.home, "user_disable", username=username)
+    console.print(f"disabled {username}")
+
+
+@users_app.command("enable")
+def users_enable(username: str, home: Home = None) -> None:
+    """Enable a disabled user again."""
+    settings = load_settings(home)
+    accounts.set_active(settings.home, username, True)
+    accounts.record(settings.home, "user_enable", username=username)
+    console.print(f"enabled {username}")
+
+
+@users_app.command("set-password")
+def users_set_password(username: str, password: Password = None, home: Home = None) -> None:
+    """Set a user's password."""
+    settings = load_settings(home)
+    accounts.set_password(settings.home, username, _new_password(password))
+    accounts.record(settings.home, "user_set_password", username=username)
+    console.print(f"password set for {username}")
+
+
+@app.command()
+def audit(
+    home: Home = None,
+    limit: Annotated[int, typer.Option(help="How many entries, newest first.")] = 50,
+    action: Annotated[
+        str | None, typer.Option(help="Only this action (sign_in, sign_in_failed, export...).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show the audit log: sign-ins, failed sign-ins, reveals, reports and exports."""
+    entries = accounts.audit_entries(load_settings(home).home, limit=limit, action=action)
+    if as_json:
+        _print_json(entries)
+        return
+    table = Table(title="Audit log")
+    columns = ("at", "username", "role", "action", "target", "filters", "count_rows")
+    for col in columns:
+        table.add_column(col)
+    for entry in entries:
+        table.add_row(*("" if entry[c] is None else str(entry[c]) for c in columns))
+    console.print(table)
+
+
 @app.command()
 def serve(
     home: Home = None,
@@ -527,7 +669,14 @@ def main() -> None:
         # Without standalone mode click returns a command's exit code instead of exiting.
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
-    except (IngestError, WarehouseError, QuestionnaireError, SegmentError, CliError) as exc:
+    except (
+        IngestError,
+        WarehouseError,
+        QuestionnaireError,
+        SegmentError,
+        CliError,
+        AccountError,
+    ) as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)
     except typer.Exit as exc:

@@ -1,0 +1,74 @@
+"""`creatorpulse users` and `audit` as an administrator runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.etl.test_cli import one_line_error, run
+from warehouse import accounts
+from warehouse.settings import Settings
+
+
+def test_users_are_added_listed_disabled_and_audited(
+    tmp_path: Path, demo_settings: Settings
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
+    env_password = "a-long-password-1"
+    added = run(
+        "users", "add", "王芳", "--role", "organizer", "--password", env_password, home=home
+    )
+    # Chinese user names are refused with a one-line reason (names are typed at a login prompt).
+    assert "user name" in one_line_error(added)
+    ok = run(
+        "users",
+        "add",
+        "sponsor1",
+        "--role",
+        "sponsor",
+        "--sponsor",
+        "S02",
+        "--password",
+        env_password,
+        home=home,
+    )
+    assert ok.returncode == 0, ok.stderr
+    bad = run(
+        "users",
+        "add",
+        "sponsor2",
+        "--role",
+        "sponsor",
+        "--sponsor",
+        "S99",
+        "--password",
+        env_password,
+        home=home,
+    )
+    assert "no sponsor 'S99'" in one_line_error(bad)
+    listed = json.loads(run("users", "list", "--json", home=home).stdout)
+    assert listed == [
+        {"username": "sponsor1", "role": "sponsor", "sponsor_id": "S02", "is_active": True}
+    ]
+    assert env_password not in run("users", "list", home=home).stdout
+    assert run("users", "disable", "sponsor1", home=home).returncode == 0
+    assert accounts.authenticate(home, "sponsor1", env_password) is None
+    audit = json.loads(run("audit", "--json", home=home).stdout)
+    assert [a["action"] for a in audit] == ["user_disable", "user_add"]
+    assert all(env_password not in json.dumps(a) for a in audit)
+
+
+def test_demo_users_get_one_account_per_role_and_passwords_only_once(
+    tmp_path: Path, demo_settings: Settings
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
+    first = run("users", "demo", home=home)
+    assert first.returncode == 0, first.stderr
+    users = {u.username: u for u in accounts.list_users(home)}
+    assert {u.role for u in users.values()} == {"organizer", "sponsor", "researcher"}
+    assert users["sponsor"].sponsor_id == "S01"
+    second = run("users", "demo", home=home)
+    assert second.stdout.count("exists") == 3

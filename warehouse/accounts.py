@@ -1,0 +1,282 @@
+"""Users, roles and the audit log: a small SQLite database beside the warehouse snapshots.
+
+Why not a table in the DuckDB warehouse: a snapshot is published by copying the whole warehouse
+and DuckDB allows one writer per file, so a sign-in (or an audit line from any of several
+gunicorn workers) can't be a warehouse write. SQLite in WAL mode takes many small writes from
+several processes safely. The file is `HOME/access.sqlite3` (mode 0600); `creatorpulse users`
+manages it and `creatorpulse audit` reads it.
+
+Passwords are stored as scrypt hashes (hashlib, per-user random salt); never in clear, never
+logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+Role = Literal["organizer", "sponsor", "researcher"]
+ROLES: tuple[Role, ...] = ("organizer", "sponsor", "researcher")
+DB_NAME = "access.sqlite3"
+MIN_PASSWORD_LENGTH = 10
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+# scrypt cost 2**14 x 8 x 1 (16 MiB, ~0.1 s here): the usual interactive-login setting.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_SCRYPT_MAXMEM = 64 * 1024 * 1024
+
+_SCHEMA = """
+create table if not exists users (
+    username text primary key,
+    role text not null check (role in ('organizer', 'sponsor', 'researcher')),
+    sponsor_id text,
+    password_hash text not null,
+    is_active integer not null default 1,
+    created_at text not null,
+    updated_at text not null,
+    check ((role = 'sponsor') = (sponsor_id is not null))
+);
+create table if not exists audit_log (
+    audit_id integer primary key autoincrement,
+    at text not null,
+    username text,
+    role text,
+    action text not null,
+    target text,
+    filters text,
+    count_rows integer,
+    remote_addr text,
+    detail text
+);
+create index if not exists audit_log_at on audit_log (at);
+"""
+
+
+class AccountError(ValueError):
+    """A user-management request that can't be done (unknown user, bad role, weak password...)."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in (or listed) user; never carries the password hash outside this module."""
+
+    username: str
+    role: Role
+    sponsor_id: str | None
+    is_active: bool
+
+
+def db_path(home: Path) -> Path:
+    """Where the users and the audit log live for a warehouse home."""
+    return Path(home) / DB_NAME
+
+
+@contextmanager
+def connect(home: Path) -> Iterator[sqlite3.Connection]:
+    """A connection with the schema in place; commits on success, rolls back on error."""
+    path = db_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Create it private before anything is written into it.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    with closing(sqlite3.connect(path, timeout=30)) as con:
+        con.execute("pragma journal_mode=wal")
+        con.execute("pragma busy_timeout=30000")
+        con.executescript(_SCHEMA)
+        with con:
+            yield con
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def hash_password(password: str) -> str:
+    """scrypt$n$r$p$salt$hash (hex) for `password`."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, maxmem=_SCRYPT_MAXMEM, **_SCRYPT)
+    n, r, p = _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"]
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """True when `password` matches the stored hash (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(
+            password.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=_SCRYPT_MAXMEM,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check when the user doesn't exist, so a wrong name costs what a wrong password
+    does (no user enumeration by timing)."""
+    return hash_password(secrets.token_hex(8))
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _user(row: sqlite3.Row | tuple[Any, ...]) -> User:
+    username, role, sponsor_id, is_active = row
+    return User(username, role, sponsor_id, bool(is_active))
+
+
+def add_user(
+    home: Path, username: str, role: str, password: str, *, sponsor_id: str | None = None
+) -> User:
+    """Create a user; a sponsor must name exactly one sponsor id, other roles none."""
+    if not _USERNAME.match(username):
+        raise AccountError(
+            f"user name {username!r}: use 2-64 letters, digits or _ . @ - (no spaces)"
+        )
+    if role not in ROLES:
+        raise AccountError(f"role {role!r}: use one of {', '.join(ROLES)}")
+    if (role == "sponsor") != bool(sponsor_id):
+        raise AccountError(
+            "a sponsor user needs --sponsor SPONSOR_ID"
+            if role == "sponsor"
+            else f"only sponsor users are bound to a sponsor, not {role}"
+        )
+    _check_new_password(password)
+    now = _now()
+    with connect(home) as con:
+        try:
+            con.execute(
+                "insert into users values (?, ?, ?, ?, 1, ?, ?)",
+                (username, role, sponsor_id or None, hash_password(password), now, now),
+            )
+        except sqlite3.IntegrityError:
+            raise AccountError(f"user {username!r} already exists") from None
+    return User(username, role, sponsor_id or None, True)  # type: ignore[arg-type]
+
+
+def list_users(home: Path) -> list[User]:
+    """Every user, by name."""
+    with connect(home) as con:
+        rows = con.execute(
+            "select username, role, sponsor_id, is_active from users order by username"
+        ).fetchall()
+    return [_user(r) for r in rows]
+
+
+def get_user(home: Path, username: str) -> User | None:
+    """The user called `username`, active or not; None when there is none."""
+    with connect(home) as con:
+        row = con.execute(
+            "select username, role, sponsor_id, is_active from users where username = ?",
+            (username,),
+        ).fetchone()
+    return _user(row) if row else None
+
+
+def _update(home: Path, username: str, sql: str, params: tuple[Any, ...]) -> None:
+    with connect(home) as con:
+        changed = con.execute(sql, (*params, _now(), username)).rowcount
+    if not changed:
+        raise AccountError(f"no user {username!r}")
+
+
+def set_active(home: Path, username: str, active: bool) -> None:
+    """Disable (or re-enable) a user; a disabled user's open sessions stop working at once."""
+    _update(
+        home,
+        username,
+        "update users set is_active = ?, updated_at = ? where username = ?",
+        (int(active),),
+    )
+
+
+def set_password(home: Path, username: str, password: str) -> None:
+    """Replace a user's password."""
+    _check_new_password(password)
+    _update(
+        home,
+        username,
+        "update users set password_hash = ?, updated_at = ? where username = ?",
+        (hash_password(password),),
+    )
+
+
+def authenticate(home: Path, username: str, password: str) -> User | None:
+    """The active user these credentials belong to, else None (same work either way)."""
+    with connect(home) as con:
+        row = con.execute(
+            "select username, role, sponsor_id, is_active, password_hash from users"
+            " where username = ?",
+            (username,),
+        ).fetchone()
+    stored = row[4] if row else _dummy_hash()
+    ok = check_password(password, stored)
+    if not row or not ok or not row[3]:
+        return None
+    return _user(row[:4])
+
+
+def record(
+    home: Path,
+    action: str,
+    *,
+    user: User | None = None,
+    username: str | None = None,
+    target: str | None = None,
+    filters: Mapping[str, Any] | None = None,
+    count_rows: int | None = None,
+    remote_addr: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Append one audit entry: who, when, what, with which filters and how many rows."""
+    with connect(home) as con:
+        con.execute(
+            "insert into audit_log (at, username, role, action, target, filters, count_rows,"
+            " remote_addr, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                user.username if user else username,
+                user.role if user else None,
+                action,
+                target,
+                json.dumps(dict(filters), ensure_ascii=False, sort_keys=True) if filters else None,
+                count_rows,
+                remote_addr,
+                detail,
+            ),
+        )
+
+
+def audit_entries(
+    home: Path, *, limit: int = 100, action: str | None = None
+) -> list[dict[str, Any]]:
+    """The latest audit entries, newest first."""
+    with connect(home) as con:
+        con.row_factory = sqlite3.Row
+        rows = con.execute(
+            "select * from audit_log where (? is null or action = ?)"
+            " order by audit_id desc limit ?",
+            (action, action, limit),
+        ).fetchall()
+    return [dict(r) for r in rows]
