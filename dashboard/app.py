@@ -7,16 +7,33 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from typing import Any
 
 import dash
 from dash import ALL, Dash, Input, Output, State, callback, ctx, dcc, html, no_update
+from flask import abort
 
-from dashboard import components, urlstate
-from dashboard.i18n import LANGS, t
+from dashboard import auth, components, urlstate
+from dashboard.i18n import LANGS, register, t
+from warehouse import accounts
 from warehouse.exports import frame_to_csv_bytes, frame_to_xlsx_bytes
+from warehouse.settings import load_settings
+
+register(
+    {
+        "shell.sign_out": {"zh": "退出", "en": "Sign out"},
+        "shell.no_access": {
+            "zh": "你的账户无权查看此页面。",
+            "en": "Your account may not open this page.",
+        },
+        "shell.role.organizer": {"zh": "组织者", "en": "Organizer"},
+        "shell.role.sponsor": {"zh": "赞助方", "en": "Sponsor"},
+        "shell.role.researcher": {"zh": "研究者", "en": "Researcher"},
+    }
+)
 
 # Navigation order; each page module registers itself with dash.register_page.
 PAGES = ("overview", "participants", "segments", "views", "retention", "attention")
@@ -36,6 +53,7 @@ def _header() -> html.Header:
                 className="lang-switch",
                 id="lang-switch",
             ),
+            html.Div(id="user-box", className="user-box"),
         ],
         className="header",
     )
@@ -51,15 +69,20 @@ def shell() -> html.Div:
 @callback(
     Output("nav", "children"),
     Output({"type": "lang", "lang": ALL}, "className"),
+    Output("user-box", "children"),
     Input(LOCATION, "pathname"),
     Input(LOCATION, "search"),
 )
-def render_nav(pathname: str | None, search: str | None) -> tuple[list[Any], list[str]]:
-    """Navigation links in the URL's language, carrying the language and edition along."""
+def render_nav(pathname: str | None, search: str | None) -> tuple[list[Any], list[str], list[Any]]:
+    """Navigation links to the pages the signed-in role may open, in the URL's language,
+    carrying the language and edition along; the user's name, role and a sign-out button."""
     lang = urlstate.lang_of(urlstate.decode(search))
     carried = urlstate.shared_params(search)
+    user = auth.current_user()
     links = []
     for entry in dash.page_registry.values():
+        if not auth.allowed(entry["page_key"], user):
+            continue
         path = entry["relative_path"]
         active = (pathname or "/") == path
         links.append(
@@ -70,7 +93,20 @@ def render_nav(pathname: str | None, search: str | None) -> tuple[list[Any], lis
                 id=f"nav-{entry['page_key']}",
             )
         )
-    return links, ["active" if lang == code else "" for code in LANGS]
+    box = []
+    if user is not None:
+        who = f"{user.username} · {t(f'shell.role.{user.role}', lang)}"
+        if user.sponsor_id:
+            who += f" · {user.sponsor_id}"
+        box = [
+            html.Span(who, id="user-name"),
+            html.Form(
+                html.Button(t("shell.sign_out", lang), type="submit", id="sign-out"),
+                method="post",
+                action="/logout",
+            ),
+        ]
+    return links, ["active" if lang == code else "" for code in LANGS], box
 
 
 @callback(
@@ -113,10 +149,21 @@ def download_payload(
     page: str, name: str, fmt: str, stores: list[dict[str, Any] | None]
 ) -> dict[str, Any]:
     """The dcc.Download payload of one dataset (unit-testable without a browser)."""
+    user = auth.current_user()
+    if not auth.allowed(page, user) or (page, name) not in components.DATASETS:
+        abort(403)
     spec = components.DATASETS[(page, name)]
     filters = next((s for s in stores if s and s.get("page") == page), None) or {"page": page}
     lang = urlstate.lang_of(filters)
     frame = spec.build(filters)
+    accounts.record(
+        load_settings().home,
+        "download",
+        user=user,
+        target=f"{page}/{name}.{fmt}",
+        filters={k: v for k, v in filters.items() if k != "page"},
+        count_rows=frame.height,
+    )
     headers = [components.column_header(c, lang) for c in frame.columns]
     stem = f"creatorpulse-{page}-{name}-{date.today():%Y%m%d}"
     if fmt == "xlsx":
@@ -136,10 +183,29 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         update_title=None,
     )
+    auth.init_auth(app.server, lambda: load_settings().home)
     for name in PAGES:
         # TEMPORARY while the pages are being written in parallel: skip a page not yet there.
         if importlib.util.find_spec(f"dashboard.pages.{name}") is None:
             continue
         importlib.import_module(f"dashboard.pages.{name}")
+    for entry in dash.page_registry.values():
+        entry["layout"] = _guarded(entry["page_key"], entry["layout"])
     app.layout = shell
     return app
+
+
+def _guarded(page: str, layout: Callable[..., Any]) -> Callable[..., Any]:
+    """The page's layout for a role that may open it; a short refusal for any other."""
+
+    def guarded_layout(**query: Any) -> Any:
+        if not auth.allowed(page):
+            lang = urlstate.lang_of(query)
+            return html.Div(
+                [html.H1(t(f"page.{page}", lang)), html.P(t("shell.no_access", lang))],
+                id="no-access",
+                className="page",
+            )
+        return layout(**query)
+
+    return guarded_layout

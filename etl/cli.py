@@ -644,8 +644,16 @@ def serve(
 ) -> None:
     """Serve the dashboard with gunicorn; workers open the snapshot read-only after forking."""
     settings = load_settings(home)
-    env = dict(os.environ, CREATORPULSE_HOME=str(settings.home))
-    bind = f"{host or settings.host}:{port or settings.port}"
+    bind_host = host or settings.host
+    if bind_host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get(
+        "CREATORPULSE_SECRET_KEY"
+    ):
+        raise CliError(
+            f"serving on {bind_host} needs CREATORPULSE_SECRET_KEY (a long random string shared "
+            "by all workers); only loopback addresses may use the generated key file"
+        )
+    env = dict(os.environ, CREATORPULSE_HOME=str(settings.home), CREATORPULSE_BIND_HOST=bind_host)
+    bind = f"{bind_host}:{port or settings.port}"
     console.print(f"serving http://{bind} from {settings.home}")
     cmd = [
         sys.executable,

@@ -243,8 +243,11 @@ dash.register_page(__name__, path="/", order=0, title="creatorpulse", page_key=P
     Output(f"{PAGE}-editions", "columnDefs"),
     Input(components.filters_id(PAGE), "data"),
 )
-def render(filters: dict[str, Any]) -> tuple[list[html.Div], go.Figure, list[Any], list[Any]]:
-    """Everything on the page from its filters."""
+def render(
+    filters: dict[str, Any] | None,
+) -> tuple[list[html.Div], go.Figure, list[Any], list[Any]]:
+    """Everything on the page from its filters (none: the defaults)."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     cards = [
         components.kpi(PAGE, k["name"], k["label"], k["value"], k["change"]) for k in kpis(filters)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Request, Response
 
+from tests.dashboard.users import PASSWORD, ensure_test_users, username
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -42,6 +44,7 @@ def free_port() -> int:
 @contextmanager
 def serve(home: Path, log: Path, *, workers: int = 2) -> Iterator[str]:
     """`creatorpulse serve` (gunicorn) over `home` until the block ends; yields the base URL."""
+    ensure_test_users(home)
     port = free_port()
     env = dict(os.environ, CREATORPULSE_ID_KEY="test-secret")
     with open(log, "wb") as sink:  # a file, not a pipe: a full pipe would stall the server
@@ -68,7 +71,7 @@ def serve(home: Path, log: Path, *, workers: int = 2) -> Iterator[str]:
     try:
         while True:
             try:
-                with urllib.request.urlopen(url + "/_dash-layout", timeout=5) as response:
+                with urllib.request.urlopen(url + "/login", timeout=5) as response:
                     response.read()
                 break
             except OSError:
@@ -92,6 +95,7 @@ class Watched:
     and the Dash requests still in flight (for `settle`)."""
 
     page: Page
+    role: str | None = "organizer"
     errors: list[str] = field(default_factory=list)
     in_flight: int = 0
     last_activity: float = field(default_factory=time.monotonic)
@@ -101,11 +105,16 @@ class Watched:
         assert self.errors == [], self.errors
 
 
-def watch(browser: Browser, *, accept_downloads: bool = True) -> Watched:
-    """A new page in its own context whose console errors and failed callbacks are recorded."""
+def watch(
+    browser: Browser, *, role: str | None = "organizer", accept_downloads: bool = True
+) -> Watched:
+    """A new page in its own context whose console errors and failed callbacks are recorded.
+
+    `open_page` signs in as the test account of `role` when the app asks (None: stay out).
+    """
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=accept_downloads)
     page = context.new_page()
-    watched = Watched(page)
+    watched = Watched(page, role)
     page.on(
         "console",
         lambda m: watched.errors.append(f"console: {m.text}") if m.type == "error" else None,
@@ -153,12 +162,26 @@ def settle(watched: Watched, quiet_s: float = 0.6, timeout_s: float = 60) -> Non
             raise TimeoutError(f"dashboard still busy after {timeout_s}s ({watched.in_flight})")
 
 
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in and submit the sign-in form the page shows."""
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#sign-in")
+    page.wait_for_load_state("load")
+
+
 def open_page(watched: Watched, url: str) -> Page:
-    """Go to `url` and wait for the page and its callbacks to finish."""
-    watched.page.goto(url)
-    watched.page.wait_for_load_state("load")
+    """Go to `url` (signing in first if the app asks) and wait for its callbacks to finish."""
+    page = watched.page
+    page.goto(url)
+    page.wait_for_load_state("load")
+    if "/login" in page.url and watched.role is not None:
+        sign_in(page, username(watched.role))
+        if page.url != url:
+            page.goto(url)
+            page.wait_for_load_state("load")
     settle(watched)
-    return watched.page
+    return page
 
 
 def screenshot(page: Page, name: str) -> Path:

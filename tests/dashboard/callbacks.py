@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from dash import Dash
+from flask import g
+
+from tests.dashboard.users import username
+from warehouse import accounts
+from warehouse.settings import load_settings
 
 Id = str | dict[str, Any]
 
@@ -22,10 +30,12 @@ def post_callback(
     outputs: list[tuple[Id, str]],
     inputs: list[tuple[Id, str, Any]],
     state: list[tuple[Id, str, Any]] = (),  # type: ignore[assignment]
+    role: str | None = "organizer",
     client: Any = None,
     expect_status: int = 200,
 ) -> dict[str, Any]:
-    """POST one callback request; returns the decoded JSON (or {} for a 204)."""
+    """POST one callback request as the test account of `role` (None: no session); returns the
+    decoded JSON (or {} for another status)."""
     output_text = "...".join(f"{_id_text(i)}.{p}" for i, p in outputs)
     if len(outputs) > 1:
         output_text = f"..{output_text}.."
@@ -38,7 +48,27 @@ def post_callback(
         "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
         "changedPropIds": [f"{_id_text(i)}.{p}" for i, p, _ in inputs],
     }
-    http = client or app.server.test_client()
+    http = client or signed_in_client(app, role)
     response = http.post("/_dash-update-component", json=payload)
     assert response.status_code == expect_status, response.get_data(as_text=True)[-2000:]
     return response.get_json() if response.status_code == 200 else {}
+
+
+def signed_in_client(app: Dash, role: str | None) -> Any:
+    """A Flask test client with the session cookie of `role`'s test account (None: no session)."""
+    client = app.server.test_client()
+    if role is not None:
+        with client.session_transaction() as session:
+            session["username"] = username(role)
+            session["issued_at"] = time.time()
+    return client
+
+
+@contextmanager
+def as_user(app: Dash, role: str) -> Iterator[None]:
+    """Run code as if inside a request of `role`'s test account (for direct function calls)."""
+    user = accounts.get_user(load_settings().home, username(role))
+    assert user is not None, f"no test account for {role}"
+    with app.server.test_request_context("/"):
+        g.user = user
+        yield

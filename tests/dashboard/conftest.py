@@ -3,6 +3,7 @@ warehouse, and headless Chromium."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +14,11 @@ from playwright.sync_api import Browser, sync_playwright
 from dashboard import data
 from dashboard.app import create_app
 from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.dashboard.users import ensure_test_users
 from warehouse.settings import Settings
 
+# The session secret comes from the environment (as in production); a test-only value.
+os.environ.setdefault("CREATORPULSE_SECRET_KEY", "test-session-secret-" + "x" * 32)
 # Dash pages register globally and only after an app exists, so the app is created before any
 # test module imports a page (`from dashboard.pages import overview`).
 APP = create_app()
@@ -32,6 +36,7 @@ def demo_data(
 ) -> Iterator[Settings]:
     """The dashboard's data module reading the (read-only) demo warehouse."""
     monkeypatch.setenv("CREATORPULSE_HOME", str(demo_settings.home))
+    ensure_test_users(demo_settings.home)
     data.clear_cache()
     yield demo_settings
     data.clear_cache()

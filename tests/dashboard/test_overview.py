@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from dashboard.app import download_payload
 from dashboard.components import filters_id
 from dashboard.pages import overview
-from tests.dashboard.callbacks import post_callback
+from tests.dashboard.callbacks import as_user, post_callback
 from warehouse.query import Reader
 from warehouse.settings import Settings
 
@@ -93,8 +93,9 @@ def test_the_render_callback_fills_every_output_in_the_requested_language() -> N
     assert defs[0]["headerName"] == "Edition"
 
 
-def test_a_csv_download_is_utf8_with_bom_and_chinese_headers() -> None:
-    payload = download_payload("overview", "timeline", "csv", [{"page": "overview"}])
+def test_a_csv_download_is_utf8_with_bom_and_chinese_headers(dash_app) -> None:
+    with as_user(dash_app, "organizer"):
+        payload = download_payload("overview", "timeline", "csv", [{"page": "overview"}])
     raw = payload["content"]
     body = __import__("base64").b64decode(raw) if payload.get("base64") else raw.encode()
     assert body.startswith(b"\xef\xbb\xbf")
@@ -104,8 +105,11 @@ def test_a_csv_download_is_utf8_with_bom_and_chinese_headers() -> None:
     assert len(rows) > 10
 
 
-def test_an_xlsx_download_reads_back_with_the_tables_figures(tmp_path, demo_data) -> None:
-    payload = download_payload("overview", "editions", "xlsx", [{"page": "overview", "lang": "en"}])
+def test_an_xlsx_download_reads_back_with_the_tables_figures(tmp_path, demo_data, dash_app) -> None:
+    with as_user(dash_app, "organizer"):
+        payload = download_payload(
+            "overview", "editions", "xlsx", [{"page": "overview", "lang": "en"}]
+        )
     path = tmp_path / payload["filename"]
     path.write_bytes(__import__("base64").b64decode(payload["content"]))
     sheet = load_workbook(path).active

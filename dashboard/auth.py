@@ -1,0 +1,316 @@
+"""Sign-in, sessions and who may see what, enforced on the server for every request.
+
+Deny by default: a `before_request` hook lets only the sign-in page through without a session;
+every other route, Dash's `/_dash-*` routes included, needs a signed-in, still-active user.
+Callback requests are checked against the role's pages (from the callback's output ids), so a
+crafted POST to a page's callback gets 403 for a role that may not see that page. Row filters
+(the sponsor id, suppression) come from `current_user()`, never from a request's inputs.
+
+Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax), with a secret from
+CREATORPULSE_SECRET_KEY shared by all gunicorn workers; on loopback without one, a generated key
+file in the warehouse home is used (mode 0600). Sessions expire after CREATORPULSE_SESSION_HOURS
+(default 8) and end at once when the user is disabled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from flask import Flask, Response, g, has_request_context, redirect, request, session
+
+from warehouse import accounts
+from warehouse.accounts import User
+
+SECRET_ENV = "CREATORPULSE_SECRET_KEY"
+BIND_HOST_ENV = "CREATORPULSE_BIND_HOST"  # set by `creatorpulse serve`
+SECRET_FILE = "session-secret.key"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+# Which roles may open which page (DESIGN §6). Shell callbacks (navigation, URL, downloads) are
+# open to every signed-in user; downloads check the dataset's page themselves.
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "overview": frozenset({"organizer"}),
+    "participants": frozenset({"organizer", "researcher"}),
+    "segments": frozenset({"organizer", "researcher"}),
+    "views": frozenset({"organizer"}),
+    "retention": frozenset({"organizer", "researcher"}),
+    "attention": frozenset({"organizer", "researcher"}),
+    "sponsor": frozenset({"organizer", "sponsor"}),
+}
+# The page each role lands on after signing in.
+HOME_PAGE = {"organizer": "/", "researcher": "/participants", "sponsor": "/sponsor"}
+SHELL_IDS = frozenset(
+    {
+        "nav",
+        "user-box",
+        "download",
+        "lang-switch",
+        "_pages_location",
+        "_pages_content",
+        "_pages_store",
+        "_pages_dummy",
+        "lang",
+    }
+)
+
+
+class ConfigError(RuntimeError):
+    """The server is configured in a way that would be unsafe to run."""
+
+
+def secret_key(home: Path) -> str:
+    """The session secret: the environment's, else (loopback only) a generated key file."""
+    key = os.environ.get(SECRET_ENV)
+    if key:
+        if len(key) < 32:
+            raise ConfigError(f"{SECRET_ENV} must be at least 32 characters")
+        return key
+    host = os.environ.get(BIND_HOST_ENV, "127.0.0.1")
+    if host not in LOOPBACK:
+        raise ConfigError(
+            f"serving on {host} needs {SECRET_ENV} (a long random string shared by all workers)"
+        )
+    path = Path(home) / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as sink:
+        sink.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request (set by the guard); None outside a request."""
+    if not has_request_context():
+        return None
+    return g.get("user")
+
+
+def allowed(page: str, user: User | None = None) -> bool:
+    """True when the user (default: this request's) may see `page`."""
+    user = user or current_user()
+    return user is not None and user.role in PAGE_ROLES.get(page, frozenset())
+
+
+def allowed_pages(user: User | None = None) -> list[str]:
+    """The pages the user may open."""
+    return [p for p in PAGE_ROLES if allowed(p, user)]
+
+
+def _pages_of(ids: Iterable[Any]) -> set[str]:
+    """The pages a callback's output ids belong to (string prefix or the dict's 'page')."""
+    pages = set()
+    for component_id in ids:
+        if isinstance(component_id, dict):
+            if component_id.get("type") in SHELL_IDS:
+                continue
+            page = component_id.get("page")
+            pages.add(str(page) if page else "?")
+            continue
+        text = str(component_id)
+        if text in SHELL_IDS:
+            continue
+        pages.add(text.split("-", 1)[0])
+    return pages
+
+
+def output_ids(output: str) -> list[Any]:
+    """The component ids in a callback's `output` key ("id.prop" or "..a.p...b.q..")."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    ids: list[Any] = []
+    for part in parts:
+        component, _, _prop = part.rpartition(".")
+        if component.startswith("{"):
+            try:
+                ids.append(json.loads(component))
+            except ValueError:
+                ids.append("?")
+        else:
+            ids.append(component)
+    return ids
+
+
+def callback_pages(body: dict[str, Any]) -> set[str]:
+    """The pages whose callback a /_dash-update-component request runs.
+
+    Dash picks the callback by the request's `output` key, so that is what is checked (a
+    request's `outputs` list could claim anything).
+    """
+    output = body.get("output")
+    if not isinstance(output, str) or not output:
+        return {"?"}
+    return _pages_of(output_ids(output))
+
+
+def _safe_next(target: str | None, user: User) -> str:
+    """Where to go after signing in: a local path only (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return HOME_PAGE[user.role]
+
+
+def init_auth(server: Flask, home_of: Callable[[], Path]) -> None:
+    """Install the guard, the sign-in and sign-out routes and the session settings.
+
+    `home_of()` gives the warehouse home (read per request: the user store lives there).
+    """
+    hours = float(os.environ.get("CREATORPULSE_SESSION_HOURS", "8"))
+    server.secret_key = secret_key(home_of())
+    server.config.update(
+        SESSION_COOKIE_NAME="creatorpulse_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("CREATORPULSE_SECURE_COOKIES") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=hours),
+    )
+    lifetime_s = hours * 3600
+
+    @server.before_request
+    def guard() -> Any:
+        if request.path in ("/login", "/logout"):
+            return None
+        home = home_of()
+        username = session.get("username")
+        issued = session.get("issued_at", 0)
+        user = accounts.get_user(home, username) if username else None
+        if user is None or not user.is_active or time.time() - issued > lifetime_s:
+            session.clear()
+            if request.path.startswith("/_dash-"):
+                return Response(
+                    json.dumps({"error": "sign in first"}), 401, mimetype="application/json"
+                )
+            return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"), 302)
+        g.user = user
+        if request.path.startswith("/_dash-update-component"):
+            body = request.get_json(silent=True) or {}
+            denied = sorted(p for p in callback_pages(body) if not allowed(p, user))
+            if denied:
+                accounts.record(
+                    home,
+                    "denied",
+                    user=user,
+                    target=",".join(denied),
+                    remote_addr=request.remote_addr,
+                    detail="callback",
+                )
+                return Response(
+                    json.dumps({"error": "not allowed"}), 403, mimetype="application/json"
+                )
+        return None
+
+    @server.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        home = home_of()
+        lang = "en" if request.args.get("lang") == "en" else "zh"
+        error = None
+        if request.method == "POST":
+            username = request.form.get("username", "").strip()
+            password = request.form.get("password", "")
+            user = accounts.authenticate(home, username, password)
+            if user is None:
+                accounts.record(
+                    home,
+                    "sign_in_failed",
+                    username=username[:64],
+                    remote_addr=request.remote_addr,
+                )
+                error = LOGIN_TEXT[lang]["error"]
+            else:
+                session.clear()
+                session.permanent = True
+                session["username"] = user.username
+                session["issued_at"] = time.time()
+                accounts.record(home, "sign_in", user=user, remote_addr=request.remote_addr)
+                return redirect(_safe_next(request.args.get("next"), user), 303)
+        return Response(login_page(lang, error), 200, mimetype="text/html")
+
+    @server.route("/logout", methods=["POST", "GET"])
+    def logout() -> Any:
+        home = home_of()
+        username = session.get("username")
+        if username and request.method == "POST":
+            accounts.record(home, "sign_out", username=username, remote_addr=request.remote_addr)
+            session.clear()
+        elif request.method == "GET":
+            # A GET can't sign out (a link on another site could): show the button instead.
+            return Response(logout_page(), mimetype="text/html")
+        return redirect("/login", 303)
+
+
+LOGIN_TEXT = {
+    "zh": {
+        "title": "登录 · creatorpulse",
+        "heading": "登录 creatorpulse",
+        "username": "用户名",
+        "password": "密码",
+        "submit": "登录",
+        "error": "用户名或密码错误，或账户已停用。",
+        "switch": "English",
+        "switch_href": "?lang=en",
+    },
+    "en": {
+        "title": "Sign in · creatorpulse",
+        "heading": "Sign in to creatorpulse",
+        "username": "User name",
+        "password": "Password",
+        "submit": "Sign in",
+        "error": "Wrong user name or password, or the account is disabled.",
+        "switch": "中文",
+        "switch_href": "?lang=zh",
+    },
+}
+
+_PAGE_STYLE = """
+body{margin:0;background:#f6f8fa;color:#1f2328;
+font-family:"Noto Sans CJK SC","Noto Sans SC","Noto Sans",sans-serif}
+main{max-width:360px;margin:12vh auto;background:#fff;border:1px solid #d8dee4;border-radius:8px;
+padding:28px}
+h1{font-size:20px;margin:0 0 18px}label{display:block;font-size:13px;color:#57606a;margin:12px 0 4px}
+input{width:100%;box-sizing:border-box;padding:8px;border:1px solid #d8dee4;border-radius:6px;
+font:inherit}
+button{margin-top:18px;width:100%;padding:9px;border:0;border-radius:6px;background:#0072B2;
+color:#fff;font:inherit;cursor:pointer}
+.error{color:#b42318;font-size:13px;margin-top:12px}.lang{float:right;font-size:13px}
+"""
+
+
+def login_page(lang: str, error: str | None) -> str:
+    """The sign-in form (plain HTML: it must work before any Dash asset may be served)."""
+    text = LOGIN_TEXT[lang]
+    next_param = request.args.get("next", "")
+    action = escape("/login?" + urlencode([("lang", lang), ("next", next_param)]))
+    error_html = f'<p class="error" id="login-error">{escape(error)}</p>' if error else ""
+    return f"""<!doctype html>
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<title>{text["title"]}</title><style>{_PAGE_STYLE}</style></head>
+<body><main>
+<a class="lang" href="{text["switch_href"]}">{text["switch"]}</a>
+<h1>{text["heading"]}</h1>
+<form method="post" action="{action}">
+<label for="username">{text["username"]}</label>
+<input id="username" name="username" autocomplete="username" required autofocus>
+<label for="password">{text["password"]}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit" id="sign-in">{text["submit"]}</button>
+</form>{error_html}
+</main></body></html>"""
+
+
+def logout_page() -> str:
+    """A one-button page that signs out with a POST."""
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>creatorpulse</title>
+<style>{_PAGE_STYLE}</style></head><body><main><form method="post" action="/logout">
+<button type="submit" id="sign-out">退出 / Sign out</button></form></main></body></html>"""
