@@ -27,8 +27,9 @@ browser: ## Install Debian chromium and CJK fonts for the browser tests, when mi
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; \
 	fi
 
-run: setup ## Build the demo warehouse from the sample exports and serve http://127.0.0.1:8050
+run: setup ## Build the demo warehouse, create demo users (passwords shown once), serve http://127.0.0.1:8050
 	$(BIN)/creatorpulse demo --home $(DEMO_HOME)
+	$(BIN)/creatorpulse users demo --home $(DEMO_HOME)
 	$(BIN)/creatorpulse serve --home $(DEMO_HOME)
 
 demo: setup ## Only (re)build the demo warehouse in $(DEMO_HOME)
