@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from etl.errors import IngestError
+from etl.export_cli import export_app
 from etl.report import LoadReport
 from survey.questionnaire import QuestionnaireError, codebook, load_questionnaire
 from survey.segments.errors import SegmentError
@@ -495,6 +496,8 @@ def reach(
         [*keys, "plays", "reach", "reach_basis", "frequency", "engagement_rate", "watch_time_h"],
     )
 
+
+app.add_typer(export_app, name="export")
 
 users_app = typer.Typer(
     help="Dashboard users: organizers, sponsors (bound to one sponsor), researchers."
