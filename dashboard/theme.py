@@ -7,7 +7,11 @@ Okabe–Ito, roles Paul Tol's "muted" set (9 colours + pale grey for "other").
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
 
 FONT_FAMILY = '"Noto Sans CJK SC", sans-serif'
 
@@ -67,6 +71,21 @@ def series_colour(index: int) -> str:
     return SERIES_COLOURS[index % len(SERIES_COLOURS)]
 
 
+@cache
+def template() -> go.layout.Template:
+    """plotly_white trimmed to the layout and the trace types we draw.
+
+    Naming "plotly_white" makes plotly validate and deep-copy the whole template (defaults for
+    two dozen trace types) on every figure: ~70-240 ms each, most of a callback's time. The
+    trimmed one looks the same for our charts at a tenth of the cost.
+    """
+    white = pio.templates["plotly_white"]
+    data = white.data.to_plotly_json()
+    return go.layout.Template(
+        layout=white.layout, data={k: data[k] for k in ("bar", "scatter", "heatmap", "scattergeo")}
+    )
+
+
 def base_layout(title: str) -> dict[str, Any]:
     """Layout settings every figure shares."""
     return {
@@ -79,7 +98,7 @@ def base_layout(title: str) -> dict[str, Any]:
             "yref": "container",
         },
         "font": {"family": FONT_FAMILY, "size": 13},
-        "template": "plotly_white",
+        "template": template(),
         "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},

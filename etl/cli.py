@@ -15,13 +15,16 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from etl.errors import IngestError
+from etl.export_cli import export_app
 from etl.report import LoadReport
+from etl.report_cli import report_app
 from survey.questionnaire import QuestionnaireError, codebook, load_questionnaire
 from survey.segments.errors import SegmentError
 from warehouse import accounts
 from warehouse.accounts import AccountError
 from warehouse.query import Reader
 from warehouse.settings import load_settings
+from warehouse.sponsor_report import SponsorReportError
 from warehouse.store import WarehouseError, current_snapshot
 
 app = typer.Typer(
@@ -496,6 +499,9 @@ def reach(
     )
 
 
+app.add_typer(export_app, name="export")
+app.add_typer(report_app, name="report")
+
 users_app = typer.Typer(
     help="Dashboard users: organizers, sponsors (bound to one sponsor), researchers."
 )
@@ -684,6 +690,7 @@ def main() -> None:
         SegmentError,
         CliError,
         AccountError,
+        SponsorReportError,
     ) as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -308,8 +308,21 @@ def parse_questionnaire(data: Any, *, source: str = "<questionnaire>") -> Questi
 
 
 def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
-    """Load and validate a questionnaire YAML file (the community's by default)."""
+    """Load and validate a questionnaire YAML file (the community's by default).
+
+    Parsed once per file version (path, size, modification time): a Questionnaire is frozen, and
+    readers such as the dashboard ask for it on every label they draw.
+    """
     path = Path(path) if path else DEFAULT_QUESTIONNAIRE
+    try:
+        stat = path.stat()
+    except FileNotFoundError as exc:
+        raise QuestionnaireError(f"{path}: no such questionnaire file") from exc
+    return _load_questionnaire(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _load_questionnaire(path: Path, _size: int, _mtime_ns: int) -> Questionnaire:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

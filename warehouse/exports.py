@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -83,14 +83,20 @@ def write_frame_sheets(
     headers: Sequence[str] | None = None,
     *,
     max_rows: int = EXCEL_MAX_ROWS,
+    number_formats: Mapping[str, str] | None = None,
 ) -> list[Worksheet]:
     """Append `frame` to a write-only workbook as one or more sheets (split at Excel's row limit).
 
-    Header row frozen, auto-filter on, widths from the data, number formats by type; every
-    string cell is written as text, so "=1+1" stays the text "=1+1".
+    Header row frozen, auto-filter on, widths from the data, number formats by type (or from
+    `number_formats`, frame column -> Excel format, e.g. "0" for years); every string cell is
+    written as text, so "=1+1" stays the text "=1+1".
     """
     names = list(headers) if headers is not None else frame.columns
-    formats = [_number_format(dtype) for dtype in frame.dtypes]
+    overrides = number_formats or {}
+    formats = [
+        overrides.get(column, _number_format(dtype))
+        for column, dtype in zip(frame.columns, frame.dtypes, strict=True)
+    ]
     widths = _widths(frame, names)
     per_sheet = max_rows - 1
     sheets: list[Worksheet] = []

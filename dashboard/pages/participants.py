@@ -1,0 +1,605 @@
+"""Participants: who the survey respondents of an edition are (age, gender, role, experience,
+hours per week, tools, motivations, income), where they live (a map of Chinese cities, overseas grouped), and
+role x city / age x role cross-tabulations. Every filter on the page applies to every chart.
+
+People are counted once per category (distinct participant); on multi-select questions (tools,
+motivations) a person counts once under each option chosen. Cross-tab cells of fewer than
+`CROSSTAB_K` people read "<5" (they pair quasi-identifiers, and issue 6 shows this page to
+researchers); the distributions and the map show exact counts to organizers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from typing import Any
+
+import dash
+import plotly.graph_objects as go
+import polars as pl
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import charts, charts_participants, components, data, urlstate
+from dashboard.i18n import UNKNOWN, category_label, fmt_number, option_label, register, t
+from survey.questionnaire import load_questionnaire
+from survey.segments.dimensions import EXPERIENCE_BANDS, with_derived
+from warehouse.privacy import DEFAULT_K, suppress_small_cells
+from warehouse.store import WarehouseError
+
+PAGE = "participants"
+CROSSTAB_K = DEFAULT_K
+TOP_CITIES = 10  # columns of the role x city cross-tab; the rest are "other cities"
+MAP_HEIGHT_PX = 560
+
+# Category keys that are not values of a dimension (city groups, missing answers).
+OVERSEAS = "overseas"
+OTHER_CITIES = "other_cities"
+UNKNOWN_KEY = "unknown"
+
+# Distribution charts: dataset name -> dimension (its values, labels and axis title).
+DISTRIBUTIONS: dict[str, str] = {
+    "age": "age_band",
+    "gender": "gender",
+    "role": "role",
+    "experience": "experience_band",
+    "hours": "hours_per_week",
+    "tools": "tools",
+    "motivations": "motivations",
+    "income": "income",
+}
+MULTI_SELECT = frozenset({"tools", "motivations"})
+# Filters: URL key -> population column (city and community are handled apart).
+FILTER_KEYS = ("age", "role", "city", "gender", "community")
+
+register(
+    {
+        "nav.participants": {"zh": "参与者", "en": "Participants"},
+        "page.participants": {"zh": "参与者画像", "en": "Participants"},
+        "intro.participants": {
+            "zh": "问卷受访者的年龄、性别、职业、经验、工具、动机、收入与所在城市。"
+            "页面上的筛选条件作用于所有图表。",
+            "en": "Age, gender, role, experience, tools, motivations, income and city of the "
+            "survey respondents. Every filter applies to every chart on the page.",
+        },
+        "participants.filter.age": {"zh": "年龄段", "en": "Age band"},
+        "participants.filter.role": {"zh": "职业/角色", "en": "Role"},
+        "participants.filter.city": {"zh": "城市", "en": "City"},
+        "participants.filter.gender": {"zh": "性别", "en": "Gender"},
+        "participants.filter.community": {"zh": "所在社区", "en": "Community"},
+        "participants.filter.all": {"zh": "全部", "en": "All"},
+        "participants.city.overseas": {"zh": "海外", "en": "Overseas"},
+        "participants.city.overseas_all": {"zh": "海外（全部）", "en": "Overseas (all)"},
+        "participants.city.other": {"zh": "其他城市", "en": "Other cities"},
+        "participants.summary": {
+            "zh": "符合筛选条件的参与者：{count} 人（{edition}共 {total} 人）",
+            "en": "{count} participants match the filters ({total} in {edition})",
+        },
+        "participants.crosstab_note": {
+            "zh": "交叉表中少于{k}人的格子显示为“<{k}”，以免识别到个人。",
+            "en": "Cross-tab cells of fewer than {k} people show “<{k}” so that no one can be "
+            "singled out.",
+        },
+        "participants.title.age": {"zh": "年龄分布", "en": "Age"},
+        "participants.title.gender": {"zh": "性别分布", "en": "Gender"},
+        "participants.title.role": {"zh": "职业/角色分布", "en": "Role"},
+        "participants.title.experience": {
+            "zh": "AI创作经验",
+            "en": "Experience in AI creation",
+        },
+        "participants.title.hours": {
+            "zh": "每周投入AI创作的时间",
+            "en": "Hours per week spent on AI creation",
+        },
+        "participants.title.tools": {
+            "zh": "使用过的AI工具（多选）",
+            "en": "AI tools used (multiple choice)",
+        },
+        "participants.title.motivations": {
+            "zh": "参与动机（多选）",
+            "en": "Why they took part (multiple choice)",
+        },
+        "participants.title.income": {
+            "zh": "过去一年AI创作收入",
+            "en": "Income from AI creation, past year",
+        },
+        "participants.title.role_city": {"zh": "职业 × 城市（人数）", "en": "Role × city (people)"},
+        "participants.title.age_role": {"zh": "职业 × 年龄段（人数）", "en": "Role × age (people)"},
+        "participants.empty.no_responses": {
+            "zh": "仓库中还没有问卷数据，请先导入问卷导出文件",
+            "en": "No survey responses in the warehouse yet: load a survey export first",
+        },
+        "col.category_key": {"zh": "代码", "en": "Code"},
+        "col.category_label": {"zh": "类别", "en": "Category"},
+        "col.share_of_filtered": {"zh": "占筛选后参与者比例", "en": "Share of filtered people"},
+        "col.city_key": {"zh": "城市代码", "en": "City code"},
+        "col.city_name_zh": {"zh": "城市（中文）", "en": "City (Chinese)"},
+        "col.city_name_en": {"zh": "城市（英文）", "en": "City (English)"},
+        "col.province_name_zh": {"zh": "省份（中文）", "en": "Province (Chinese)"},
+        "col.province_name_en": {"zh": "省份（英文）", "en": "Province (English)"},
+        "col.latitude_deg": {"zh": "纬度（度）", "en": "Latitude (°)"},
+        "col.longitude_deg": {"zh": "经度（度）", "en": "Longitude (°)"},
+        "col.is_overseas": {"zh": "海外", "en": "Overseas"},
+        "col.row_key": {"zh": "行代码", "en": "Row code"},
+        "col.row_label": {"zh": "行", "en": "Row"},
+        "col.col_key": {"zh": "列代码", "en": "Column code"},
+        "col.col_label": {"zh": "列", "en": "Column"},
+        "col.cell_text": {"zh": "显示值", "en": "Shown as"},
+    }
+)
+
+
+# -- data ------------------------------------------------------------------------------------------
+def population() -> pl.DataFrame:
+    """Every current survey response with the page's dimensions (experience band derived)."""
+    return with_derived(data.query("participants_population"))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The page's filters, validated against what the questionnaire and the data know."""
+
+    edition: int | None
+    ages: list[str]
+    roles: list[str]
+    cities: list[str]
+    genders: list[str]
+    communities: list[str]
+
+
+@cache
+def _option_keys(question_id: str) -> tuple[str, ...]:
+    # Cached: load_questionnaire parses the YAML file on every call.
+    return tuple(o.key for o in load_questionnaire().question(question_id).options)
+
+
+def _value_order(dimension: str) -> tuple[str, ...]:
+    """The stable order of a dimension's values (questionnaire order)."""
+    if dimension == "experience_band":
+        return tuple(key for key, _, _ in EXPERIENCE_BANDS)
+    question = {"age_band": "age"}.get(dimension, dimension)
+    return _option_keys(question)
+
+
+def city_options(pop: pl.DataFrame) -> list[tuple[str, str, str]]:
+    """(city_id, zh, en) of every domestic city seen, most participants first."""
+    cities = (
+        pop.filter(~pl.col("is_overseas").fill_null(False) & pl.col("city_id").is_not_null())
+        .group_by("city_id")
+        .agg(
+            pl.col("participant_id").n_unique().alias("n"),
+            pl.col("city_zh").first(),
+            pl.col("city_en").first(),
+        )
+        .sort(["n", "city_id"], descending=[True, False])
+    )
+    return [(r["city_id"], r["city_zh"], r["city_en"] or r["city_zh"]) for r in cities.to_dicts()]
+
+
+def selection(filters: Mapping[str, Any], pop: pl.DataFrame) -> Selection:
+    """The filters of the URL; unknown values are dropped, the edition defaults to the latest."""
+    years = sorted(pop["edition_year"].unique().drop_nulls().to_list())
+    year = urlstate.integer(filters, "edition", years)
+    cities = [c for c, _, _ in city_options(pop)] + [OVERSEAS]
+    return Selection(
+        edition=year if year is not None else (years[-1] if years else None),
+        ages=urlstate.many(filters, "age", _option_keys("age")),
+        roles=urlstate.many(filters, "role", _option_keys("role")),
+        cities=urlstate.many(filters, "city", cities),
+        genders=urlstate.many(filters, "gender", _option_keys("gender")),
+        communities=urlstate.many(filters, "community", _option_keys("communities")),
+    )
+
+
+def apply_selection(pop: pl.DataFrame, sel: Selection) -> pl.DataFrame:
+    """The responses that pass every filter of `sel`."""
+    conditions = [pl.col("edition_year") == sel.edition]
+    if sel.ages:
+        conditions.append(pl.col("age_band").is_in(sel.ages))
+    if sel.roles:
+        conditions.append(pl.col("role").is_in(sel.roles))
+    if sel.genders:
+        conditions.append(pl.col("gender").is_in(sel.genders))
+    if sel.cities:
+        in_city = pl.col("city_id").is_in([c for c in sel.cities if c != OVERSEAS])
+        if OVERSEAS in sel.cities:
+            in_city = in_city | pl.col("is_overseas").fill_null(False)
+        conditions.append(in_city.fill_null(False))
+    if sel.communities:
+        chosen = pl.col("communities").list.eval(pl.element().is_in(sel.communities)).list.any()
+        conditions.append(chosen.fill_null(False))
+    return pop.filter(pl.all_horizontal(conditions))
+
+
+def people(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """The responses the page's filters select (one per participant of the edition)."""
+    pop = population()
+    return apply_selection(pop, selection(filters, pop))
+
+
+# -- datasets (what each chart draws and what its download serves) ----------------------------
+def _label(dimension: str, key: str | None, lang: str) -> str:
+    if key is None or key == UNKNOWN_KEY:
+        return UNKNOWN[lang]
+    return category_label(dimension, key, lang)
+
+
+def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
+    """People per value of `dimension` among the filtered participants.
+
+    Ordinal dimensions (age, experience, income) keep the questionnaire's order, the others
+    are sorted by count; on a multi-select question a person counts under each option chosen
+    and people who chose none are left out. `share_of_filtered` = count / filtered people.
+    """
+    lang = urlstate.lang_of(filters)
+    frame = people(filters)
+    total = frame["participant_id"].n_unique()
+    column = dimension
+    if dimension in MULTI_SELECT:
+        frame = frame.explode(column).filter(pl.col(column).is_not_null())
+    counts = frame.group_by(column).agg(pl.col("participant_id").n_unique().alias("n"))
+    if dimension in charts.ORDINAL_DIMENSIONS:
+        order = {key: i for i, key in enumerate(_value_order(dimension))}
+        rank = [
+            order.get(k, len(order)) if k is not None else len(order) + 1 for k in counts[column]
+        ]
+        counts = counts.with_columns(pl.Series("_rank", rank)).sort("_rank").drop("_rank")
+    else:
+        counts = counts.sort(["n", column], descending=[True, False], nulls_last=True)
+    keys = counts[column].to_list()
+    return pl.DataFrame(
+        {
+            "category_key": keys,
+            "category_label": [_label(dimension, k, lang) for k in keys],
+            "count_participants": counts["n"].to_list(),
+            "share_of_filtered": [n / total if total else None for n in counts["n"].to_list()],
+        },
+        schema={
+            "category_key": pl.String,
+            "category_label": pl.String,
+            "count_participants": pl.Int64,
+            "share_of_filtered": pl.Float64,
+        },
+    )
+
+
+for _name, _dimension in DISTRIBUTIONS.items():
+    components.dataset(PAGE, _name, f"participants.title.{_name}")(
+        partial(distribution, dimension=_dimension)
+    )
+
+
+def _city_names(frame: pl.DataFrame, lang: str) -> dict[str | None, str]:
+    rows = frame.select("city_id", "city_zh", "city_en").unique("city_id").to_dicts()
+    return {r["city_id"]: (r["city_en"] if lang == "en" else None) or r["city_zh"] for r in rows}
+
+
+@components.dataset(PAGE, "map", "participants.title.map")
+def city_counts(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """People per city of the filtered participants; overseas cities grouped into one row."""
+    frame = people(filters)
+    overseas = frame["is_overseas"].fill_null(False)
+    grouped = frame.with_columns(
+        city_key=pl.when(overseas).then(pl.lit(OVERSEAS)).otherwise(pl.col("city_id")),
+        city_name_zh=pl.when(overseas)
+        .then(pl.lit(t("participants.city.overseas", "zh")))
+        .otherwise(pl.col("city_zh").fill_null(UNKNOWN["zh"])),
+        city_name_en=pl.when(overseas)
+        .then(pl.lit(t("participants.city.overseas", "en")))
+        .otherwise(pl.col("city_en").fill_null(pl.col("city_zh")).fill_null(UNKNOWN["en"])),
+        province_name_zh=pl.when(overseas).then(None).otherwise(pl.col("province_zh")),
+        province_name_en=pl.when(overseas).then(None).otherwise(pl.col("province_en")),
+        latitude_deg=pl.when(overseas).then(None).otherwise(pl.col("city_lat")),
+        longitude_deg=pl.when(overseas).then(None).otherwise(pl.col("city_lon")),
+        is_overseas=overseas,
+    )
+    keys = [
+        "city_key",
+        "city_name_zh",
+        "city_name_en",
+        "province_name_zh",
+        "province_name_en",
+        "latitude_deg",
+        "longitude_deg",
+        "is_overseas",
+    ]
+    return (
+        grouped.group_by(keys)
+        .agg(pl.col("participant_id").n_unique().cast(pl.Int64).alias("count_participants"))
+        .sort(["count_participants", "city_key"], descending=[True, False], nulls_last=True)
+    )
+
+
+def _crosstab(
+    frame: pl.DataFrame,
+    rows: Sequence[tuple[str, str]],
+    cols: Sequence[tuple[str, str]],
+    row_column: str,
+    col_column: str,
+) -> pl.DataFrame:
+    """People per (row key, col key) over the full grid of `rows` x `cols`, small cells marked.
+
+    `rows` / `cols` are (key, label) in display order; zero cells are kept (and, being < k,
+    read "<k" like any small cell, so an empty cell can't be told from a cell of one person).
+    """
+    counts = frame.group_by(row_column, col_column).agg(
+        pl.col("participant_id").n_unique().alias("n")
+    )
+    found = {(r[row_column], r[col_column]): r["n"] for r in counts.to_dicts()}
+    grid = [
+        {
+            "row_key": rk,
+            "row_label": rl,
+            "col_key": ck,
+            "col_label": cl,
+            "count_participants": found.get((rk, ck), 0),
+        }
+        for rk, rl in rows
+        for ck, cl in cols
+    ]
+    table = pl.DataFrame(
+        grid,
+        schema={
+            "row_key": pl.String,
+            "row_label": pl.String,
+            "col_key": pl.String,
+            "col_label": pl.String,
+            "count_participants": pl.Int64,
+        },
+    )
+    marked = suppress_small_cells(table, "count_participants", k=CROSSTAB_K)
+    return marked.rename({"count_label": "cell_text"}).drop("is_suppressed")
+
+
+def _keys_by_count(frame: pl.DataFrame, column: str) -> list[str]:
+    counts = frame.group_by(column).agg(pl.col("participant_id").n_unique().alias("n"))
+    return counts.sort(["n", column], descending=[True, False])[column].to_list()
+
+
+def _with_unknown(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    return frame.with_columns(pl.col(column).fill_null(UNKNOWN_KEY))
+
+
+@components.dataset(PAGE, "role_city", "participants.title.role_city")
+def role_by_city(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """People per role (rows, most first) and city (the top cities, then other cities, overseas
+    and unknown); cells of fewer than CROSSTAB_K people are marked."""
+    lang = urlstate.lang_of(filters)
+    frame = _with_unknown(people(filters), "role")
+    overseas = frame["is_overseas"].fill_null(False)
+    domestic = frame.filter(~overseas & pl.col("city_id").is_not_null())
+    top = _keys_by_count(domestic, "city_id")[:TOP_CITIES]
+    frame = frame.with_columns(
+        city_group=pl.when(overseas)
+        .then(pl.lit(OVERSEAS))
+        .when(pl.col("city_id").is_null())
+        .then(pl.lit(UNKNOWN_KEY))
+        .when(pl.col("city_id").is_in(top))
+        .then(pl.col("city_id"))
+        .otherwise(pl.lit(OTHER_CITIES))
+    )
+    names = _city_names(frame, lang)
+    group_labels = {
+        OTHER_CITIES: t("participants.city.other", lang),
+        OVERSEAS: t("participants.city.overseas", lang),
+        UNKNOWN_KEY: UNKNOWN[lang],
+    }
+    present = set(frame["city_group"].to_list())
+    cols = [(c, names[c]) for c in top] + [
+        (g, group_labels[g]) for g in (OTHER_CITIES, OVERSEAS, UNKNOWN_KEY) if g in present
+    ]
+    rows = [(r, _label("role", r, lang)) for r in _keys_by_count(frame, "role")]
+    return _crosstab(frame, rows, cols, "role", "city_group")
+
+
+@components.dataset(PAGE, "age_role", "participants.title.age_role")
+def age_by_role(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """People per role (rows, most first, as in role x city) and age band (columns, youngest
+    first: short labels read across the top in both languages); small cells marked."""
+    lang = urlstate.lang_of(filters)
+    frame = _with_unknown(_with_unknown(people(filters), "role"), "age_band")
+    present = set(frame["age_band"].to_list())
+    ages = [a for a in [*_value_order("age_band"), UNKNOWN_KEY] if a in present]
+    rows = [(r, _label("role", r, lang)) for r in _keys_by_count(frame, "role")]
+    cols = [(a, _label("age_band", a, lang)) for a in ages]
+    return _crosstab(frame, rows, cols, "role", "age_band")
+
+
+# -- figures ---------------------------------------------------------------------------------------
+def distribution_figure(filters: Mapping[str, Any], name: str) -> go.Figure:
+    """The bar chart of one distribution (`DISTRIBUTIONS[name]`)."""
+    lang = urlstate.lang_of(filters)
+    dimension = DISTRIBUTIONS[name]
+    frame = distribution(filters, dimension=dimension).select(
+        pl.col("category_key").alias("category"), pl.col("count_participants").alias("count")
+    )
+    fig = charts.distribution_bar(frame, dimension, lang=lang)
+    fig.update_layout(title_text=t(f"participants.title.{name}", lang))
+    return fig
+
+
+def crosstab_figure(
+    frame: pl.DataFrame, title_key: str, row_dim: str, col_dim: str, lang: str
+) -> go.Figure:
+    """A cross-tab dataset as a heatmap: suppressed cells (null count) read "<k"."""
+    heat = frame.select(
+        pl.col("row_label").alias("row"),
+        pl.col("col_label").alias("col"),
+        pl.col("count_participants").alias("count"),
+        pl.col("count_participants").is_null().alias("is_suppressed"),
+    )
+    fig = charts.crosstab_heatmap(heat, lang=lang, k=CROSSTAB_K)
+    fig.update_layout(title_text=t(title_key, lang))
+    if not heat.is_empty():
+        fig.update_xaxes(title_text=t(f"dim.{col_dim}", lang), automargin=True)
+        # automargin keeps long role names ("Artist / independent creator") clear of the title.
+        fig.update_yaxes(title_text=t(f"dim.{row_dim}", lang), automargin=True, title_standoff=12)
+        fig.update_layout(margin={"t": 130})
+    return fig
+
+
+def map_figure(filters: Mapping[str, Any]) -> go.Figure:
+    """The map of participants by city."""
+    return charts_participants.city_map(city_counts(filters), lang=urlstate.lang_of(filters))
+
+
+def summary(filters: Mapping[str, Any]) -> str:
+    """How many participants the filters select, out of the edition's."""
+    lang = urlstate.lang_of(filters)
+    pop = population()
+    sel = selection(filters, pop)
+    chosen = apply_selection(pop, sel)["participant_id"].n_unique()
+    total = pop.filter(pl.col("edition_year") == sel.edition)["participant_id"].n_unique()
+    return t("participants.summary", lang).format(
+        count=fmt_number(chosen),
+        total=fmt_number(total),
+        edition=_edition_names(lang).get(sel.edition, t("fmt.year", lang).format(year=sel.edition)),
+    )
+
+
+# -- layout ----------------------------------------------------------------------------------------
+def _edition_names(lang: str) -> dict[int, str]:
+    """Edition display names (届次) from the warehouse's edition list."""
+    try:
+        frame = data.query("overview_editions")
+    except WarehouseError:
+        return {}
+    column = f"name_{lang}"
+    if column not in frame.columns:
+        return {}
+    return {r["edition_year"]: r[column] for r in frame.to_dicts() if r[column]}
+
+
+def _options(dimension: str, question_id: str, lang: str) -> list[tuple[str, str]]:
+    if dimension == "communities":
+        return [(k, option_label("communities", k, lang)) for k in _option_keys(question_id)]
+    return [(k, category_label(dimension, k, lang)) for k in _option_keys(question_id)]
+
+
+def map_card() -> html.Div:
+    """The map's card: like `components.chart_card`, but its graph loads the base map from the
+    app's own assets (plotly's default topojson CDN is unreachable offline)."""
+    return html.Div(
+        [
+            dcc.Loading(
+                dcc.Graph(
+                    id=f"{PAGE}-map",
+                    config={
+                        "displaylogo": False,
+                        "responsive": True,
+                        "topojsonURL": dash.get_asset_url("topojson/"),
+                    },
+                    style={"height": f"{MAP_HEIGHT_PX}px"},
+                ),
+                delay_show=250,
+            ),
+            components.download_buttons(PAGE, "map"),
+        ],
+        className="card wide",
+    )
+
+
+def layout(lang: str = "zh", **query: Any) -> html.Div:
+    """The page for the URL's filters (edition default: the latest with survey responses)."""
+    filters: dict[str, Any] = {**query, "lang": urlstate.lang_of({"lang": lang})}
+    lang = filters["lang"]
+    try:
+        pop = population()
+    except WarehouseError as exc:
+        return components.message(PAGE, lang, str(exc))
+    if pop.is_empty():
+        return components.message(PAGE, lang, t("participants.empty.no_responses", lang))
+    sel = selection(filters, pop)
+    # The store carries the validated filters only: callbacks never see a dropped URL value.
+    filters.update(
+        edition=str(sel.edition),
+        age=sel.ages,
+        role=sel.roles,
+        city=sel.cities,
+        gender=sel.genders,
+        community=sel.communities,
+    )
+    names = _edition_names(lang)
+    years = sorted(pop["edition_year"].unique().drop_nulls().to_list(), reverse=True)
+    city_column = 1 if lang == "zh" else 2
+    cities = [(c[0], c[city_column]) for c in city_options(pop)]
+    cities.append((OVERSEAS, t("participants.city.overseas_all", lang)))
+    everyone = t("participants.filter.all", lang)
+    multi = partial(components.dropdown, PAGE, multi=True, placeholder=everyone)
+    controls = [
+        components.dropdown(
+            PAGE,
+            "edition",
+            t("filter.edition", lang),
+            [(str(y), names.get(y, t("fmt.year", lang).format(year=y))) for y in years],
+            str(sel.edition),
+            clearable=False,
+        ),
+        multi(
+            "age", t("participants.filter.age", lang), _options("age_band", "age", lang), sel.ages
+        ),
+        multi(
+            "role", t("participants.filter.role", lang), _options("role", "role", lang), sel.roles
+        ),
+        multi("city", t("participants.filter.city", lang), cities, sel.cities),
+        multi(
+            "gender",
+            t("participants.filter.gender", lang),
+            _options("gender", "gender", lang),
+            sel.genders,
+        ),
+        multi(
+            "community",
+            t("participants.filter.community", lang),
+            _options("communities", "communities", lang),
+            sel.communities,
+        ),
+    ]
+    return components.page(
+        PAGE,
+        lang,
+        filters,
+        controls=controls,
+        body=[
+            html.P(id=f"{PAGE}-summary", className="intro"),
+            map_card(),
+            html.Div(
+                [components.chart_card(PAGE, name) for name in DISTRIBUTIONS], className="cards"
+            ),
+            html.P(
+                t("participants.crosstab_note", lang).format(k=CROSSTAB_K),
+                className="note",
+                id=f"{PAGE}-crosstab-note",
+            ),
+            components.chart_card(PAGE, "role_city", wide=True, height=520),
+            components.chart_card(PAGE, "age_role", wide=True, height=460),
+        ],
+    )
+
+
+dash.register_page(
+    __name__, path="/participants", order=1, title="creatorpulse", page_key=PAGE, layout=layout
+)
+
+OUTPUT_NAMES = ("map", *DISTRIBUTIONS, "role_city", "age_role")
+
+
+@callback(
+    Output(f"{PAGE}-summary", "children"),
+    *[Output(f"{PAGE}-{name}", "figure") for name in OUTPUT_NAMES],
+    Input(components.filters_id(PAGE), "data"),
+)
+def render(filters: dict[str, Any]) -> tuple[Any, ...]:
+    """Every chart on the page from its filters."""
+    lang = urlstate.lang_of(filters)
+    figures = [map_figure(filters)]
+    figures += [distribution_figure(filters, name) for name in DISTRIBUTIONS]
+    figures.append(
+        crosstab_figure(role_by_city(filters), "participants.title.role_city", "role", "city", lang)
+    )
+    figures.append(
+        crosstab_figure(
+            age_by_role(filters), "participants.title.age_role", "role", "age_band", lang
+        )
+    )
+    return (summary(filters), *figures)

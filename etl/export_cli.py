@@ -1,0 +1,190 @@
+"""`creatorpulse export ...`: de-identified exports for researchers (registered by etl/cli.py).
+
+The split: a segment NAME or `--where` filters are survey semantics (city spellings, "has any of
+these tools"), so they are resolved here with `survey.segments` into the matching response ids;
+`warehouse.cohort` builds and writes the workbook from those ids and the marts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+
+from survey.identity import load_id_key
+from survey.segments import SegmentError, filter_expr, get_definition, parse_filters, population
+from survey.segments.dimensions import value_label
+from survey.segments.rules import FILTER_KINDS
+from warehouse.cohort import (
+    CohortDefinition,
+    CohortError,
+    build_cohort,
+    write_cohort_csv,
+    write_cohort_xlsx,
+)
+from warehouse.privacy import DEFAULT_K
+from warehouse.query import Reader
+from warehouse.settings import load_settings
+from warehouse.store import WarehouseError, current_snapshot
+
+export_app = typer.Typer(
+    help="De-identified exports for researchers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+# The same option as etl.cli's `Home` (not imported: etl.cli imports this module).
+Home = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Warehouse folder (default: $CREATORPULSE_HOME or ~/.creatorpulse)."
+    ),
+]
+# Derives the stable-id key from the participant-id secret, so it is never the secret itself.
+_STABLE_ID_CONTEXT = b"creatorpulse cohort export: stable ids v1"
+
+
+def parse_where(clauses: list[str]) -> dict[str, Any]:
+    """`--where` clauses as raw segment filters: KEY=V1,V2 · KEY=MIN..MAX · or a JSON object."""
+    raw: dict[str, Any] = {}
+    for clause in clauses:
+        text = clause.strip()
+        if text.startswith("{"):
+            try:
+                given = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise SegmentError(f"--where {clause!r} is not valid JSON ({exc.msg})") from exc
+            if not isinstance(given, dict):
+                raise SegmentError(f"--where {clause!r} must be a JSON object")
+            raw.update(given)
+            continue
+        key, sep, value = text.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            raise SegmentError(
+                f"--where {clause!r}: use KEY=VALUE[,VALUE...] (keys: {', '.join(FILTER_KINDS)})"
+            )
+        if FILTER_KINDS.get(key) == "range":
+            low, dots, high = value.partition("..")
+            if not dots:
+                raise SegmentError(f"--where {clause!r}: a range is MIN..MAX (either may be empty)")
+            bounds: dict[str, float] = {}
+            for side, number in (("min", low), ("max", high)):
+                if number.strip():
+                    try:
+                        bounds[side] = float(number)
+                    except ValueError as exc:
+                        raise SegmentError(f"--where {clause!r}: {number!r} is no number") from exc
+            raw[key] = bounds
+        else:
+            values = [v.strip() for v in value.split(",") if v.strip()]
+            raw[key] = [*raw.get(key, []), *values] if isinstance(raw.get(key), list) else values
+    return raw
+
+
+def resolve_cohort(
+    reader: Reader, segment: str | None, where: list[str]
+) -> tuple[CohortDefinition, list[str] | None]:
+    """The cohort's definition and member response ids (None: everyone) from a name and filters."""
+    if segment is None and not where:
+        return CohortDefinition(), None
+    predicate = pl.lit(True)
+    filters: dict[str, Any] = {}
+    name = label_zh = label_en = None
+    if segment is not None:
+        stored = get_definition(reader, segment)
+        name, label_zh, label_en = stored.name, stored.label_zh, stored.label_en
+        filters["segment"] = stored.filters
+        predicate &= filter_expr(stored.filters)
+    if where:
+        extra = parse_filters(parse_where(where))
+        filters["where"] = extra
+        predicate &= filter_expr(extra)
+    members = population(reader).filter(predicate)["response_id"].to_list()
+    return CohortDefinition(name, label_zh, label_en, filters), members
+
+
+@export_app.command()
+def cohort(
+    out: Annotated[
+        Path, typer.Option("--out", help="Workbook to write (.xlsx), or CSV with --csv.")
+    ],
+    segment: Annotated[
+        str | None, typer.Option(help="A saved segment's name (see `creatorpulse segment`).")
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Filter KEY=V1,V2 or KEY=MIN..MAX or a JSON object; repeat to combine (all "
+            "must hold, also with --segment). Keys as in segment definitions."
+        ),
+    ] = None,
+    edition: Annotated[
+        list[int] | None, typer.Option(help="Only this edition (year); repeatable.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Minimum people per cell / class.")] = DEFAULT_K,
+    stable_ids: Annotated[
+        bool,
+        typer.Option(
+            "--stable-ids", help="Keep ids stable across exports (keyed by the warehouse secret)."
+        ),
+    ] = False,
+    as_csv: Annotated[
+        bool,
+        typer.Option(
+            "--csv",
+            help="Write CSV (UTF-8 with BOM): Data at --out, README/Codebook/Summary beside.",
+        ),
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Researcher cohort workbook: de-identified Data, Codebook, Summary and README, k-anonymous."""
+    suffix = out.suffix.lower()
+    if as_csv and suffix != ".csv":
+        raise CohortError(f"--csv writes CSV: name the output FILE.csv, not {out.name}")
+    if not as_csv and suffix != ".xlsx":
+        raise CohortError(f"--out must be an .xlsx workbook (or use --csv), not {out.name}")
+    settings = load_settings(home)
+    if current_snapshot(settings.home) is None:
+        raise WarehouseError(
+            f"no warehouse at {settings.home}: run `creatorpulse demo` or `creatorpulse ingest` first"
+        )
+    reader = Reader(settings.home)
+    try:
+        definition, members = resolve_cohort(reader, segment, where or [])
+        id_key = None
+        if stable_ids:
+            id_key = hmac.new(load_id_key(settings), _STABLE_ID_CONTEXT, hashlib.sha256).digest()
+        built = build_cohort(
+            reader,
+            definition,
+            members=members,
+            editions=edition,
+            k=k,
+            id_key=id_key,
+            value_label=value_label,
+        )
+    finally:
+        reader.close()
+    if as_csv:
+        written = write_cohort_csv(built, out)
+        where_to = f"{out} (+ {', '.join(p.name for p in written[1:])})"
+    else:
+        write_cohort_xlsx(built, out)
+        where_to = str(out)
+    console.print(
+        f"wrote {built.count_rows} rows × {built.data.width} columns of cohort "
+        f"{(definition.name or 'filters') if members is not None else 'everyone'} to {where_to} "
+        f"(k={built.k}, {built.count_suppressed} of {built.count_matching} rows suppressed)",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
