@@ -36,7 +36,7 @@ register(
 )
 
 # Navigation order; each page module registers itself with dash.register_page.
-PAGES = ("overview", "participants", "segments", "views", "retention", "attention")
+PAGES = ("overview", "participants", "segments", "views", "retention", "attention", "sponsor")
 LOCATION = "_pages_location"  # Dash pages' own dcc.Location: writing its search re-renders
 
 

@@ -153,11 +153,18 @@ def callback_pages(body: dict[str, Any]) -> set[str]:
     return _pages_of(output_ids(output))
 
 
+def page_of_path(path: str) -> str:
+    """The page a URL path opens ("/" is the overview)."""
+    first = path.strip("/").split("/", 1)[0]
+    return first or "overview"
+
+
 def _safe_next(target: str | None, user: User) -> str:
-    """Where to go after signing in: a local path only (no open redirect)."""
+    """Where to go after signing in: a local page the role may open, else the role's home."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
+        local = not parts.scheme and not parts.netloc and target.startswith("/")
+        if local and not target.startswith("//") and allowed(page_of_path(parts.path), user):
             return target
     return HOME_PAGE[user.role]
 

@@ -79,6 +79,25 @@ def analytic(function: Callable[..., pl.DataFrame], **params: Any) -> pl.DataFra
     return _cached(key, lambda: function(reader(), **params))
 
 
+_products: OrderedDict[Hashable, Any] = OrderedDict()
+
+
+def product(function: Callable[..., Any], **params: Any) -> Any:
+    """`function(reader, **params)` for a read-side product that is not one frame (a sponsor
+    report), cached per snapshot like a query. Callers must treat it as read-only."""
+    key = (str(snapshot()), function.__module__, function.__qualname__, _freeze(params))
+    with _cache_lock:
+        if key in _products:
+            _products.move_to_end(key)
+            return _products[key]
+    value = function(reader(), **params)
+    with _cache_lock:
+        _products[key] = value
+        while len(_products) > CACHE_ENTRIES // 4:
+            _products.popitem(last=False)
+    return value
+
+
 def table_counts() -> pl.DataFrame:
     """Tables of the current snapshot with row counts."""
     return _cached(("table_counts",), lambda: reader().table_counts())
@@ -89,6 +108,7 @@ def clear_cache() -> None:
     global _reader
     with _cache_lock:
         _cache.clear()
+        _products.clear()
     if _reader is not None:
         _reader.close()
     _reader = None
