@@ -1,0 +1,236 @@
+"""Figures of the attention page: pure functions, a Polars frame in, a `go.Figure` out.
+
+The years overlay reuses `charts.attention_years` and gives each year a fixed colour (the shared
+chart colours years by their position among the years drawn, so deselecting a year would
+repaint the others). The fitted decline is drawn as small multiples, one panel per year.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard import charts, theme
+from dashboard.i18n import DEFAULT_LANG, t
+
+FIT_TITLE_KEY = "attention.title.fits"
+HALF_LIFE_NAME = "half_life"
+COLUMNS_OF_PANELS = 2
+PANEL_HEIGHT_PX = 300
+
+
+def year_colours(years: Sequence[int]) -> dict[int, str]:
+    """A fixed colour per year: its position among every year the warehouse holds."""
+    return {int(y): theme.series_colour(i) for i, y in enumerate(sorted(set(years)))}
+
+
+def panel_grid(count: int) -> tuple[int, int]:
+    """(rows, columns) of the small multiples for `count` years."""
+    cols = min(max(count, 1), COLUMNS_OF_PANELS)
+    return max(1, math.ceil(count / cols)), cols
+
+
+def fits_height(count: int) -> int:
+    """The chart height (px) that gives each year's panel room to be read."""
+    rows, _ = panel_grid(count)
+    return 130 + rows * PANEL_HEIGHT_PX
+
+
+def years_overlay(
+    frame: pl.DataFrame,
+    colours: Mapping[int, str],
+    *,
+    lang: str = DEFAULT_LANG,
+    value_key: str = "axis.share_of_peak",
+    empty_key: str = "empty.no_attention",
+    x_range: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Years overlaid on days from Spring Festival (`charts.attention_years`), fixed year colours.
+
+    `frame[year, days_from_spring_festival, value, date_on]`; `colours` maps year -> colour;
+    `x_range` fixes the x axis to the chosen window (the end-of-March lines fall inside it).
+    """
+    fig = charts.attention_years(frame, lang=lang, value_key=value_key, empty_key=empty_key)
+    if not fig.data:
+        return fig
+    for trace in fig.data:
+        year = (trace.meta or {}).get("year")
+        if year in colours:
+            trace.line.color = colours[year]
+    for item in (*fig.layout.shapes, *fig.layout.annotations):
+        name = item.name or ""
+        if name.startswith("end_of_march_"):
+            year = int(name.removeprefix("end_of_march_"))
+            colour = colours.get(year)
+            if colour is None:
+                continue
+            if isinstance(item, go.layout.Shape):
+                item.line.color = colour
+            else:
+                item.font.color = colour
+    if x_range is not None:
+        fig.update_xaxes(range=list(x_range))
+    if value_key == "axis.share_of_peak":
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    else:
+        # Full numbers with separators: SI suffixes (k, M) don't read as Chinese units.
+        fig.update_yaxes(tickformat=",", rangemode="tozero")
+    # The shared chart labels Spring Festival just above the plot, where the legend starts:
+    # the legend moves to the right so the two never overlap.
+    fig.update_layout(hovermode="x unified", legend={"x": 1.0, "xanchor": "right"})
+    return fig
+
+
+def _panel_title(year: int, fit: Mapping[str, Any], lang: str) -> str:
+    label = t("fmt.year", lang).format(year=year)
+    if fit.get("status") != "ok" or fit.get("half_life_days") is None:
+        return f"{label} · {t('attention.fit.not_fitted', lang)}"
+    text = t("fmt.half_life", lang).format(days=f"{fit['half_life_days']:.1f}")
+    low, high = fit.get("half_life_low"), fit.get("half_life_high")
+    if low is not None and high is not None:
+        text += t("attention.fmt.interval", lang).format(low=f"{low:.1f}", high=f"{high:.1f}")
+    return f"{label} · {text}"
+
+
+def fitted_decay_years(
+    frame: pl.DataFrame,
+    fits: Mapping[int, Mapping[str, Any]],
+    colours: Mapping[int, str],
+    *,
+    lang: str = DEFAULT_LANG,
+    status_labels: Mapping[str, str] | None = None,
+    empty_key: str = "empty.no_attention",
+) -> go.Figure:
+    """One panel per year: observed share of peak (points) and the fitted decline (line).
+
+    `frame[year, days_from_spring_festival, observed_share, fitted_share]` (fitted null off the
+    fit's range); `fits` maps year -> that year's row of `attention.fit_decline`. The half-life
+    is the panel's title and a marked point on the curve at d0 + h, where it is half way from
+    the peak down to the fitted baseline. A year without a fit says why (`status_labels`).
+    """
+    charts._require(
+        frame,
+        ("year", "days_from_spring_festival", "observed_share", "fitted_share"),
+        "fitted_decay_years",
+    )
+    years = sorted(int(y) for y in frame["year"].unique().to_list() if y is not None)
+    if not years:
+        return charts.empty_figure(FIT_TITLE_KEY, empty_key, lang)
+    rows, cols = panel_grid(len(years))
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        vertical_spacing=0.5 / rows if rows > 1 else 0.1,
+        subplot_titles=[_panel_title(y, fits.get(y, {}), lang) for y in years],
+    )
+    fig.update_layout(**theme.base_layout(t(FIT_TITLE_KEY, lang)))
+    labels = status_labels or {}
+    hover = "%{x}: %{y:.1%}<extra>%{fullData.name}</extra>"
+    for index, year in enumerate(years):
+        row, col = index // cols + 1, index % cols + 1
+        part = frame.filter(pl.col("year") == year).sort("days_from_spring_festival")
+        colour = colours.get(year, theme.NEUTRAL_COLOUR)
+        label = t("fmt.year", lang).format(year=year)
+        observed = part.drop_nulls("observed_share")
+        fig.add_trace(
+            go.Scatter(
+                x=observed["days_from_spring_festival"].to_list(),
+                y=observed["observed_share"].to_list(),
+                mode="markers",
+                name=f"{label} {t('trace.observed', lang)}",
+                legendgroup="observed",
+                showlegend=False,
+                meta={"year": year, "role": "observed"},
+                marker={"color": colour, "size": 4, "opacity": 0.55},
+                hovertemplate=hover,
+            ),
+            row=row,
+            col=col,
+        )
+        fit = fits.get(year, {})
+        curve = part.drop_nulls("fitted_share")
+        if fit.get("status") == "ok" and not curve.is_empty():
+            fig.add_trace(
+                go.Scatter(
+                    x=curve["days_from_spring_festival"].to_list(),
+                    y=curve["fitted_share"].to_list(),
+                    mode="lines",
+                    name=f"{label} {t('trace.fitted', lang)}",
+                    legendgroup="fitted",
+                    showlegend=False,
+                    meta={"year": year, "role": "fitted"},
+                    line={"color": theme.PEAK_COLOUR, "width": 2.5},
+                    hovertemplate=hover,
+                ),
+                row=row,
+                col=col,
+            )
+            d0, h = float(fit["peak_day"]), float(fit["half_life_days"])
+            half = float(fit["baseline_share"]) + float(fit["amplitude_share"]) / 2
+            fig.add_trace(
+                go.Scatter(
+                    x=[d0 + h],
+                    y=[half],
+                    mode="markers+text",
+                    text=[f"h = {h:.1f}"],
+                    textposition="middle right",
+                    name=t("attention.trace.half_life", lang),
+                    legendgroup="half_life",
+                    showlegend=False,
+                    meta={"year": year, "role": HALF_LIFE_NAME},
+                    marker={"color": theme.PEAK_COLOUR, "size": 9, "symbol": "diamond"},
+                    textfont={"color": theme.PEAK_COLOUR},
+                    hovertemplate=f"{t('attention.trace.half_life', lang)}: "
+                    + t("fmt.half_life", lang).format(days=f"{h:.1f}")
+                    + "<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+        else:
+            reason = labels.get(str(fit.get("status")), str(fit.get("status", "")))
+            axis = "" if index == 0 else str(index + 1)
+            fig.add_annotation(
+                name=f"not_fitted_{year}",
+                text=reason,
+                x=0.5,
+                y=0.5,
+                xref=f"x{axis} domain",
+                yref=f"y{axis} domain",
+                showarrow=False,
+                font={"color": theme.REFERENCE_COLOUR, "size": 13},
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+    # Legend entries once for the page (the panels repeat the same two marks).
+    for name, kind in (("trace.observed", "markers"), ("trace.fitted", "lines")):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode=kind,
+                name=t(name, lang),
+                meta={"role": "legend"},
+                marker={"color": theme.REFERENCE_COLOUR, "size": 6},
+                line={"color": theme.PEAK_COLOUR, "width": 2.5},
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    for col in range(1, cols + 1):
+        fig.update_xaxes(title_text=t("axis.days_from_spring_festival", lang), row=rows, col=col)
+    for row in range(1, rows + 1):
+        fig.update_yaxes(title_text=t("axis.share_of_peak", lang), row=row, col=1)
+    # Subplot titles are annotations; keep them small enough for two panels side by side.
+    for annotation in fig.layout.annotations:
+        if annotation.name is None:
+            annotation.font.size = 13
+    return fig

@@ -1,0 +1,400 @@
+"""Figures of the views & reach page: pure functions, a Polars frame in, a `go.Figure` out.
+
+Like `dashboard.charts`: every function takes `lang`, colours platforms from `dashboard.theme`,
+returns an empty-state figure saying why when there is nothing to draw, and never changes its
+frame. A metric is one of `METRICS` (plays, interactions, impressions, watch time in hours); its
+axis title carries its unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import charts, theme
+from dashboard.i18n import DEFAULT_LANG, fmt_number, platform_label, register, t
+
+# Metric name -> the i18n key of its axis title (with its unit).
+METRICS: dict[str, str] = {
+    "plays": "axis.plays",
+    "interactions": "views.axis.interactions",
+    "impressions": "views.axis.impressions",
+    "watch_time_h": "views.axis.watch_time_h",
+}
+# Marker pattern of an estimated part: hatched and lighter, so it reads as "not measured".
+ESTIMATED_PATTERN = {"shape": "/", "fillmode": "overlay", "solidity": 0.35, "size": 6}
+ESTIMATED_OPACITY = 0.55
+
+register(
+    {
+        "views.axis.interactions": {"zh": "互动量（次）", "en": "Interactions"},
+        "views.axis.impressions": {"zh": "曝光量（次）", "en": "Impressions"},
+        "views.axis.watch_time_h": {"zh": "观看时长（小时）", "en": "Watch time (hours)"},
+        "views.axis.engagement_rate": {
+            "zh": "互动率（互动量 ÷ 播放量）",
+            "en": "Engagement rate (interactions ÷ plays)",
+        },
+        "views.axis.reach": {"zh": "触达人数（人）", "en": "Reach (people)"},
+        "views.metric.plays": {"zh": "播放量", "en": "Plays"},
+        "views.metric.interactions": {"zh": "互动量", "en": "Interactions"},
+        "views.metric.impressions": {"zh": "曝光量", "en": "Impressions"},
+        "views.metric.watch_time_h": {"zh": "观看时长", "en": "Watch time"},
+        "views.title.platform_daily": {
+            "zh": "每日{metric}（按平台）",
+            "en": "Daily {metric} by platform",
+        },
+        "views.title.program_daily": {
+            "zh": "每日{metric}（按节目）",
+            "en": "Daily {metric} by program",
+        },
+        "views.title.top_programs": {
+            "zh": "{metric}最高的节目（按平台堆叠）",
+            "en": "Top programs by {metric}, stacked by platform",
+        },
+        "views.title.engagement": {
+            "zh": "各平台互动率",
+            "en": "Engagement rate by platform",
+        },
+        "views.title.reach_platform": {
+            "zh": "各平台触达人数",
+            "en": "Reach by platform",
+        },
+        "views.title.reach_programs": {
+            "zh": "触达人数最高的节目",
+            "en": "Top programs by reach",
+        },
+        "views.trace.reported": {"zh": "平台报告", "en": "Reported"},
+        "views.trace.estimated": {"zh": "估算", "en": "Estimated"},
+        "views.trace.overall_rate": {"zh": "全部平台", "en": "All platforms"},
+        "views.label.not_reported": {"zh": "未报告<br>互动", "en": "not<br>reported"},
+        "views.empty.metric": {
+            "zh": "所选平台在该时段没有报告这一指标",
+            "en": "The selected platforms report no such figure for this period",
+        },
+        "views.empty.no_interactions": {
+            "zh": "所选平台在该时段没有报告互动数据",
+            "en": "The selected platforms report no interactions for this period",
+        },
+        "views.empty.no_reach": {
+            "zh": "该时段没有可计算触达的播放数据",
+            "en": "No plays to compute reach from in this period",
+        },
+        "views.empty.no_programs": {
+            "zh": "该时段所选平台没有节目播放数据",
+            "en": "No program plays on the selected platforms in this period",
+        },
+    }
+)
+
+
+def metric_label(metric: str, lang: str = DEFAULT_LANG) -> str:
+    """播放量 / Plays for `plays`; KeyError for an unknown metric."""
+    if metric not in METRICS:
+        raise KeyError(f"unknown metric {metric!r}")
+    return t(f"views.metric.{metric}", lang)
+
+
+def _title(key: str, metric: str, lang: str) -> str:
+    name = metric_label(metric, lang)
+    return t(key, lang).format(metric=name if lang == "zh" else name.lower())
+
+
+def _hover_number(metric: str) -> str:
+    return "%{y:,.1f}" if metric == "watch_time_h" else "%{y:,}"
+
+
+def metric_over_time(
+    frame: pl.DataFrame,
+    *,
+    series: str = "platform",
+    metric: str = "plays",
+    lang: str = DEFAULT_LANG,
+    empty_key: str = "views.empty.metric",
+) -> go.Figure:
+    """One line per platform (`series="platform"`) or program (`"program"`) of a daily metric.
+
+    `frame[date_on, key, label, value]`: `key` identifies the series (a platform id or program
+    id), `label` is what the legend shows for a program (platforms are labelled by the i18n
+    helper); values are summed per day and series. Platforms keep their theme colour; programs
+    take the series palette in order of their total, largest first.
+    """
+    columns = ("date_on", "key", "label", "value")
+    charts._require(frame, columns, "metric_over_time")
+    title_key = (
+        "views.title.platform_daily" if series == "platform" else "views.title.program_daily"
+    )
+    title = _title(title_key, metric, lang)
+    data = (
+        frame.drop_nulls(["date_on", "key", "value"])
+        .group_by("key", "date_on")
+        .agg(pl.col("label").first(), pl.col("value").sum())
+        .sort("date_on")
+    )
+    if data.is_empty():
+        fig = charts.empty_figure("views.metric.plays", empty_key, lang)
+        fig.update_layout(title_text=title)
+        return fig
+    fig = go.Figure()
+    fig.update_layout(**theme.base_layout(title))
+    if series == "platform":
+        keys = charts._platform_order(data["key"].to_list())
+    else:
+        totals = (
+            data.group_by("key")
+            .agg(pl.col("value").sum())
+            .sort(["value", "key"], descending=[True, False])
+        )
+        keys = totals["key"].to_list()
+    hover = "%{x|%Y-%m-%d}: " + _hover_number(metric) + "<extra>%{fullData.name}</extra>"
+    for index, key in enumerate(keys):
+        part = data.filter(pl.col("key") == key)
+        if series == "platform":
+            name, colour = platform_label(key, lang), theme.platform_colour(key)
+        else:
+            name, colour = part["label"][0] or key, theme.series_colour(index)
+        fig.add_trace(
+            go.Scatter(
+                x=part["date_on"].to_list(),
+                y=part["value"].to_list(),
+                mode="lines+markers" if part.height == 1 else "lines",
+                name=name,
+                legendgroup=key,
+                meta={"key": key},
+                line={"color": colour, "width": 2},
+                hovertemplate=hover,
+            )
+        )
+    fig.update_xaxes(title_text=t("axis.date", lang))
+    fig.update_yaxes(title_text=t(METRICS[metric], lang), rangemode="tozero")
+    charts.date_axis(fig, lang)
+    return fig
+
+
+def top_programs_stacked(
+    frame: pl.DataFrame,
+    *,
+    metric: str = "plays",
+    n: int = 10,
+    lang: str = DEFAULT_LANG,
+    empty_key: str = "views.empty.no_programs",
+) -> go.Figure:
+    """Horizontal bars of the n programs with the largest total metric, stacked by platform.
+
+    `frame[title_zh, platform_id, value]` (several rows per program and platform are summed);
+    the largest program is on top. Titles are shown as written (Chinese) in both languages.
+    """
+    charts._require(frame, ("title_zh", "platform_id", "value"), "top_programs_stacked")
+    title = _title("views.title.top_programs", metric, lang)
+    data = (
+        frame.drop_nulls(["title_zh", "platform_id", "value"])
+        .group_by("title_zh", "platform_id")
+        .agg(pl.col("value").sum())
+    )
+    totals = (
+        data.group_by("title_zh")
+        .agg(pl.col("value").sum())
+        .filter(pl.col("value") > 0)
+        .sort(["value", "title_zh"], descending=[True, False])
+        .head(n)
+    )
+    if totals.is_empty():
+        fig = charts.empty_figure("views.metric.plays", empty_key, lang)
+        fig.update_layout(title_text=title)
+        return fig
+    order = totals["title_zh"].to_list()
+    fig = go.Figure()
+    fig.update_layout(**theme.base_layout(title))
+    number = "%{x:,.1f}" if metric == "watch_time_h" else "%{x:,}"
+    for pid in charts._platform_order(data["platform_id"].to_list()):
+        part = data.filter(pl.col("platform_id") == pid)
+        values = dict(zip(part["title_zh"].to_list(), part["value"].to_list(), strict=True))
+        fig.add_trace(
+            go.Bar(
+                x=[values.get(title_zh, 0) for title_zh in order],
+                y=order,
+                orientation="h",
+                name=platform_label(pid, lang),
+                meta={"platform_id": pid},
+                marker_color=theme.platform_colour(pid),
+                hovertemplate="%{y}: " + number + "<extra>%{fullData.name}</extra>",
+            )
+        )
+    # The programs' totals at the end of each bar.
+    fig.add_trace(
+        go.Scatter(
+            x=totals["value"].to_list(),
+            y=order,
+            mode="text",
+            text=[fmt_number(v) for v in totals["value"].to_list()],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            meta={"role": "total"},
+        )
+    )
+    # Plotly lists stacked bars' legend bottom-up; keep the theme's platform order instead.
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title_text=t(METRICS[metric], lang))
+    # Leave room right of the longest bar for its total.
+    fig.update_xaxes(range=[0, max(totals["value"].to_list()) * 1.15])
+    fig.update_yaxes(title_text=t("axis.program", lang), autorange="reversed", type="category")
+    return fig
+
+
+def engagement_by_platform(
+    frame: pl.DataFrame,
+    *,
+    overall_rate: float | None = None,
+    lang: str = DEFAULT_LANG,
+    empty_key: str = "views.empty.no_interactions",
+) -> go.Figure:
+    """Engagement rate per platform as bars, with the all-platform rate as a dashed line.
+
+    `frame[platform_id, engagement_rate]`, one row per platform; a platform whose rate is null
+    (it reports no interactions) gets no bar but a "not reported" label, so it is seen to be
+    missing rather than zero.
+    """
+    charts._require(frame, ("platform_id", "engagement_rate"), "engagement_by_platform")
+    title = t("views.title.engagement", lang)
+    data = frame.drop_nulls(["platform_id"])
+    if data["engagement_rate"].drop_nulls().is_empty():
+        return charts.empty_figure("views.title.engagement", empty_key, lang)
+    order = charts._platform_order(data["platform_id"].to_list())
+    rates = dict(zip(data["platform_id"].to_list(), data["engagement_rate"].to_list(), strict=True))
+    labels = [platform_label(p, lang) for p in order]
+    values = [rates[p] for p in order]
+    fig = go.Figure()
+    fig.update_layout(**theme.base_layout(title))
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=values,
+            name=t("views.axis.engagement_rate", lang),
+            meta={"platform_ids": order},
+            marker_color=[theme.platform_colour(p) for p in order],
+            text=["" if v is None else f"{v:.1%}" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    for label, value in zip(labels, values, strict=True):
+        if value is None:
+            # A bar of no height carries no text: say at its place that nothing was reported.
+            fig.add_annotation(
+                name="not_reported",
+                x=label,
+                y=0,
+                text=t("views.label.not_reported", lang),
+                showarrow=False,
+                yanchor="bottom",
+                font={"color": theme.REFERENCE_COLOUR, "size": 12},
+            )
+    if overall_rate is not None:
+        fig.add_hline(
+            y=overall_rate,
+            line={"color": theme.REFERENCE_COLOUR, "width": 1.5, "dash": "dash"},
+            annotation_text=f"{t('views.trace.overall_rate', lang)} {overall_rate:.1%}",
+            annotation_position="top right",
+            name="overall",
+        )
+    fig.update_xaxes(title_text=t("dim.platform", lang), type="category")
+    fig.update_yaxes(
+        title_text=t("views.axis.engagement_rate", lang),
+        tickformat=".0%",
+        rangemode="tozero",
+        range=[0, max(v for v in values if v is not None) * 1.25],
+    )
+    return fig
+
+
+def reach_bars(
+    frame: pl.DataFrame,
+    *,
+    kind: str = "platform",
+    n: int = 15,
+    lang: str = DEFAULT_LANG,
+    empty_key: str = "views.empty.no_reach",
+) -> go.Figure:
+    """Reach per platform (`kind="platform"`, vertical) or program (`"program"`, top n, horizontal),
+    each bar split into its reported part (solid) and its estimated part (hatched, lighter).
+
+    `frame[key, label, reach, reach_reported]`: `key` a platform id or program id, `label` the
+    program title (platforms are labelled by the i18n helper); the estimated part is
+    reach − reach_reported. Rows with null reach (no plays in the window) are left out.
+    """
+    charts._require(frame, ("key", "label", "reach", "reach_reported"), "reach_bars")
+    title_key = "views.title.reach_platform" if kind == "platform" else "views.title.reach_programs"
+    data = frame.drop_nulls(["key", "reach"]).filter(pl.col("reach") > 0)
+    if data.is_empty():
+        return charts.empty_figure(title_key, empty_key, lang)
+    if kind == "platform":
+        order = charts._platform_order(data["key"].to_list())
+        data = data.join(
+            pl.DataFrame({"key": order, "_order": list(range(len(order)))}), on="key"
+        ).sort("_order")
+        labels = [platform_label(k, lang) for k in data["key"].to_list()]
+        colours: Sequence[str] = [theme.platform_colour(k) for k in data["key"].to_list()]
+    else:
+        data = data.sort(["reach", "label"], descending=[True, False]).head(n)
+        labels = [lab or key for key, lab in zip(data["key"], data["label"], strict=True)]
+        colours = [theme.NEUTRAL_COLOUR] * data.height
+    reported = data["reach_reported"].fill_null(0).to_list()
+    estimated = [max(r - p, 0) for r, p in zip(data["reach"].to_list(), reported, strict=True)]
+    fig = go.Figure()
+    fig.update_layout(**theme.base_layout(t(title_key, lang)))
+    horizontal = kind != "platform"
+    parts = (
+        ("reported", reported, {"color": list(colours)}),
+        (
+            "estimated",
+            estimated,
+            {
+                "color": list(colours),
+                "opacity": ESTIMATED_OPACITY,
+                # bgcolor is unused in overlay mode, but without it plotly's legend swatch
+                # takes the colour array as one colour (a console warning).
+                "pattern": {**ESTIMATED_PATTERN, "fgcolor": "#ffffff", "bgcolor": colours[0]},
+            },
+        ),
+    )
+    number = "%{x:,.0f}" if horizontal else "%{y:,.0f}"
+    for part, values, marker in parts:
+        name = t(f"views.trace.{part}", lang)
+        fig.add_trace(
+            go.Bar(
+                x=values if horizontal else labels,
+                y=labels if horizontal else values,
+                orientation="h" if horizontal else "v",
+                name=name,
+                meta={"part": part, "keys": data["key"].to_list()},
+                marker=marker,
+                hovertemplate=("%{y}" if horizontal else "%{x}")
+                + f" · {name}: {number}<extra></extra>",
+            )
+        )
+    totals = data["reach"].to_list()
+    fig.add_trace(
+        go.Scatter(
+            x=totals if horizontal else labels,
+            y=labels if horizontal else totals,
+            mode="text",
+            text=[fmt_number(v) for v in totals],
+            textposition="middle right" if horizontal else "top center",
+            showlegend=False,
+            hoverinfo="skip",
+            meta={"role": "total"},
+        )
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    value_axis = {"title_text": t("views.axis.reach", lang), "range": [0, max(totals) * 1.18]}
+    if horizontal:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(title_text=t("axis.program", lang), autorange="reversed", type="category")
+    else:
+        fig.update_yaxes(**value_axis)
+        fig.update_xaxes(title_text=t("dim.platform", lang), type="category")
+    return fig
