@@ -6,7 +6,7 @@ callbacks every page shares (filters and language to the URL, downloads). Pages 
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import json
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -109,15 +109,32 @@ def render_nav(pathname: str | None, search: str | None) -> tuple[list[Any], lis
     return links, ["active" if lang == code else "" for code in LANGS], box
 
 
+def _url_value(value: Any) -> str | None:
+    """A control value as the URL holds it (lists comma-joined; empty is absent)."""
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return None if value is None or value == "" else str(value)
+
+
 @callback(
     Output(LOCATION, "search"),
     Input({"type": components.FILTER, "page": ALL, "key": ALL}, "value"),
     Input({"type": "lang", "lang": ALL}, "n_clicks"),
     State(LOCATION, "search"),
+    State({"type": components.PAGE_FILTERS, "page": ALL}, "data"),
     prevent_initial_call=True,
 )
-def write_url(_values: list[Any], _clicks: list[int], search: str | None) -> str:
-    """A changed filter or language becomes the URL; Dash pages then re-renders the page."""
+def write_url(
+    _values: list[Any],
+    _clicks: list[int],
+    search: str | None,
+    stores: list[dict[str, Any] | None],
+) -> str:
+    """A changed filter or language becomes the URL; Dash pages then re-renders the page.
+
+    Controls that merely appeared (a page rendered with the values its store holds) change
+    nothing, so opening a page adds no history entry and keeps its link as it was.
+    """
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict):
         return no_update
@@ -126,7 +143,17 @@ def write_url(_values: list[Any], _clicks: list[int], search: str | None) -> str
             return no_update  # buttons rendered, not clicked
         changes: dict[str, Any] = {urlstate.LANG_KEY: trigger["lang"]}
     else:
-        changes = {item["id"]["key"]: item.get("value") for item in ctx.inputs_list[0]}
+        controls = ctx.inputs_list[0]
+        rendered = {(store or {}).get("page"): store or {} for store in stores if store is not None}
+        changed = {
+            item["id"]["key"]: item.get("value")
+            for item in controls
+            if _url_value(item.get("value"))
+            != _url_value(rendered.get(item["id"]["page"], {}).get(item["id"]["key"]))
+        }
+        if not changed:
+            return no_update
+        changes = {item["id"]["key"]: item.get("value") for item in controls}
     new = urlstate.with_changes(search, changes)
     return no_update if new == (search or "") else new
 
@@ -183,16 +210,24 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         update_title=None,
     )
-    auth.init_auth(app.server, lambda: load_settings().home)
+    auth.init_auth(app.server, lambda: load_settings().home, lambda o: _registered_ids(app, o))
     for name in PAGES:
-        # TEMPORARY while the pages are being written in parallel: skip a page not yet there.
-        if importlib.util.find_spec(f"dashboard.pages.{name}") is None:
-            continue
         importlib.import_module(f"dashboard.pages.{name}")
     for entry in dash.page_registry.values():
         entry["layout"] = _guarded(entry["page_key"], entry["layout"])
     app.layout = shell
     return app
+
+
+def _registered_ids(app: Dash, output: str) -> list[Any]:
+    """The input and state component ids of the callback registered for `output` (none for an
+    output no callback has)."""
+    spec = app.callback_map.get(output) or {}
+    ids: list[Any] = []
+    for item in [*spec.get("inputs", []), *spec.get("state", [])]:
+        text = item["id"]
+        ids.append(json.loads(text) if text.startswith("{") else text)
+    return ids
 
 
 def _guarded(page: str, layout: Callable[..., Any]) -> Callable[..., Any]:

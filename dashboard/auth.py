@@ -29,6 +29,7 @@ from flask import Flask, Response, g, has_request_context, redirect, request, se
 
 from warehouse import accounts
 from warehouse.accounts import User
+from warehouse.privacy import DEFAULT_K
 
 SECRET_ENV = "CREATORPULSE_SECRET_KEY"
 BIND_HOST_ENV = "CREATORPULSE_BIND_HOST"  # set by `creatorpulse serve`
@@ -97,6 +98,15 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def viewer_k(user: User | None = None) -> int | None:
+    """The small-cell threshold for the user (default: this request's): k for researchers and
+    sponsors, who see only aggregates of at least k people; None for organizers."""
+    user = user or current_user()
+    if user is not None and user.role == "organizer":
+        return None
+    return DEFAULT_K
+
+
 def allowed(page: str, user: User | None = None) -> bool:
     """True when the user (default: this request's) may see `page`."""
     user = user or current_user()
@@ -116,6 +126,8 @@ def _pages_of(ids: Iterable[Any]) -> set[str]:
             if component_id.get("type") in SHELL_IDS:
                 continue
             page = component_id.get("page")
+            if isinstance(page, list):  # a wildcard (ALL): the shell's, across pages
+                continue
             pages.add(str(page) if page else "?")
             continue
         text = str(component_id)
@@ -141,16 +153,23 @@ def output_ids(output: str) -> list[Any]:
     return ids
 
 
-def callback_pages(body: dict[str, Any]) -> set[str]:
+def callback_pages(
+    body: dict[str, Any], registered_ids: Callable[[str], list[Any]] | None = None
+) -> set[str]:
     """The pages whose callback a /_dash-update-component request runs.
 
     Dash picks the callback by the request's `output` key, so that is what is checked (a
-    request's `outputs` list could claim anything).
+    request's `outputs` list could claim anything), together with the registered callback's
+    own inputs and states (`registered_ids(output)`): a callback that reads a page's controls
+    belongs to that page even when it writes to the shell.
     """
     output = body.get("output")
     if not isinstance(output, str) or not output:
         return {"?"}
-    return _pages_of(output_ids(output))
+    ids = output_ids(output)
+    if registered_ids is not None:
+        ids += registered_ids(output)
+    return _pages_of(ids)
 
 
 def page_of_path(path: str) -> str:
@@ -169,10 +188,15 @@ def _safe_next(target: str | None, user: User) -> str:
     return HOME_PAGE[user.role]
 
 
-def init_auth(server: Flask, home_of: Callable[[], Path]) -> None:
+def init_auth(
+    server: Flask,
+    home_of: Callable[[], Path],
+    registered_ids: Callable[[str], list[Any]] | None = None,
+) -> None:
     """Install the guard, the sign-in and sign-out routes and the session settings.
 
-    `home_of()` gives the warehouse home (read per request: the user store lives there).
+    `home_of()` gives the warehouse home (read per request: the user store lives there);
+    `registered_ids(output)` the input and state ids of the callback registered for `output`.
     """
     hours = float(os.environ.get("CREATORPULSE_SESSION_HOURS", "8"))
     server.secret_key = secret_key(home_of())
@@ -203,7 +227,8 @@ def init_auth(server: Flask, home_of: Callable[[], Path]) -> None:
         g.user = user
         if request.path.startswith("/_dash-update-component"):
             body = request.get_json(silent=True) or {}
-            denied = sorted(p for p in callback_pages(body) if not allowed(p, user))
+            pages = callback_pages(body, registered_ids)
+            denied = sorted(p for p in pages if not allowed(p, user))
             if denied:
                 accounts.record(
                     home,

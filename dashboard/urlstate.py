@@ -38,15 +38,17 @@ def encode(params: Mapping[str, Any]) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
-def lang_of(params: Mapping[str, Any]) -> Lang:
+def lang_of(params: Mapping[str, Any] | None) -> Lang:
     """The language a query string asks for; the default for a missing or unknown one."""
-    value = params.get(LANG_KEY)
+    value = (params or {}).get(LANG_KEY)
     return value if value in LANGS else DEFAULT_LANG  # type: ignore[return-value]
 
 
-def one(params: Mapping[str, Any], key: str, allowed: Iterable[str] | None = None) -> str | None:
+def one(
+    params: Mapping[str, Any] | None, key: str, allowed: Iterable[str] | None = None
+) -> str | None:
     """A single-valued filter; None when absent or not one of `allowed`."""
-    value = params.get(key)
+    value = (params or {}).get(key)
     if isinstance(value, list):
         value = value[-1] if value else None
     if value in (None, ""):
@@ -57,9 +59,11 @@ def one(params: Mapping[str, Any], key: str, allowed: Iterable[str] | None = Non
     return value
 
 
-def many(params: Mapping[str, Any], key: str, allowed: Iterable[str] | None = None) -> list[str]:
+def many(
+    params: Mapping[str, Any] | None, key: str, allowed: Iterable[str] | None = None
+) -> list[str]:
     """A multi-valued filter (comma-separated); values not in `allowed` are dropped."""
-    value = params.get(key)
+    value = (params or {}).get(key)
     if value in (None, ""):
         return []
     items = value if isinstance(value, list) else str(value).split(",")
@@ -72,7 +76,7 @@ def many(params: Mapping[str, Any], key: str, allowed: Iterable[str] | None = No
 
 
 def integer(
-    params: Mapping[str, Any], key: str, allowed: Iterable[int] | None = None
+    params: Mapping[str, Any] | None, key: str, allowed: Iterable[int] | None = None
 ) -> int | None:
     """An integer filter (an edition year); None when absent, not a number or not allowed."""
     value = one(params, key)

@@ -611,5 +611,6 @@ def render(
     filters: dict[str, Any],
 ) -> tuple[go.Figure, go.Figure, list[Any], list[Any], str]:
     """Everything on the page from its filters."""
+    filters = filters or {}
     rows, defs = table(filters)
     return years_figure(filters), fits_figure(filters), rows, defs, caution(filters)

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import charts, charts_participants, components, data, urlstate
+from dashboard import auth, charts, charts_participants, components, data, urlstate
 from dashboard.i18n import UNKNOWN, category_label, fmt_number, option_label, register, t
 from survey.questionnaire import load_questionnaire
 from survey.segments.dimensions import EXPERIENCE_BANDS, with_derived
@@ -247,7 +247,7 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
     else:
         counts = counts.sort(["n", column], descending=[True, False], nulls_last=True)
     keys = counts[column].to_list()
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             "category_key": keys,
             "category_label": [_label(dimension, k, lang) for k in keys],
@@ -261,6 +261,22 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
             "share_of_filtered": pl.Float64,
         },
     )
+    return _suppressed_for_viewer(frame)
+
+
+def _suppressed_for_viewer(frame: pl.DataFrame) -> pl.DataFrame:
+    """For a viewer who may see only groups of k or more (researchers), counts and shares of
+    smaller groups are blanked and flagged (`is_suppressed`), in charts and downloads alike."""
+    k = auth.viewer_k()
+    if k is None:
+        return frame
+    small = pl.col("count_participants") < k
+    blank = [
+        pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("count_participants", "share_of_filtered")
+        if c in frame.columns
+    ]
+    return frame.with_columns(*blank, small.alias("is_suppressed"))
 
 
 for _name, _dimension in DISTRIBUTIONS.items():
@@ -303,11 +319,15 @@ def city_counts(filters: Mapping[str, Any]) -> pl.DataFrame:
         "longitude_deg",
         "is_overseas",
     ]
-    return (
+    counts = (
         grouped.group_by(keys)
         .agg(pl.col("participant_id").n_unique().cast(pl.Int64).alias("count_participants"))
         .sort(["count_participants", "city_key"], descending=[True, False], nulls_last=True)
     )
+    k = auth.viewer_k()
+    # A viewer limited to groups of k or more sees no city with fewer people (not even where
+    # it is: a bubble's place names the city).
+    return counts if k is None else counts.filter(pl.col("count_participants") >= k)
 
 
 def _crosstab(
@@ -410,8 +430,11 @@ def distribution_figure(filters: Mapping[str, Any], name: str) -> go.Figure:
     """The bar chart of one distribution (`DISTRIBUTIONS[name]`)."""
     lang = urlstate.lang_of(filters)
     dimension = DISTRIBUTIONS[name]
-    frame = distribution(filters, dimension=dimension).select(
-        pl.col("category_key").alias("category"), pl.col("count_participants").alias("count")
+    frame = distribution(filters, dimension=dimension)
+    frame = frame.select(
+        pl.col("category_key").alias("category"),
+        pl.col("count_participants").alias("count"),
+        *(["is_suppressed"] if "is_suppressed" in frame.columns else []),
     )
     fig = charts.distribution_bar(frame, dimension, lang=lang)
     fig.update_layout(title_text=t(f"participants.title.{name}", lang))
@@ -450,8 +473,9 @@ def summary(filters: Mapping[str, Any]) -> str:
     sel = selection(filters, pop)
     chosen = apply_selection(pop, sel)["participant_id"].n_unique()
     total = pop.filter(pl.col("edition_year") == sel.edition)["participant_id"].n_unique()
+    k = auth.viewer_k()
     return t("participants.summary", lang).format(
-        count=fmt_number(chosen),
+        count=f"<{k}" if k is not None and chosen < k else fmt_number(chosen),
         total=fmt_number(total),
         edition=_edition_names(lang).get(sel.edition, t("fmt.year", lang).format(year=sel.edition)),
     )
@@ -591,6 +615,7 @@ OUTPUT_NAMES = ("map", *DISTRIBUTIONS, "role_city", "age_role")
 )
 def render(filters: dict[str, Any]) -> tuple[Any, ...]:
     """Every chart on the page from its filters."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     figures = [map_figure(filters)]
     figures += [distribution_figure(filters, name) for name in DISTRIBUTIONS]

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, html
 
-from dashboard import charts_retention, components, data, theme, urlstate
+from dashboard import auth, charts_retention, components, data, theme, urlstate
 from dashboard.i18n import STRINGS, band_label, category_label, platform_label, register, t
 from warehouse.analytics import retention
 from warehouse.privacy import DEFAULT_K
@@ -197,8 +197,16 @@ def cohorts(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Creator retention per cohort and period N for the URL's basis and measure."""
     frame = data.analytic(
         retention.creator_cohorts, by=basis(filters), bounded=mode(filters) == "bounded"
+    ).rename({"share": "share_retained"})
+    k = auth.viewer_k()
+    if k is None:
+        return frame
+    # Researchers see no cohort of fewer than k people and no cell of 1..k-1 retained.
+    small = (pl.col("count_retained") > 0) & (pl.col("count_retained") < k)
+    return frame.filter(pl.col("count_cohort") >= k).with_columns(
+        pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("count_retained", "share_retained")
     )
-    return frame.rename({"share": "share_retained"})
 
 
 @components.dataset(PAGE, "lifecycle", "retention.title.lifecycle")
@@ -206,6 +214,15 @@ def lifecycle(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Creators per lifecycle state and period, the state as a label in the page's language."""
     lang = urlstate.lang_of(filters)
     frame = data.analytic(retention.lifecycle, by=basis(filters))
+    k = auth.viewer_k()
+    if k is not None:  # researchers: no count of 1..k-1 people
+        small = (pl.col("count_participants") > 0) & (pl.col("count_participants") < k)
+        frame = frame.with_columns(
+            pl.when(small)
+            .then(None)
+            .otherwise(pl.col("count_participants"))
+            .alias("count_participants")
+        )
     labels = {s: t(f"retention.state.{s}", lang) for s in charts_retention.LIFECYCLE_STATES}
     return frame.with_columns(
         pl.col("lifecycle_state").replace_strict(labels, default=pl.col("lifecycle_state"))
@@ -559,6 +576,7 @@ def render_creators(
     filters: dict[str, Any],
 ) -> tuple[go.Figure, go.Figure, list[Any], list[Any], go.Figure]:
     """The creator-retention half of the page from its filters."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     rows, defs = grid(returns(filters), lang)
     return (
@@ -578,6 +596,7 @@ def render_creators(
 )
 def render_audience(filters: dict[str, Any]) -> tuple[go.Figure, list[Any], list[Any]]:
     """The audience-retention half of the page from its filters."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     rows, defs = grid(program_table(filters), lang)
     return audience_figure(filters), rows, defs

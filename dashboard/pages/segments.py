@@ -1147,6 +1147,7 @@ dash.register_page(__name__, path="/segments", order=2, page_key=PAGE, layout=la
 )
 def render(filters: dict[str, Any]) -> tuple[Any, ...]:
     """The rule segments' part of the page from its filters."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     compare_rows, compare_defs = grid_with_suppression(compare_table(filters), lang, {})
     sides = [s.side for s in segments_of(filters) if s is not None]
@@ -1175,6 +1176,7 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
 )
 def render_clusters(filters: dict[str, Any]) -> tuple[Any, ...]:
     """The learned clusters' part of the page (a callback of its own: it runs in parallel)."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     rows, defs = grid_with_suppression(
         clusters_table(filters),
@@ -1194,6 +1196,7 @@ def render_clusters(filters: dict[str, Any]) -> tuple[Any, ...]:
 def start_from_saved(saved_a: str | None, saved_b: str | None, filters: dict[str, Any]) -> str:
     """Choosing a saved segment writes its conditions into the URL as that side's `a_`/`b_` keys
     (so they can be changed one by one); clearing the choice clears that side."""
+    filters = filters or {}
     side = "a" if ctx.triggered_id == f"{PAGE}-saved-a" else "b"
     name = saved_a if side == "a" else saved_b
     if (filters or {}).get(f"saved_{side}") == name:

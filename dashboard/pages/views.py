@@ -855,6 +855,7 @@ def _kpi_cards(filters: Mapping[str, Any]) -> list[html.Div]:
 )
 def render(filters: dict[str, Any]) -> tuple[Any, ...]:
     """Everything on the page from its filters."""
+    filters = filters or {}
     lang = urlstate.lang_of(filters)
     program_rows, program_defs = components.grid_data(programs(filters), lang)
     stream_rows, stream_defs = components.grid_data(stream_table(filters), lang)

@@ -72,3 +72,13 @@ def as_user(app: Dash, role: str) -> Iterator[None]:
     with app.server.test_request_context("/"):
         g.user = user
         yield
+
+
+def download_as(role: str, page: str, name: str, fmt: str, stores: list[Any]) -> dict[str, Any]:
+    """The shell's download payload of a dataset, as `role`'s test account would get it."""
+    from dash import get_app
+
+    from dashboard.app import download_payload
+
+    with as_user(get_app(), role):
+        return download_payload(page, name, fmt, stores)

@@ -63,3 +63,13 @@ def browser() -> Iterator[Browser]:
 def server_log(tmp_path: Path) -> Path:
     """Where a test's own server writes its log."""
     return tmp_path / "server.log"
+
+
+@pytest.fixture
+def as_organizer(dash_app: Dash, demo_data: Settings) -> Iterator[None]:
+    """Direct calls of page functions run as the organizer's test account (who sees exact
+    counts); without a signed-in user pages show only groups of k or more."""
+    from tests.dashboard.callbacks import as_user
+
+    with as_user(dash_app, "organizer"):
+        yield

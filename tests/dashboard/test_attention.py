@@ -12,10 +12,9 @@ import polars as pl
 import pytest
 
 from dashboard import charts_attention, theme
-from dashboard.app import download_payload
 from dashboard.components import filters_id
 from dashboard.pages import attention as page
-from tests.dashboard.callbacks import post_callback
+from tests.dashboard.callbacks import download_as, post_callback
 from warehouse.analytics import attention
 from warehouse.query import Reader
 from warehouse.settings import Settings
@@ -294,8 +293,8 @@ def test_the_render_callback_answers_over_http_like_the_browser_calls_it(dash_ap
 
 
 def test_the_table_downloads_as_csv_with_bom_and_chinese_headers() -> None:
-    payload = download_payload(
-        "attention", "decline", "csv", [{"page": "attention", "series": CLEAN}]
+    payload = download_as(
+        "organizer", "attention", "decline", "csv", [{"page": "attention", "series": CLEAN}]
     )
     raw = payload["content"]
     body = base64.b64decode(raw) if payload.get("base64") else raw.encode()

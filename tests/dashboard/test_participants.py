@@ -15,15 +15,14 @@ import polars as pl
 import pytest
 
 from dashboard import charts_participants
-from dashboard.app import download_payload
 from dashboard.components import filters_id
 from dashboard.pages import participants
-from tests.dashboard.callbacks import post_callback
+from tests.dashboard.callbacks import download_as, post_callback
 from warehouse import store
 from warehouse.query import Reader
 from warehouse.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("demo_data")
+pytestmark = pytest.mark.usefixtures("demo_data", "as_organizer")
 
 ASSETS = Path(participants.__file__).resolve().parents[1] / "assets"
 LATEST = 2025
@@ -296,8 +295,12 @@ def test_the_render_callback_answers_over_http_like_the_browser_calls_it(dash_ap
 
 
 def test_a_cross_tab_downloads_as_csv_with_chinese_headers_and_marked_cells() -> None:
-    payload = download_payload(
-        "participants", "role_city", "csv", [{"page": "participants", "edition": "2025"}]
+    payload = download_as(
+        "organizer",
+        "participants",
+        "role_city",
+        "csv",
+        [{"page": "participants", "edition": "2025"}],
     )
     body = base64.b64decode(payload["content"]) if payload.get("base64") else payload["content"]
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -329,3 +332,23 @@ def test_the_city_map_chart_groups_overseas_and_has_an_empty_state() -> None:
     empty = charts_participants.city_map(frame.clear(), lang="zh")
     assert not empty.data
     assert [a.text for a in empty.layout.annotations] == ["该筛选条件下没有参与者"]
+
+
+def test_a_researcher_sees_no_group_smaller_than_k(dash_app) -> None:
+    from tests.dashboard.callbacks import as_user
+
+    filters = {"lang": "zh", "edition": "2025"}
+    exact = participants.distribution(filters, dimension="role")
+    cities = participants.city_counts(filters)
+    with as_user(dash_app, "researcher"):
+        shown = participants.distribution(filters, dimension="role")
+        shown_cities = participants.city_counts(filters)
+        narrow = participants.summary({"lang": "en", "age": "under_18", "role": "founder"})
+    small = exact.filter(pl.col("count_participants") < 5)["category_key"].to_list()
+    assert small, "the demo has small role groups to hide"
+    hidden = shown.filter(pl.col("is_suppressed"))
+    assert hidden["category_key"].to_list() == small
+    assert hidden["count_participants"].null_count() == hidden.height
+    assert shown_cities["count_participants"].min() >= 5
+    assert shown_cities.height == cities.filter(pl.col("count_participants") >= 5).height
+    assert narrow.startswith("<5 participants")

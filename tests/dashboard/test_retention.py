@@ -13,15 +13,14 @@ import polars as pl
 import pytest
 
 from dashboard import charts_retention
-from dashboard.app import download_payload
 from dashboard.components import filters_id
 from dashboard.pages import retention
-from tests.dashboard.callbacks import post_callback
+from tests.dashboard.callbacks import download_as, post_callback
 from warehouse.privacy import DEFAULT_K
 from warehouse.query import Reader
 from warehouse.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("demo_data")
+pytestmark = pytest.mark.usefixtures("demo_data", "as_organizer")
 
 
 def _reader(settings: Settings) -> Reader:
@@ -339,8 +338,8 @@ def test_the_callbacks_answer_over_http_like_the_browser_calls_them(dash_app) ->
 
 
 def test_the_survival_csv_download_has_chinese_headers_and_group_labels() -> None:
-    payload = download_payload(
-        "retention", "survival", "csv", [{"page": "retention", "segment": "gender"}]
+    payload = download_as(
+        "organizer", "retention", "survival", "csv", [{"page": "retention", "segment": "gender"}]
     )
     body = base64.b64decode(payload["content"]) if payload.get("base64") else payload["content"]
     body = body if isinstance(body, bytes) else body.encode()
@@ -348,3 +347,19 @@ def test_the_survival_csv_download_has_chinese_headers_and_group_labels() -> Non
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["分组", "人数", "距首个作品天数"]
     assert {r[0] for r in rows[1:]} >= {"男", "女"}
+
+
+def test_a_researcher_sees_no_cohort_or_cell_of_fewer_than_k_people(dash_app) -> None:
+    from tests.dashboard.callbacks import as_user
+
+    filters = {"lang": "zh", "by": "month", "mode": "bounded"}
+    exact = retention.cohorts(filters)
+    with as_user(dash_app, "researcher"):
+        shown = retention.cohorts(filters)
+        states = retention.lifecycle(filters)
+    assert exact.filter(pl.col("count_cohort") < 5).height > 0, "the demo has small cohorts"
+    assert shown["count_cohort"].min() >= 5
+    retained = shown["count_retained"].drop_nulls()
+    assert retained.filter((retained > 0) & (retained < 5)).len() == 0
+    counts = states["count_participants"].drop_nulls()
+    assert counts.filter((counts > 0) & (counts < 5)).len() == 0

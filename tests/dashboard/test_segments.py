@@ -16,11 +16,11 @@ import pytest
 from dash import Dash
 
 from dashboard import data
-from dashboard.app import LOCATION, download_payload
+from dashboard.app import LOCATION
 from dashboard.components import filters_id
 from dashboard.pages import segments
 from survey.segments import run_clustering, store_segments
-from tests.dashboard.callbacks import post_callback
+from tests.dashboard.callbacks import download_as, post_callback
 from warehouse.query import Reader
 from warehouse.settings import Settings, load_settings
 
@@ -248,7 +248,7 @@ def test_the_profile_table_lists_every_category_with_share_and_lift(demo_data: S
 
 
 def test_a_csv_download_of_the_lift_data_has_chinese_headers(demo_data: Settings) -> None:
-    payload = download_payload("segments", "lift", "csv", [SHANGHAI_PM])
+    payload = download_as("organizer", "segments", "lift", "csv", [SHANGHAI_PM])
     body = base64.b64decode(payload["content"]) if payload.get("base64") else payload["content"]
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:4] == ["分群", "分群", "维度", "取值"]

@@ -13,11 +13,10 @@ import polars as pl
 import pytest
 
 from dashboard import charts_views
-from dashboard.app import download_payload
 from dashboard.components import FILTER, filters_id
 from dashboard.pages import views
 from tests.builders import published_rows
-from tests.dashboard.callbacks import post_callback
+from tests.dashboard.callbacks import download_as, post_callback, signed_in_client
 from warehouse.analytics import reach
 from warehouse.query import Reader
 from warehouse.settings import Settings
@@ -265,7 +264,7 @@ def _window_callback(dash_app, choice, start, end, changed: str) -> dict[str, ob
         "state": [],
         "changedPropIds": [changed],
     }
-    response = dash_app.server.test_client().post("/_dash-update-component", json=payload)
+    response = signed_in_client(dash_app, "organizer").post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
     body = response.get_json()["response"]
     return {key: body[i]["value"] for key, i in zip(views.WINDOW_KEYS, ids, strict=True)}
@@ -283,7 +282,9 @@ def test_a_preset_clears_custom_dates_and_picked_dates_clear_the_preset(dash_app
 
 
 def test_the_programs_csv_has_chinese_headers_and_reach_basis() -> None:
-    payload = download_payload("views", "programs", "csv", [{"page": "views", "edition": "2025"}])
+    payload = download_as(
+        "organizer", "views", "programs", "csv", [{"page": "views", "edition": "2025"}]
+    )
     raw = base64.b64decode(payload["content"]) if payload.get("base64") else payload["content"]
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
