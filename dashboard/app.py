@@ -36,7 +36,16 @@ register(
 )
 
 # Navigation order; each page module registers itself with dash.register_page.
-PAGES = ("overview", "participants", "segments", "views", "retention", "attention", "sponsor")
+PAGES = (
+    "overview",
+    "participants",
+    "segments",
+    "views",
+    "retention",
+    "attention",
+    "sponsor",
+    "cohort",
+)
 LOCATION = "_pages_location"  # Dash pages' own dcc.Location: writing its search re-renders
 
 

@@ -46,6 +46,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "retention": frozenset({"organizer", "researcher"}),
     "attention": frozenset({"organizer", "researcher"}),
     "sponsor": frozenset({"organizer", "sponsor"}),
+    "cohort": frozenset({"organizer", "researcher"}),
 }
 # The page each role lands on after signing in.
 HOME_PAGE = {"organizer": "/", "researcher": "/participants", "sponsor": "/sponsor"}

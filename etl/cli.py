@@ -154,6 +154,15 @@ def demo(
             progress.update(task, description=f"loaded {report.path.name}")
 
         reports = build_demo(settings, seed=seed, on_file=advance)
+        if not any(r.status == "failed" for r in reports):
+            # The dashboard's segment pages need stored segments and a clustering run.
+            from survey.segments import run_clustering, store_segments
+            from warehouse.store import open_for_write
+
+            progress.update(task, description="storing segments and clustering participants")
+            with open_for_write(settings.home, keep=settings.keep_snapshots) as session:
+                store_segments(session)
+                run_clustering(session)
     samples = sample_dir(settings)
     _print_reports(reports, as_json)
     if not as_json:

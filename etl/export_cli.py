@@ -13,16 +13,15 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 
 from survey.identity import load_id_key
-from survey.segments import SegmentError, filter_expr, get_definition, parse_filters, population
+from survey.segments import SegmentError
+from survey.segments.cohorts import resolve_cohort
 from survey.segments.dimensions import value_label
 from survey.segments.rules import FILTER_KINDS
 from warehouse.cohort import (
-    CohortDefinition,
     CohortError,
     build_cohort,
     write_cohort_csv,
@@ -90,28 +89,6 @@ def parse_where(clauses: list[str]) -> dict[str, Any]:
     return raw
 
 
-def resolve_cohort(
-    reader: Reader, segment: str | None, where: list[str]
-) -> tuple[CohortDefinition, list[str] | None]:
-    """The cohort's definition and member response ids (None: everyone) from a name and filters."""
-    if segment is None and not where:
-        return CohortDefinition(), None
-    predicate = pl.lit(True)
-    filters: dict[str, Any] = {}
-    name = label_zh = label_en = None
-    if segment is not None:
-        stored = get_definition(reader, segment)
-        name, label_zh, label_en = stored.name, stored.label_zh, stored.label_en
-        filters["segment"] = stored.filters
-        predicate &= filter_expr(stored.filters)
-    if where:
-        extra = parse_filters(parse_where(where))
-        filters["where"] = extra
-        predicate &= filter_expr(extra)
-    members = population(reader).filter(predicate)["response_id"].to_list()
-    return CohortDefinition(name, label_zh, label_en, filters), members
-
-
 @export_app.command()
 def cohort(
     out: Annotated[
@@ -159,7 +136,7 @@ def cohort(
         )
     reader = Reader(settings.home)
     try:
-        definition, members = resolve_cohort(reader, segment, where or [])
+        definition, members = resolve_cohort(reader, segment, parse_where(where or []))
         id_key = None
         if stable_ids:
             id_key = hmac.new(load_id_key(settings), _STABLE_ID_CONTEXT, hashlib.sha256).digest()

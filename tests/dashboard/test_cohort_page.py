@@ -1,0 +1,66 @@
+"""The researcher cohort page and its export route: de-identified, audited, researchers and
+organizers only."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from dash import Dash
+from openpyxl import load_workbook
+
+from dashboard.components import filters_id
+from tests.dashboard.callbacks import post_callback, signed_in_client
+from warehouse import accounts
+from warehouse.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("demo_data")
+OUTPUTS = [
+    ("cohort-status", "children"),
+    ("cohort-links", "children"),
+    ("cohort-summary", "rowData"),
+    ("cohort-summary", "columnDefs"),
+    ("cohort-readme", "rowData"),
+    ("cohort-readme", "columnDefs"),
+]
+
+
+def test_a_researcher_previews_the_cohort_and_gets_the_links(dash_app: Dash) -> None:
+    body = post_callback(
+        dash_app,
+        outputs=OUTPUTS,
+        inputs=[(filters_id("cohort"), "data", {"page": "cohort", "editions": "2024"})],
+        role="researcher",
+    )["response"]
+    assert "行（参与者 × 届次）" in body["cohort-status"]["children"]
+    assert "/export/cohort.xlsx?editions=2024" in str(body["cohort-links"])
+    counts = [r for r in body["cohort-summary"]["rowData"]]
+    assert counts, "the summary has rows"
+
+
+def test_the_exported_workbook_is_de_identified_and_audited(
+    dash_app: Dash, demo_data: Settings
+) -> None:
+    client = signed_in_client(dash_app, "researcher")
+    response = client.get("/export/cohort.xlsx?editions=2025")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert book.sheetnames[:2] == ["README", "Data"]
+    header = [c for c in next(book["Data"].iter_rows(values_only=True))]
+    assert not {"contact", "nickname", "participant_id", "ip"} & {str(h) for h in header}
+    entry = accounts.audit_entries(demo_data.home, action="export_cohort", limit=1)[0]
+    assert entry["username"] == "t-researcher" and entry["count_rows"] > 0
+    csv = client.get("/export/cohort.csv")
+    assert csv.status_code == 200 and csv.data.startswith(b"\xef\xbb\xbf")
+
+
+def test_sponsors_and_anonymous_clients_cannot_export_cohorts(dash_app: Dash) -> None:
+    assert signed_in_client(dash_app, "sponsor").get("/export/cohort.xlsx").status_code == 403
+    assert dash_app.server.test_client().get("/export/cohort.xlsx").status_code == 302
+    post_callback(
+        dash_app,
+        outputs=OUTPUTS,
+        inputs=[(filters_id("cohort"), "data", {"page": "cohort"})],
+        role="sponsor",
+        expect_status=403,
+    )
