@@ -83,6 +83,11 @@ register(
             "zh": "仓库中还没有赞助方，请先导入节目目录",
             "en": "No sponsors in the warehouse yet: load a program catalogue first",
         },
+        "col.reach_basis_label": {"zh": "触达口径", "en": "Reach basis"},
+        "col.plays_vs_median": {"zh": "播放量 ÷ 中位数", "en": "Plays ÷ median"},
+        "col.rank_plays": {"zh": "本届播放排名", "en": "Rank by plays"},
+        "col.top_platform_name": {"zh": "峰值最高平台", "en": "Top platform"},
+        "sponsor.axis.days": {"zh": "首日起天数（天）", "en": "Days since the first day (days)"},
         "sponsor.empty.no_plays": {
             "zh": "所赞助节目在该时段没有播放数据",
             "en": "No plays of the sponsored programs in this period",
@@ -120,20 +125,43 @@ def report(filters: Mapping[str, Any]) -> SponsorReport:
     )
 
 
-def _drop_ids(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.drop([c for c in ("reach_basis", "program_id") if c in frame.columns])
+def _shown(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    return frame.select([c for c in columns if c in frame.columns])
+
+
+PROGRAM_COLUMNS = (
+    "edition_year",
+    "title_zh",
+    "plays",
+    "reach",
+    "reach_basis_label",
+    "impressions",
+    "engagement_rate",
+    "watch_time_h",
+    "plays_vs_median",
+    "rank_plays",
+)
+PROFILE_COLUMNS = ("dimension_label", "value_label", "count_label", "share")
+LIVE_COLUMNS = (
+    "edition_year",
+    "peak_concurrent_viewers",
+    "peak_minute_at",
+    "avg_concurrent_viewers",
+    "watch_minutes",
+    "top_platform_name",
+)
 
 
 @components.dataset(PAGE, "programs", "sponsor.title.programs")
 def programs(filters: Mapping[str, Any]) -> pl.DataFrame:
     """One row per sponsored program with its comparison to the edition median."""
-    return _drop_ids(report(filters).programs)
+    return _shown(report(filters).programs, PROGRAM_COLUMNS)
 
 
 @components.dataset(PAGE, "platforms", "sponsor.title.platforms")
 def platforms(filters: Mapping[str, Any]) -> pl.DataFrame:
     """One row per platform carrying the sponsor's programs."""
-    return report(filters).platforms.drop("reach_basis")
+    return report(filters).platforms.drop("reach_basis", "is_reach_upper_bound")
 
 
 @components.dataset(PAGE, "daily", "sponsor.title.daily")
@@ -144,8 +172,8 @@ def daily(filters: Mapping[str, Any]) -> pl.DataFrame:
 
 @components.dataset(PAGE, "profile", "sponsor.title.profile")
 def profile(filters: Mapping[str, Any]) -> pl.DataFrame:
-    """The creators' profile, only as groups of at least k people."""
-    return report(filters).profile
+    """The creators' profile, only as groups of at least k people ("<5" otherwise)."""
+    return _shown(report(filters).profile, PROFILE_COLUMNS)
 
 
 def daily_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
@@ -156,19 +184,21 @@ def daily_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(**theme.base_layout(t("sponsor.title.daily", lang)))
     for i, (year,) in enumerate(frame.select("edition_year").unique().sort("edition_year").rows()):
         part = frame.filter(pl.col("edition_year") == year).sort("date_on")
+        # Editions overlaid by days since their first day, so years line up.
+        first = part["date_on"][0]
         fig.add_trace(
             go.Scatter(
-                x=part["date_on"].to_list(),
+                x=[(d - first).days for d in part["date_on"]],
                 y=part["plays"].to_list(),
+                customdata=[d.isoformat() for d in part["date_on"]],
                 mode="lines",
                 name=t("fmt.year", lang).format(year=year),
                 line={"color": theme.series_colour(i), "width": 2},
-                hovertemplate="%{x|%Y-%m-%d}: %{y:,}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{customdata}: %{y:,}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.update_xaxes(title_text=t("axis.date", lang))
+    fig.update_xaxes(title_text=t("sponsor.axis.days", lang), rangemode="tozero")
     fig.update_yaxes(title_text=t("axis.plays", lang), rangemode="tozero")
-    charts.date_axis(fig, lang)
     return fig
 
 
@@ -297,7 +327,7 @@ def render(filters: dict[str, Any] | None) -> tuple[Any, ...]:
     name = rep.sponsor_name_zh if lang == "zh" else (rep.sponsor_name_en or rep.sponsor_name_zh)
     prog_rows, prog_defs = components.grid_data(programs(filters), lang)
     prof_rows, prof_defs = components.grid_data(profile(filters), lang)
-    live_rows, live_defs = components.grid_data(rep.live, lang)
+    live_rows, live_defs = components.grid_data(_shown(rep.live, LIVE_COLUMNS), lang)
     return (
         f"{name}（{rep.sponsor_id}）",
         kpis(rep, lang),

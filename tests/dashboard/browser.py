@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Request, Response
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Response
 
 from tests.dashboard.users import PASSWORD, ensure_test_users, username
 
@@ -105,6 +105,15 @@ class Watched:
         assert self.errors == [], self.errors
 
 
+_OPEN_CONTEXTS: list[BrowserContext] = []
+
+
+def close_contexts() -> None:
+    """Close every context `watch` opened (each holds renderer processes until closed)."""
+    while _OPEN_CONTEXTS:
+        _OPEN_CONTEXTS.pop().close()
+
+
 def watch(
     browser: Browser, *, role: str | None = "organizer", accept_downloads: bool = True
 ) -> Watched:
@@ -113,6 +122,7 @@ def watch(
     `open_page` signs in as the test account of `role` when the app asks (None: stay out).
     """
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=accept_downloads)
+    _OPEN_CONTEXTS.append(context)
     page = context.new_page()
     watched = Watched(page, role)
     page.on(

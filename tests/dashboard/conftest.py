@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from dashboard import data
 from dashboard.app import create_app
-from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, close_contexts, serve
 from tests.dashboard.users import ensure_test_users
 from warehouse.settings import Settings
 
@@ -73,3 +73,10 @@ def as_organizer(dash_app: Dash, demo_data: Settings) -> Iterator[None]:
 
     with as_user(dash_app, "organizer"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _close_browser_contexts() -> Iterator[None]:
+    """Each test's browser pages are closed when it ends."""
+    yield
+    close_contexts()
