@@ -452,8 +452,8 @@ def report_file(fmt: str) -> Response:
         load_settings().home,
         "report_sponsor",
         user=auth.current_user(),
-        target=f"{rep.sponsor_id}.{fmt}",
-        filters={"lang": rep.lang},
+        target=rep.sponsor_id,
+        filters={"format": fmt, "lang": rep.lang, "via": "dashboard"},
         count_rows=rep.programs.height,
     )
     name = f"creatorpulse-sponsor-{rep.sponsor_id}.{fmt}"

@@ -111,4 +111,5 @@ def test_the_report_files_are_the_sponsors_own_and_audited(
     html_page = client.get("/report/sponsor.html?lang=en").get_data(as_text=True)
     assert "Aurora Compute" in html_page and "Galaxy Cloud" not in html_page
     entry = accounts.audit_entries(demo_data.home, action="report_sponsor", limit=1)[0]
-    assert entry["username"] == "t-sponsor" and entry["target"] == "S01.html"
+    assert entry["username"] == "t-sponsor" and entry["target"] == "S01"
+    assert json.loads(entry["filters"])["format"] == "html"

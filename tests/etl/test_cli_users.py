@@ -15,7 +15,11 @@ def test_users_are_added_listed_disabled_and_audited(
     tmp_path: Path, demo_settings: Settings
 ) -> None:
     home = tmp_path / "home"
-    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
+    shutil.copytree(
+        demo_settings.home,
+        home,
+        ignore=shutil.ignore_patterns("samples", "access.sqlite3*", "session-secret.key"),
+    )
     env_password = "a-long-password-1"
     added = run(
         "users", "add", "王芳", "--role", "organizer", "--password", env_password, home=home
@@ -64,7 +68,11 @@ def test_demo_users_get_one_account_per_role_and_passwords_only_once(
     tmp_path: Path, demo_settings: Settings
 ) -> None:
     home = tmp_path / "home"
-    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
+    shutil.copytree(
+        demo_settings.home,
+        home,
+        ignore=shutil.ignore_patterns("samples", "access.sqlite3*", "session-secret.key"),
+    )
     first = run("users", "demo", home=home)
     assert first.returncode == 0, first.stderr
     users = {u.username: u for u in accounts.list_users(home)}
