@@ -45,6 +45,7 @@ PAGES = (
     "attention",
     "sponsor",
     "cohort",
+    "contacts",
 )
 LOCATION = "_pages_location"  # Dash pages' own dcc.Location: writing its search re-renders
 

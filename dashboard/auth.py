@@ -47,6 +47,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "attention": frozenset({"organizer", "researcher"}),
     "sponsor": frozenset({"organizer", "sponsor"}),
     "cohort": frozenset({"organizer", "researcher"}),
+    "contacts": frozenset({"organizer"}),
 }
 # The page each role lands on after signing in.
 HOME_PAGE = {"organizer": "/", "researcher": "/participants", "sponsor": "/sponsor"}

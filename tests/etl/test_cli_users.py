@@ -80,3 +80,23 @@ def test_demo_users_get_one_account_per_role_and_passwords_only_once(
     assert users["sponsor"].sponsor_id == "S01"
     second = run("users", "demo", home=home)
     assert second.stdout.count("exists") == 3
+
+
+def test_serving_beyond_loopback_needs_a_configured_secret(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.etl.test_cli import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "CREATORPULSE_SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "etl.cli", "serve", "--host", "0.0.0.0", "--home", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = one_line_error(result)
+    assert "CREATORPULSE_SECRET_KEY" in line and "0.0.0.0" in line

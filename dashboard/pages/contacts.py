@@ -1,0 +1,168 @@
+"""Contacts (organizers only): participants' names and contacts, masked; revealing one
+participant's contacts is a deliberate click that is written to the audit log.
+
+Contacts never go to the browser unmasked except for the one participant revealed, and they
+have no download (no dataset is registered for this page).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import polars as pl
+from dash import Input, Output, State, callback, html
+
+from dashboard import auth, components, data, urlstate
+from dashboard.i18n import register, role_label, t
+from warehouse import accounts
+from warehouse.settings import load_settings
+from warehouse.store import WarehouseError
+
+PAGE = "contacts"
+
+register(
+    {
+        "nav.contacts": {"zh": "联系人", "en": "Contacts"},
+        "page.contacts": {"zh": "参与者联系人", "en": "Participant contacts"},
+        "intro.contacts": {
+            "zh": "姓名与联系方式默认打码。选中一位参与者后点击“显示联系方式”，每次显示都会记入审计日志。",
+            "en": "Names and contacts are masked. Select a participant and press “Reveal "
+            "contacts”; every reveal is written to the audit log.",
+        },
+        "contacts.reveal": {"zh": "显示联系方式", "en": "Reveal contacts"},
+        "contacts.none_selected": {
+            "zh": "请先在表格中选中一位参与者。",
+            "en": "Select a participant in the table first.",
+        },
+        "contacts.logged": {
+            "zh": "已记入审计日志（{user}，{at}）。",
+            "en": "Logged in the audit log ({user}, {at}).",
+        },
+        "contacts.title.list": {"zh": "参与者（打码）", "en": "Participants (masked)"},
+        "col.name_text": {"zh": "姓名", "en": "Name"},
+        "col.phone": {"zh": "手机", "en": "Phone"},
+        "col.wechat": {"zh": "微信", "en": "WeChat"},
+        "col.email": {"zh": "邮箱", "en": "Email"},
+        "col.role_label": {"zh": "职业/角色", "en": "Role"},
+        "col.city_zh": {"zh": "城市", "en": "City"},
+    }
+)
+CONTACT_COLUMNS = ("name_text", "phone", "wechat", "email")
+
+
+def mask(value: str | None) -> str | None:
+    """Keep enough to recognise a value, never enough to use it: 张** · 138****5678 · a***@x.com."""
+    if value is None or value == "":
+        return None
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if value.isdigit() and len(value) >= 7:
+        return f"{value[:3]}****{value[-4:]}"
+    return value[:1] + "*" * max(len(value) - 1, 2)
+
+
+def masked_list(lang: str) -> pl.DataFrame:
+    """Every participant with contacts, each contact value masked."""
+    frame = data.query("pii_contacts", participant_id=None)
+    return frame.select(
+        "participant_id",
+        *[pl.col(c).map_elements(mask, return_dtype=pl.String).alias(c) for c in CONTACT_COLUMNS],
+        "edition_year",
+        pl.col("role")
+        .map_elements(lambda r: role_label(r, lang), return_dtype=pl.String)
+        .alias("role_label"),
+        "city_zh",
+    )
+
+
+def layout(lang: str = "zh", **query: Any) -> html.Div:
+    """The masked list and the reveal panel."""
+    filters = {"lang": urlstate.lang_of({"lang": lang})}
+    lang = filters["lang"]
+    try:
+        frame = masked_list(lang)
+    except WarehouseError as exc:
+        return components.message(PAGE, lang, str(exc))
+    rows, defs = components.grid_data(frame, lang)
+    return components.page(
+        PAGE,
+        lang,
+        filters,
+        body=[
+            html.Div(
+                [
+                    html.H3(t("contacts.title.list", lang)),
+                    dag.AgGrid(
+                        id=f"{PAGE}-list",
+                        rowData=rows,
+                        columnDefs=defs,
+                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                        dashGridOptions={
+                            "rowSelection": {"mode": "singleRow"},
+                            "pagination": True,
+                            "paginationPageSize": 20,
+                        },
+                        columnSize="responsiveSizeToFit",
+                        className="ag-theme-alpine",
+                        style={"height": "560px"},
+                    ),
+                    html.Button(t("contacts.reveal", lang), id=f"{PAGE}-reveal", n_clicks=0),
+                    html.Div(id=f"{PAGE}-revealed", className="revealed"),
+                ],
+                className="card wide",
+            )
+        ],
+    )
+
+
+dash.register_page(
+    __name__, path="/contacts", order=8, title="creatorpulse", page_key=PAGE, layout=layout
+)
+
+
+def reveal(participant_id: str | None, lang: str) -> list[Any]:
+    """One participant's contacts in full, logged as a PII reveal by the signed-in organizer."""
+    if not participant_id:
+        return [html.P(t("contacts.none_selected", lang))]
+    user = auth.current_user()
+    if not auth.allowed(PAGE, user):  # the guard refuses earlier; this is belt and braces
+        return []
+    frame = data.query("pii_contacts", participant_id=participant_id)
+    accounts.record(
+        load_settings().home,
+        "pii_reveal",
+        user=user,
+        target=participant_id,
+        count_rows=frame.height,
+    )
+    entry = accounts.audit_entries(load_settings().home, action="pii_reveal", limit=1)[0]
+    items = [
+        html.Li(f"{components.column_header(c, lang)}：{row[c]}")
+        for row in frame.to_dicts()
+        for c in CONTACT_COLUMNS
+        if row[c]
+    ]
+    return [
+        html.Ul(items, id=f"{PAGE}-revealed-list"),
+        html.P(t("contacts.logged", lang).format(user=entry["username"], at=entry["at"])),
+    ]
+
+
+@callback(
+    Output(f"{PAGE}-revealed", "children"),
+    Input(f"{PAGE}-reveal", "n_clicks"),
+    State(f"{PAGE}-list", "selectedRows"),
+    State(components.filters_id(PAGE), "data"),
+    prevent_initial_call=True,
+)
+def on_reveal(
+    clicks: int | None, selected: list[dict[str, Any]] | None, filters: dict[str, Any] | None
+) -> list[Any]:
+    """Thin callback: reveal the selected participant's contacts."""
+    if not clicks:
+        return []
+    participant = (selected or [{}])[0].get("participant_id")
+    return reveal(participant, urlstate.lang_of(filters))

@@ -1,0 +1,92 @@
+"""Contacts: masked for organizers, a reveal is logged, nobody else gets anything."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import Dash
+
+from dashboard.components import filters_id
+from dashboard.pages.contacts import mask
+from tests.dashboard.callbacks import post_callback, signed_in_client
+from warehouse import accounts
+from warehouse.query import Reader
+from warehouse.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("demo_data")
+LAYOUT = {
+    "output": ".._pages_content.children..._pages_store.data..",
+    "outputs": [
+        {"id": "_pages_content", "property": "children"},
+        {"id": "_pages_store", "property": "data"},
+    ],
+    "inputs": [
+        {"id": "_pages_location", "property": "pathname", "value": "/contacts"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ],
+    "changedPropIds": ["_pages_location.pathname"],
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("张伟", "张**"),
+        ("13812345678", "138****5678"),
+        ("wang@example.com", "w***@example.com"),
+        ("wx_abc", "w*****"),
+        (None, None),
+    ],
+)
+def test_values_are_masked_beyond_use(value: str | None, masked: str | None) -> None:
+    assert mask(value) == masked
+
+
+def _contacts(settings: Settings) -> list[dict]:
+    return Reader(settings.home).query("pii_contacts", participant_id=None).to_dicts()
+
+
+def test_the_organizers_list_carries_no_contact_in_clear(
+    dash_app: Dash, demo_data: Settings
+) -> None:
+    body = signed_in_client(dash_app, "organizer").post("/_dash-update-component", json=LAYOUT)
+    text = json.dumps(body.get_json(), ensure_ascii=False)
+    contacts = _contacts(demo_data)
+    assert "contacts-list" in text
+    clear = {c[k] for c in contacts for k in ("name_text", "phone", "wechat", "email") if c[k]}
+    assert len(clear) > 100
+    assert not [v for v in clear if f'"{v}"' in text]
+
+
+def test_a_reveal_shows_one_participants_contacts_and_is_logged(
+    dash_app: Dash, demo_data: Settings
+) -> None:
+    person = next(c for c in _contacts(demo_data) if c["name_text"])
+    body = post_callback(
+        dash_app,
+        outputs=[("contacts-revealed", "children")],
+        inputs=[("contacts-reveal", "n_clicks", 1)],
+        state=[
+            ("contacts-list", "selectedRows", [{"participant_id": person["participant_id"]}]),
+            (filters_id("contacts"), "data", {"page": "contacts"}),
+        ],
+        role="organizer",
+    )
+    assert person["name_text"] in json.dumps(body, ensure_ascii=False)
+    entry = accounts.audit_entries(demo_data.home, action="pii_reveal", limit=1)[0]
+    assert entry["target"] == person["participant_id"] and entry["username"] == "t-organizer"
+
+
+@pytest.mark.parametrize("role", ["researcher", "sponsor"])
+def test_nobody_but_organizers_can_reveal_or_list(dash_app: Dash, role: str) -> None:
+    post_callback(
+        dash_app,
+        outputs=[("contacts-revealed", "children")],
+        inputs=[("contacts-reveal", "n_clicks", 1)],
+        state=[("contacts-list", "selectedRows", [{"participant_id": "x"}])],
+        role=role,
+        expect_status=403,
+    )
+    body = signed_in_client(dash_app, role).post("/_dash-update-component", json=LAYOUT)
+    assert "contacts-list" not in body.get_data(as_text=True)

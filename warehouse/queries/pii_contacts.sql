@@ -1,0 +1,40 @@
+-- RESTRICTED: names and contacts (grain: participant), with their latest survey response's
+-- edition, role and city for context. Only the organizers' contacts page reads this, which
+-- masks every value before it leaves the server and logs each reveal.
+with contacts as (
+    select * from pii_participant_contact
+),
+
+responses as (
+    select * from mart_survey_response
+),
+
+latest as (
+    select
+        participant_id,
+        edition_year,
+        role,
+        city_zh
+    from responses
+    qualify row_number() over (
+        partition by participant_id order by edition_year desc, submitted_at desc
+    ) = 1
+),
+
+final as (
+    select
+        c.participant_id,
+        c.name_text,
+        c.phone,
+        c.wechat,
+        c.email,
+        l.edition_year,
+        l.role,
+        l.city_zh
+    from contacts as c
+    left join latest as l on l.participant_id = c.participant_id
+    where $participant_id is null or c.participant_id = $participant_id
+)
+
+select * from final
+order by edition_year desc nulls last, participant_id
