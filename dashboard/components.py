@@ -75,6 +75,8 @@ def page(
     body: Sequence[Any] = (),
 ) -> html.Div:
     """A page: title and intro (`page.NAME` / `intro.NAME` strings), filter bar, store, body."""
+    for part in (*controls, *body):
+        localise_dropdowns(part, lang)
     return html.Div(
         [
             html.H1(t(f"page.{page_name}", lang), id=f"{page_name}-title"),
@@ -88,6 +90,32 @@ def page(
         className=f"page page-{page_name}",
         lang="zh-CN" if lang == "zh" else "en",
     )
+
+
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def localise_dropdowns(component: Any, lang: str) -> None:
+    """Give every dcc.Dropdown under `component` its own texts ("Search", "2 selected") in
+    `lang`; Dash draws them in English otherwise. Dropdowns that already have labels keep them."""
+    if isinstance(component, dcc.Dropdown):
+        if getattr(component, "labels", None) is None:
+            component.labels = {key: t(f"dropdown.{key}", lang) for key in DROPDOWN_LABELS}
+        return
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            localise_dropdowns(child, lang)
+    elif children is not None and hasattr(children, "children"):
+        localise_dropdowns(children, lang)
 
 
 def message(page_name: str, lang: str, text: str) -> html.Div:

@@ -96,6 +96,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.platform_id": {"zh": "平台", "en": "Platform"},
     "col.date_on": {"zh": "日期", "en": "Date"},
     "col.days_from_spring_festival": {"zh": "距春节天数", "en": "Days from Spring Festival"},
+    # -- the texts dcc.Dropdown draws itself (Dash draws them in English) ---------------------------
+    "dropdown.select_all": {"zh": "全选", "en": "Select all"},
+    "dropdown.deselect_all": {"zh": "全不选", "en": "Deselect all"},
+    "dropdown.selected_count": {"zh": "已选 {num_selected} 项", "en": "{num_selected} selected"},
+    "dropdown.search": {"zh": "搜索", "en": "Search"},
+    "dropdown.clear_search": {"zh": "清除搜索", "en": "Clear search"},
+    "dropdown.clear_selection": {"zh": "清除选择", "en": "Clear selection"},
+    "dropdown.no_options_found": {"zh": "没有匹配的选项", "en": "No options found"},
     # -- empty states: why there is nothing to draw ----------------------------------------------
     "empty.filters": {"zh": "该筛选条件下没有数据", "en": "No data for these filters"},
     "empty.no_live": {

@@ -135,16 +135,6 @@ register(
             "(百度指数, 微信指数 ...) or platform exports first",
         },
         # dcc.Dropdown's own texts (English by default), in the page's language.
-        "attention.dropdown.select_all": {"zh": "全选", "en": "Select all"},
-        "attention.dropdown.deselect_all": {"zh": "全部取消", "en": "Deselect all"},
-        "attention.dropdown.selected_count": {
-            "zh": "已选 {num_selected} 项",
-            "en": "{num_selected} selected",
-        },
-        "attention.dropdown.search": {"zh": "搜索", "en": "Search"},
-        "attention.dropdown.clear_search": {"zh": "清除搜索", "en": "Clear search"},
-        "attention.dropdown.clear_selection": {"zh": "清除选择", "en": "Clear selection"},
-        "attention.dropdown.no_options_found": {"zh": "没有匹配的选项", "en": "No options found"},
         "col.spring_festival_year": {"zh": "春节年份", "en": "Spring Festival year"},
         "col.series": {"zh": "序列", "en": "Series"},
         "col.attention_value": {"zh": "原始值", "en": "Raw value"},
@@ -482,22 +472,13 @@ def caution(filters: Mapping[str, Any]) -> str:
 
 
 # -- layout and callback -----------------------------------------------------------------------------
-DROPDOWN_LABELS = (
-    "select_all",
-    "deselect_all",
-    "selected_count",
-    "search",
-    "clear_search",
-    "clear_selection",
-    "no_options_found",
-)
 
 
 def _localised(control: html.Div, lang: str) -> html.Div:
     """A `components.dropdown` whose built-in texts ("3 selected", "Search") are translated."""
     for child in control.children:
         if isinstance(child, dcc.Dropdown):
-            child.labels = {k: t(f"attention.dropdown.{k}", lang) for k in DROPDOWN_LABELS}
+            child.labels = {k: t(f"dropdown.{k}", lang) for k in components.DROPDOWN_LABELS}
     return control
 
 

@@ -154,16 +154,6 @@ register(
         "segments.filter.dim": {"zh": "画像维度", "en": "Profile dimension"},
         "segments.filter.cl_dim": {"zh": "群体画像维度", "en": "Cluster profile dimension"},
         "segments.fmt.months": {"zh": "{n} 个月", "en": "{n} months"},
-        "segments.dropdown.select_all": {"zh": "全选", "en": "Select all"},
-        "segments.dropdown.deselect_all": {"zh": "全不选", "en": "Deselect all"},
-        "segments.dropdown.selected_count": {
-            "zh": "已选 {num_selected} 项",
-            "en": "{num_selected} selected",
-        },
-        "segments.dropdown.search": {"zh": "搜索", "en": "Search"},
-        "segments.dropdown.clear_search": {"zh": "清除搜索", "en": "Clear search"},
-        "segments.dropdown.clear_selection": {"zh": "清除选择", "en": "Clear selection"},
-        "segments.dropdown.no_options_found": {"zh": "没有匹配的选项", "en": "No options found"},
         "segments.fmt.exp_range": {"zh": "经验 {range}", "en": "experience {range}"},
         "segments.fmt.at_least": {"zh": "≥{n}个月", "en": "≥ {n} months"},
         "segments.fmt.at_most": {"zh": "≤{n}个月", "en": "≤ {n} months"},
@@ -919,20 +909,11 @@ def grid_with_suppression(
 
 
 # -- layout ----------------------------------------------------------------------------------------
-DROPDOWN_LABELS = (
-    "select_all",
-    "deselect_all",
-    "selected_count",
-    "search",
-    "clear_search",
-    "clear_selection",
-    "no_options_found",
-)
 
 
 def dropdown_labels(lang: str) -> dict[str, str]:
     """The texts dcc.Dropdown draws itself ("Select all", "2 selected"...) in `lang`."""
-    return {key: t(f"segments.dropdown.{key}", lang) for key in DROPDOWN_LABELS}
+    return {key: t(f"dropdown.{key}", lang) for key in components.DROPDOWN_LABELS}
 
 
 def _localised(control: html.Div, lang: str) -> html.Div:

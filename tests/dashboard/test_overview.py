@@ -134,3 +134,20 @@ def test_the_render_callback_answers_over_http_like_the_browser_calls_it(dash_ap
     figure = body["response"]["overview-timeline"]["figure"]
     assert figure["layout"]["title"]["text"] == "春节前后的每日播放量（按平台）"
     assert len(figure["data"]) == 6
+
+
+def test_every_dropdown_draws_its_own_texts_in_the_page_language() -> None:
+    from dash import dcc
+
+    def dropdowns(component) -> list:
+        found = [component] if isinstance(component, dcc.Dropdown) else []
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                found += dropdowns(child)
+        return found
+
+    zh = dropdowns(overview.layout(lang="zh"))
+    en = dropdowns(overview.layout(lang="en"))
+    assert zh and zh[0].labels["search"] == "搜索"
+    assert en[0].labels["selected_count"] == "{num_selected} selected"
