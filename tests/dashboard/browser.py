@@ -63,8 +63,8 @@ def serve(home: Path, log: Path, *, workers: int = 2) -> Iterator[str]:
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
+            stdout=sink,  # gunicorn's access log
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

@@ -43,10 +43,15 @@ def demo_data(
 
 
 @pytest.fixture(scope="session")
-def demo_server(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's demo server writes its log (stderr: gunicorn and access lines)."""
+    return tmp_path_factory.mktemp("server") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_settings: Settings, demo_server_log: Path) -> Iterator[str]:
     """`creatorpulse serve` over the demo warehouse for the whole test session (read-only)."""
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with serve(demo_settings.home, log) as url:
+    with serve(demo_settings.home, demo_server_log) as url:
         yield url
 
 

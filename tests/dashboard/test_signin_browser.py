@@ -3,6 +3,9 @@ navigation, the refusal of a page the role may not open, and signing out."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -13,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_sign_in_form_refuses_a_wrong_password_then_lets_the_user_in_and_out(
-    browser: Browser, demo_server: str
+    browser: Browser, demo_server: str, demo_server_log: Path
 ) -> None:
     watched = watch(browser, role=None)
     page = watched.page
@@ -37,6 +40,11 @@ def test_the_sign_in_form_refuses_a_wrong_password_then_lets_the_user_in_and_out
     expect(page).to_have_url(demo_server + "/login")
     page.goto(demo_server + "/")
     expect(page).to_have_url(demo_server + "/login?next=/")
+    # Neither a password nor the session secret ever reaches the server's log.
+    log = demo_server_log.read_text(encoding="utf-8", errors="replace")
+    assert "POST /login" in log  # the access log is there and records sign-ins
+    for secret in (PASSWORD, "wrong-password", os.environ["CREATORPULSE_SECRET_KEY"]):
+        assert secret not in log
 
 
 def test_a_researcher_sees_only_their_pages_and_a_refusal_elsewhere(
