@@ -76,7 +76,7 @@ def page(
 ) -> html.Div:
     """A page: title and intro (`page.NAME` / `intro.NAME` strings), filter bar, store, body."""
     for part in (*controls, *body):
-        localise_dropdowns(part, lang)
+        localise(part, lang)
     return html.Div(
         [
             html.H1(t(f"page.{page_name}", lang), id=f"{page_name}-title"),
@@ -103,19 +103,68 @@ DROPDOWN_LABELS = (
 )
 
 
-def localise_dropdowns(component: Any, lang: str) -> None:
-    """Give every dcc.Dropdown under `component` its own texts ("Search", "2 selected") in
-    `lang`; Dash draws them in English otherwise. Dropdowns that already have labels keep them."""
+# AG Grid's own texts (filter menus, pagination) in Chinese; English is AG Grid's default.
+GRID_LOCALE_ZH = {
+    "page": "第",
+    "of": "/",
+    "to": "至",
+    "more": "更多",
+    "next": "下一页",
+    "last": "末页",
+    "first": "首页",
+    "previous": "上一页",
+    "loadingOoo": "加载中……",
+    "noRowsToShow": "没有数据",
+    "filterOoo": "筛选……",
+    "searchOoo": "搜索……",
+    "selectAll": "全选",
+    "equals": "等于",
+    "notEqual": "不等于",
+    "blank": "空白",
+    "notBlank": "非空白",
+    "empty": "请选择",
+    "lessThan": "小于",
+    "greaterThan": "大于",
+    "lessThanOrEqual": "小于等于",
+    "greaterThanOrEqual": "大于等于",
+    "inRange": "介于",
+    "inRangeStart": "从",
+    "inRangeEnd": "到",
+    "contains": "包含",
+    "notContains": "不包含",
+    "startsWith": "开头是",
+    "endsWith": "结尾是",
+    "andCondition": "且",
+    "orCondition": "或",
+    "applyFilter": "应用",
+    "resetFilter": "重置",
+    "clearFilter": "清除",
+    "cancelFilter": "取消",
+    "pageSizeSelectorLabel": "每页行数：",
+    "ariaPageSizeSelectorLabel": "每页行数",
+}
+
+
+def localise(component: Any, lang: str) -> None:
+    """Make the texts components draw themselves follow `lang`: every dcc.Dropdown's ("Search",
+    "2 selected") and every AG Grid's (filter menus, pagination). Dash and AG Grid draw them in
+    English otherwise. Labels a page set itself are kept."""
     if isinstance(component, dcc.Dropdown):
         if getattr(component, "labels", None) is None:
             component.labels = {key: t(f"dropdown.{key}", lang) for key in DROPDOWN_LABELS}
         return
+    if isinstance(component, dag.AgGrid):
+        if lang == "zh":
+            options = dict(getattr(component, "dashGridOptions", None) or {})
+            options.setdefault("localeText", GRID_LOCALE_ZH)
+            component.dashGridOptions = options
+        return
     children = getattr(component, "children", None)
     if isinstance(children, (list, tuple)):
         for child in children:
-            localise_dropdowns(child, lang)
-    elif children is not None and hasattr(children, "children"):
-        localise_dropdowns(children, lang)
+            localise(child, lang)
+    elif children is not None:
+        localise(children, lang)
 
 
 def message(page_name: str, lang: str, text: str) -> html.Div:

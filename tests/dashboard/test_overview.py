@@ -151,3 +151,19 @@ def test_every_dropdown_draws_its_own_texts_in_the_page_language() -> None:
     en = dropdowns(overview.layout(lang="en"))
     assert zh and zh[0].labels["search"] == "搜索"
     assert en[0].labels["selected_count"] == "{num_selected} selected"
+
+
+def test_tables_draw_their_filter_menus_in_chinese_on_a_chinese_page() -> None:
+    import dash_ag_grid as dag
+
+    def grids(component) -> list:
+        found = [component] if isinstance(component, dag.AgGrid) else []
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                found += grids(child)
+        return found
+
+    zh = grids(overview.layout(lang="zh"))
+    assert zh and zh[0].dashGridOptions["localeText"]["contains"] == "包含"
+    assert "localeText" not in grids(overview.layout(lang="en"))[0].dashGridOptions
