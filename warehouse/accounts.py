@@ -248,15 +248,18 @@ def record(
     count_rows: int | None = None,
     remote_addr: str | None = None,
     detail: str | None = None,
-) -> None:
-    """Append one audit entry: who, when, what, with which filters and how many rows."""
+) -> dict[str, Any]:
+    """Append one audit entry (who, when, what, with which filters and how many rows); return
+    who and when as written."""
+    at = _now()
+    who = user.username if user else username
     with connect(home) as con:
         con.execute(
             "insert into audit_log (at, username, role, action, target, filters, count_rows,"
             " remote_addr, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                _now(),
-                user.username if user else username,
+                at,
+                who,
                 user.role if user else None,
                 action,
                 target,
@@ -266,6 +269,7 @@ def record(
                 detail,
             ),
         )
+    return {"at": at, "username": who}
 
 
 def audit_entries(

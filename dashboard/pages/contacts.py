@@ -131,14 +131,13 @@ def reveal(participant_id: str | None, lang: str) -> list[Any]:
     if not auth.allowed(PAGE, user):  # the guard refuses earlier; this is belt and braces
         return []
     frame = data.query("pii_contacts", participant_id=participant_id)
-    accounts.record(
+    entry = accounts.record(
         load_settings().home,
         "pii_reveal",
         user=user,
         target=participant_id,
         count_rows=frame.height,
     )
-    entry = accounts.audit_entries(load_settings().home, action="pii_reveal", limit=1)[0]
     items = [
         html.Li(f"{components.column_header(c, lang)}：{row[c]}")
         for row in frame.to_dicts()

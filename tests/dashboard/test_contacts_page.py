@@ -73,7 +73,8 @@ def test_a_reveal_shows_one_participants_contacts_and_is_logged(
         ],
         role="organizer",
     )
-    assert person["name_text"] in json.dumps(body, ensure_ascii=False)
+    shown = json.dumps(body, ensure_ascii=False)
+    assert person["name_text"] in shown and "已记入审计日志（t-organizer" in shown
     entry = accounts.audit_entries(demo_data.home, action="pii_reveal", limit=1)[0]
     assert entry["target"] == person["participant_id"] and entry["username"] == "t-organizer"
 
