@@ -40,6 +40,9 @@ test: setup browser ## Lint, then run every test, browser tests included
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+bench: setup browser ## Run every benchmark at full scale (10M rows; ~30 min) and write bench/RESULTS.md
+	$(BIN)/python -m bench.run
+
 lint: setup ## Lint and check formatting (ruff)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -52,4 +55,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --quiet --python $(BIN)/python -o requirements.lock
 
 clean: ## Remove the virtualenv, caches and the demo warehouse
-	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .ruff_cache .bench-data .bench-results .bench-work
