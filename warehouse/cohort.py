@@ -25,8 +25,9 @@ else happens here, reading the warehouse only through named queries (`Reader.que
 - **Summary**: counts per edition and generalised dimension; cells under k shown as "<k".
 - **README**: definition, filters, time, software version, snapshot, rules applied, row counts.
 
-Workbooks are written with `warehouse.exports.write_frame_sheets` (write-only openpyxl: bounded
-memory, strings always text, sheets split at Excel's row limit); CSV as UTF-8 with a BOM.
+Workbooks are written with `warehouse.exports.write_frame_sheets` (write-only openpyxl with the
+rows rendered column-wise: bounded memory, strings always text, sheets split at Excel's row
+limit); CSV as UTF-8 with a BOM.
 """
 
 from __future__ import annotations
@@ -801,7 +802,8 @@ def _readme(
 # Writers
 
 
-def _data_formats(data: pl.DataFrame) -> dict[str, str]:
+def data_number_formats(data: pl.DataFrame) -> dict[str, str]:
+    """Number formats of the Data sheet: years, codes and 0/1 flags without thousands separators."""
     whole = ("edition_year", "returned_next")
     return {
         c: _CODE_FORMAT
@@ -824,7 +826,11 @@ def write_cohort_xlsx(cohort: Cohort, path: Path | str, *, max_rows: int = EXCEL
     workbook = Workbook(write_only=True)
     write_frame_sheets(workbook, "README", readme, README_HEADERS)
     write_frame_sheets(
-        workbook, "Data", cohort.data, max_rows=max_rows, number_formats=_data_formats(cohort.data)
+        workbook,
+        "Data",
+        cohort.data,
+        max_rows=max_rows,
+        number_formats=data_number_formats(cohort.data),
     )
     write_frame_sheets(workbook, "Codebook", cohort.codebook, CODEBOOK_HEADERS)
     write_frame_sheets(workbook, "Summary", cohort.summary, SUMMARY_HEADERS)
