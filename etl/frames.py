@@ -1,11 +1,13 @@
 """Column plumbing shared by the export readers: columns, one text frame, bad rows -> Rejects.
 
 A RawTable becomes one all-text Polars frame once (`text_frame`: a column per field, or `c0..cN`
-for every column, plus the file `row_number`). Cells are parsed as whole columns
+for every column, plus the file `row_number`); a CSV read by the fast reader already is that
+frame, so no Python row is ever built. Cells are parsed as whole columns
 (`etl.values.parse_column`), and `take_blank_rows`, `take_problems`, `take_rows` and
-`take_duplicates` split a frame into the rows that go on and the `Reject`s of the rest through
-masks, so per-row work never runs in a Python loop: only rejected rows become objects. The series
-readers name the columns `<field>` raw text, `t_<field>` cleaned text, `p_<field>` problem.
+`take_duplicates` (or `take_duplicates_sorting`) split a frame into the rows that go on and the
+`Reject`s of the rest through masks, so per-row work never runs in a Python loop: only rejected
+rows become objects, and a split with nothing to reject copies nothing. The series readers name
+the columns `<field>` raw text, `t_<field>` cleaned text, `p_<field>` problem.
 """
 
 from __future__ import annotations
@@ -58,8 +60,7 @@ def text_frame(table: RawTable, columns: Mapping[str, int] | None = None) -> pl.
     `columns` (field -> column index) names the columns taken; without it every column is
     taken as `c0..cN`.
     """
-    schema = {f"c{i}": pl.String for i in range(len(table.headers))}
-    frame = pl.DataFrame(table.rows, schema=schema, orient="row")
+    frame = table.frame()  # the fast CSV reader's own frame, or one built from the rows
     if columns is not None:
         frame = frame.select(pl.col(f"c{index}").alias(field) for field, index in columns.items())
     return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
@@ -118,10 +119,18 @@ def take_problems(
     that needs fixing in that row.
     """
     rejects: list[Reject] = []
+    problems = list(dict.fromkeys(p for p, _, _ in checks))
+    if (
+        not problems
+        or not frame.select(
+            pl.any_horizontal(pl.col(p).is_not_null() for p in problems).any()
+        ).item()
+    ):
+        return frame, rejects  # the usual case: nothing to reject, no copy of the frame
     for problem, raw, header in checks:
         bad = frame.filter(pl.col(problem).is_not_null())
         rejects.extend(_rejects(bad, header, raw, pl.col(problem)))
-    clean = pl.all_horizontal([pl.col(p).is_null() for p, _, _ in checks]) if checks else True
+    clean = pl.all_horizontal([pl.col(p).is_null() for p, _, _ in checks])
     return frame.filter(clean), rejects
 
 
@@ -138,9 +147,11 @@ def take_rows(
     `raw` is the column (or an expression) whose text the Reject shows as the value.
     """
     # A null test would drop the row from both sides of the split; null means "not bad".
-    bad = bad.fill_null(False)
-    hit = frame.filter(bad)
-    return frame.filter(~bad), _rejects(hit, header, raw, reason)
+    mask = frame.select(bad.fill_null(False).alias("_bad")).get_column("_bad")
+    if not mask.any():  # the usual case: no copy of the frame at all
+        return frame, []
+    hit = frame.filter(mask)
+    return frame.filter(~mask), _rejects(hit, header, raw, reason)
 
 
 def take_duplicates(
@@ -160,6 +171,43 @@ def take_duplicates(
         reason=pl.format("duplicate of row {} ({})", pl.col("_first_row"), pl.lit(what)),
     )
     return kept.drop("_first_row"), rejects
+
+
+def take_duplicates_sorting(
+    frame: pl.DataFrame, keys: Sequence[str], *, header: str, raw: str | pl.Expr, what: str
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """`take_duplicates`, returning the kept rows grouped by `keys` and sorted within them.
+
+    The same rows are kept and rejected with the same reasons: sorted by key then row number,
+    the first row of each run of equal keys is the key's first row, and every later row of the
+    run repeats it. One sort, which the caller wants anyway (a content's days in date order for
+    cumulative deltas and its latest title), instead of a hash window over every row plus a sort
+    afterwards. Text keys sort by their dictionary code (order of first appearance), not by
+    collation: grouping is all that is needed, and comparing codes is several times cheaper
+    than comparing strings. Other keys (dates) and the row number sort by value.
+    """
+    order = [
+        pl.col(k).cast(pl.Categorical).to_physical() if frame.schema[k] == pl.String else pl.col(k)
+        for k in keys
+    ]
+    ordered = frame.sort([*order, pl.col(ROW)])
+    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys) & (
+        pl.int_range(pl.len()) > 0
+    )
+    ordered = ordered.with_columns(same.alias("_repeat"))
+    if not ordered.get_column("_repeat").any():
+        return ordered.drop("_repeat"), []
+    ordered = ordered.with_columns(
+        pl.when(~pl.col("_repeat")).then(pl.col(ROW)).forward_fill().alias("_first_row")
+    )
+    kept, rejects = take_rows(
+        ordered,
+        pl.col("_repeat"),
+        header=header,
+        raw=raw,
+        reason=pl.format("duplicate of row {} ({})", pl.col("_first_row"), pl.lit(what)),
+    )
+    return kept.drop("_repeat", "_first_row"), rejects
 
 
 def sorted_rejects(rejects: list[Reject]) -> list[Reject]:

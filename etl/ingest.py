@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import IngestError
 from etl.reading import file_sha256, peek, read_table
 from etl.report import LoadReport
 from etl.roster import ROSTER_COLUMNS, load_roster_table
+from etl.schemas import Staged
 from etl.survey.load import load_survey_table
 from survey.identity import load_id_key
 from survey.questionnaire import Questionnaire, load_questionnaire
@@ -78,11 +81,15 @@ def ingest_one(
     edition: int | None,
     mapping: Path | None = None,
     source_name: str | None = None,
+    prepared: Prepared | None = None,
 ) -> LoadReport:
-    """Load one file (or YouTube folder); an IngestError leaves the warehouse exactly as it was."""
+    """Load one file (or YouTube folder); an IngestError leaves the warehouse exactly as it was.
+
+    `prepared` is the file's hash, kind and staged rows when `ingest_files` read them ahead.
+    """
     if not path.exists():
         raise IngestError(path, "no such file")
-    sha = _sha(path)
+    sha = prepared.sha if prepared and prepared.sha else _sha(path)
     previous = loaded_file(session, sha)
     if previous is not None:
         return LoadReport(
@@ -95,7 +102,12 @@ def ingest_one(
             rows_rejected=previous["count_rows_rejected"],
             warnings=[f"identical to {previous['file_name']}, already loaded: nothing changed"],
         )
-    kind = detect_source(path) if source == "auto" else source
+    if prepared and prepared.error:
+        raise prepared.error
+    if prepared and prepared.kind:
+        kind = prepared.kind
+    else:
+        kind = detect_source(path) if source == "auto" else source
     if path.is_dir() and kind != "youtube":
         raise IngestError(path, "is a folder, not a file")
     if kind == "survey":
@@ -109,8 +121,64 @@ def ingest_one(
 
         return load_catalogue_file(session, path, sha, id_key=id_key)
     return _load_series(
-        session, path, sha, kind, id_key=id_key, mapping=mapping, source_name=source_name
+        session,
+        path,
+        sha,
+        kind,
+        id_key=id_key,
+        mapping=mapping,
+        source_name=source_name,
+        staged=prepared.staged if prepared else None,
     )
+
+
+# Kinds whose reader needs nothing but the file (and the mapping): safe to read ahead of the load.
+READ_AHEAD_KINDS = ("youtube", *PLATFORMS, "generic")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read ahead of its load: what was found, each part None where not (yet) known.
+
+    An IngestError found while reading ahead is kept, not raised: `ingest_one` raises it at the
+    point the file's own load would have, after the "already loaded" check.
+    """
+
+    sha: str | None = None
+    kind: str | None = None
+    staged: Staged | None = None
+    error: IngestError | None = None
+
+
+def prepare(path: Path, *, source: str, mapping: Path | None) -> Prepared:
+    """Hash, detect and (for READ_AHEAD_KINDS) read one file without touching the warehouse."""
+    if not path.exists():
+        return Prepared()
+    sha = _sha(path)
+    try:
+        kind = detect_source(path) if source == "auto" else source
+        if kind not in READ_AHEAD_KINDS or (kind == "youtube") != path.is_dir():
+            return Prepared(sha, kind)
+        return Prepared(sha, kind, stage_series(path, kind, mapping=mapping))
+    except IngestError as exc:
+        return Prepared(sha, error=exc)
+
+
+def stage_series(path: Path, kind: str, *, mapping: Path | None) -> Staged:
+    """The Staged rows of a platform export (youtube, a creator-centre platform or generic)."""
+    if kind == "youtube":
+        from etl.platforms import read_youtube_export
+
+        return read_youtube_export(path)
+    if kind in PLATFORMS:
+        from etl.platforms import read_platform_export
+
+        return read_platform_export(path, platform=kind)
+    if mapping is None:
+        raise IngestError(path, "a generic platform export needs --mapping FILE.yaml")
+    from etl.platforms import read_generic_export
+
+    return read_generic_export(path, mapping)
 
 
 def _load_series(
@@ -122,23 +190,14 @@ def _load_series(
     id_key: bytes,
     mapping: Path | None,
     source_name: str | None,
+    staged: Staged | None = None,
 ) -> LoadReport:
     from etl.staged_load import load_staged
 
-    if kind == "youtube":
-        from etl.platforms import read_youtube_export
-
-        staged = read_youtube_export(path)
-    elif kind in PLATFORMS:
-        from etl.platforms import read_platform_export
-
-        staged = read_platform_export(path, platform=kind)
-    elif kind == "generic":
-        if mapping is None:
-            raise IngestError(path, "a generic platform export needs --mapping FILE.yaml")
-        from etl.platforms import read_generic_export
-
-        staged = read_generic_export(path, mapping)
+    if staged is not None:
+        pass
+    elif kind in READ_AHEAD_KINDS:
+        staged = stage_series(path, kind, mapping=mapping)
     elif kind == "live":
         from etl.audience.live import read_live_export
 
@@ -201,11 +260,26 @@ def ingest_files(
         )
     q = load_questionnaire(questionnaire)  # QuestionnaireError names the file and the question
     id_key = load_id_key(settings)
+    mapping_path = Path(mapping) if mapping else None
+    files = [Path(p) for p in paths]
     reports: list[LoadReport] = []
-    with open_for_write(settings.home, keep=settings.keep_snapshots, fresh=fresh) as session:
-        for raw_path in paths:
-            path = Path(raw_path)
+    # One file is read (hashed, parsed, validated) on a worker thread while the previous one is
+    # loaded: Polars and DuckDB both release the GIL, so reading overlaps the single-threaded
+    # key-checked insert. Only the next file is read ahead, so at most two files' rows are held.
+    with (
+        open_for_write(settings.home, keep=settings.keep_snapshots, fresh=fresh) as session,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as reader,
+    ):
+        ahead: Future[Prepared] | None = None
+        for index, path in enumerate(files):
+            current = ahead
+            ahead = None
+            if index + 1 < len(files):
+                ahead = reader.submit(
+                    prepare, files[index + 1], source=source, mapping=mapping_path
+                )
             try:
+                prepared = current.result() if current is not None else None
                 report = ingest_one(
                     session,
                     path,
@@ -213,11 +287,13 @@ def ingest_files(
                     questionnaire=q,
                     id_key=id_key,
                     edition=edition,
-                    mapping=Path(mapping) if mapping else None,
+                    mapping=mapping_path,
                     source_name=source_name,
+                    prepared=prepared,
                 )
             except IngestError as exc:
                 report = LoadReport(path=path, source=source, status="failed", error=str(exc))
+            current = prepared = None  # the staged rows are loaded: free them before the next
             reports.append(report)
             if on_file:
                 on_file(report)

@@ -3,42 +3,143 @@
 Encodings: UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312), then
 charset-normalizer's guess, which is flagged so the load log shows it was a guess. Bytes are
 never decoded lossily: a file no decoder reads cleanly is an error.
+
+CSV files take a fast path first (`_read_csv_fast`): Polars' native reader straight into an
+all-text frame (GB18030 is stream-transcoded to UTF-8 first), after cheap byte-level checks
+that the file is one the strict reader would read the same way (no NUL, no bare CR, quotes
+that open and close fields as the `csv` module's strict excel dialect wants). Anything unusual
+— a check that trips, a Polars error, a header or cell the strict rules reject — falls back to
+the strict Python `csv` reader (`_read_csv_strict`), which reads the file or raises the precise
+error naming file, row, column and reason. Both paths give the same headers, cells, row numbers
+and encoding; tests/etl/test_reading_fast.py holds them to that.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+import polars as pl
 
 from etl.errors import IngestError
 
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or hostile file
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF8_BOM = codecs.BOM_UTF8
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_TRANSCODE_CHUNK = 1 << 22  # GB18030 -> UTF-8 in 4 MiB pieces: never the whole text as a str
+_SNIFF_BYTES = 16_384  # >= 4096 characters of any encoding, for the delimiter sniffer
 
 
-@dataclass(frozen=True)
+class TextRows(Sequence[list[str | None]]):
+    """A table's data rows as lists of text, built from its frame only when first used.
+
+    `len()` is free; indexing, slicing and iteration build the Python lists once (the survey,
+    roster and catalogue readers work row by row; the platform readers use the frame).
+    """
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+        self._rows: list[list[str | None]] | None = None
+
+    def _materialised(self) -> list[list[str | None]]:
+        if self._rows is None:
+            self._rows = [list(row) for row in self._frame.iter_rows()]
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> list[str | None]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list[str | None]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._materialised()[index]
+
+    def __iter__(self) -> Iterator[list[str | None]]:
+        return iter(self._materialised())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextRows):
+            other = other._materialised()
+        return self._materialised() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TextRows({len(self)} rows)"
+
+
 class RawTable:
-    """A sheet as text: the header row, the data rows, and how the bytes were decoded."""
+    """A sheet as text: the header row, the data rows, and how the bytes were decoded.
 
-    path: Path
-    headers: list[str]
-    rows: list[list[str | None]]
-    file_format: str
-    encoding: str | None = None
-    is_encoding_guessed: bool = False
-    warnings: list[str] = field(default_factory=list)
+    Built from Python rows (workbooks, the strict CSV reader) or from an all-text Polars frame
+    (`c0..cN`, the fast CSV reader). `rows` works either way; `frame()` gives the frame,
+    building it from the rows only when the table did not come as one.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        headers: list[str],
+        rows: list[list[str | None]] | None = None,
+        file_format: str = "csv",
+        encoding: str | None = None,
+        is_encoding_guessed: bool = False,
+        warnings: list[str] | None = None,
+        *,
+        frame: pl.DataFrame | None = None,
+    ) -> None:
+        if (rows is None) == (frame is None):
+            raise ValueError("a RawTable needs rows or a frame, not both")
+        self.path = path
+        self.headers = headers
+        self.file_format = file_format
+        self.encoding = encoding
+        self.is_encoding_guessed = is_encoding_guessed
+        self.warnings = warnings if warnings is not None else []
+        self._rows: list[list[str | None]] | TextRows = (
+            rows if rows is not None else TextRows(frame)  # type: ignore[arg-type]
+        )
+        self._frame = frame
+
+    @property
+    def rows(self) -> Sequence[list[str | None]]:
+        """The data rows, each a list of len(headers) texts (None for a blank cell)."""
+        return self._rows
+
+    @property
+    def height(self) -> int:
+        """Number of data rows (without building Python rows)."""
+        return len(self._rows)
+
+    def frame(self) -> pl.DataFrame:
+        """The data rows as String columns `c0..cN` (N = len(headers) - 1)."""
+        if self._frame is None:
+            schema = {f"c{i}": pl.String for i in range(len(self.headers))}
+            self._frame = pl.DataFrame(self._rows, schema=schema, orient="row")
+        return self._frame
 
     def line_number(self, index: int) -> int:
         """1-based row number in the file of data row `index` (the header is row 1)."""
         return index + 2
+
+    def __repr__(self) -> str:
+        return (
+            f"RawTable({self.path.name!r}, {len(self.headers)} columns, {self.height} rows, "
+            f"{self.file_format}, {self.encoding})"
+        )
 
 
 def file_sha256(path: Path) -> str:
@@ -96,16 +197,18 @@ def excel_serial_to_datetime(serial: float) -> datetime:
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
+    """A CSV as text: the fast native read when it applies, else the strict reader."""
+    table = _read_csv_fast(path, data)
+    return table if table is not None else _read_csv_strict(path, data)
+
+
+def _read_csv_strict(path: Path, data: bytes) -> RawTable:
+    """The reference reader: Python's csv module, strict excel dialect, every rule checked."""
     text, encoding, guessed = decode_strict(path, data)
     if "\x00" in text:
         raise IngestError(path, "file contains NUL bytes: not a text CSV")
+    delimiter = _sniff_delimiter(text)
     # newline='' lets the csv module handle \n, \r\n and \r line endings, even mixed.
-    # Sniff only the delimiter: the sniffer's other guesses (e.g. doublequote=False when the
-    # sample has no "" pair) break real exports whose later cells contain quotes.
-    try:
-        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
-    except csv.Error:
-        delimiter = ","
     rows: list[list[str]] = []
     # strict: a quote that is never closed is an error, not a cell that swallows the rest.
     reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
@@ -120,6 +223,166 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         raise IngestError(path, f"malformed CSV ({exc}), near a quote?", row=row) from exc
     warnings = [f"decoded as {encoding} by detection, please check"] if guessed else []
     return _table(path, rows, "csv", encoding, guessed, warnings)
+
+
+def _sniff_delimiter(head: str) -> str:
+    """The delimiter of a file from its first 4096 characters (comma, tab or semicolon)."""
+    # Sniff only the delimiter: the sniffer's other guesses (e.g. doublequote=False when the
+    # sample has no "" pair) break real exports whose later cells contain quotes.
+    try:
+        return csv.Sniffer().sniff(head[:4096], delimiters=",\t;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first characters of `data` as UTF-8 (a character cut at the end is fine), or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        return decoder.decode(data[: _SNIFF_BYTES * 4], final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def gb18030_to_utf8(data: bytes) -> bytes | None:
+    """GB18030 bytes re-encoded as UTF-8, piece by piece; None if any byte is not GB18030."""
+    decoder = codecs.getincrementaldecoder("gb18030")("strict")
+    out = []
+    try:
+        for start in range(0, len(data), _TRANSCODE_CHUNK):
+            piece = data[start : start + _TRANSCODE_CHUNK]
+            out.append(decoder.decode(piece, final=start + _TRANSCODE_CHUNK >= len(data)))
+            out[-1] = out[-1].encode("utf-8")  # type: ignore[assignment]
+        if not data:
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return b"".join(out)  # type: ignore[arg-type]
+
+
+def _quotes_are_plain(buffer: np.ndarray, delimiter: str, start: int) -> bool:
+    """Whether every double quote opens a field, closes one, or is a doubled quote inside one.
+
+    That is all the strict excel dialect accepts besides a quote inside an unquoted cell (`ab"c`,
+    which it keeps literally, and which Polars would read as an opening quote), so when it holds
+    both parsers split the file into the same records and cells. Vectorised over the quote
+    positions: quotes alternate open/close, a closing quote followed by another quote is an
+    escaped quote, a closing quote must end its field, an opening one must start a field.
+    """
+    quotes = np.flatnonzero(buffer == 34)
+    if quotes.size % 2:
+        return False
+    size = buffer.size
+    ends = np.frombuffer(f"{delimiter}\r\n".encode(), dtype=np.uint8)
+    after = np.where(quotes + 1 < size, buffer[np.minimum(quotes + 1, size - 1)], 10)
+    before = np.where(quotes > 0, buffer[np.maximum(quotes - 1, 0)], 10)
+    odd, even = quotes[1::2], quotes[0::2]
+    odd_after = after[1::2]
+    escaped = odd_after == 34  # "" inside a quoted field: the next (even) quote is its partner
+    closes = np.isin(odd_after, ends)
+    if not np.all(escaped | closes):
+        return False
+    # An even quote is an opening quote unless it is the partner of an escaped odd one.
+    partner = np.zeros(even.size, dtype=bool)
+    partner[1:] = escaped[:-1] & (even[1:] == odd[:-1] + 1)
+    opens = np.isin(before[0::2], ends)
+    if even.size and even[0] == start:  # the first byte after any BOM starts the first field
+        opens[0] = True
+    return bool(np.all(partner | opens))
+
+
+def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
+    """Polars' native CSV read into an all-text frame, or None where the strict reader must go.
+
+    None is never an answer about the file, only "not sure": the strict reader then reads it or
+    raises the precise error. Checked before reading: no NUL byte, UTF-8 (or GB18030, transcoded
+    to UTF-8), no bare CR line ending (Polars ends lines at LF only), plain quoting. After: the
+    header (no blank, no duplicate, trailing blank headers only over blank cells), no cell over
+    MAX_CELL_CHARS, at least one data row. A row with more cells than headers makes Polars fail,
+    so it also goes to the strict reader, which allows extra cells only when they are blank.
+    """
+    if b"\x00" in data:
+        return None
+    encoding = "utf-8-sig"
+    head = _utf8_head(data)
+    payload = data
+    if head is None:
+        transcoded = gb18030_to_utf8(data)
+        if transcoded is None or transcoded.startswith(UTF8_BOM):
+            return None  # a GB18030 BOM stays in the strict reader's text: keep its reading
+        encoding, payload = "gb18030", transcoded
+        head = _utf8_head(payload)
+        if head is None:
+            return None
+    head = head.removeprefix("\ufeff")
+    delimiter = _sniff_delimiter(head)
+    buffer = np.frombuffer(payload, dtype=np.uint8)
+    if b"\r" in payload:
+        returns = np.flatnonzero(buffer == 13)
+        if returns[-1] + 1 >= buffer.size or not np.all(buffer[returns + 1] == 10):
+            return None
+    start = len(UTF8_BOM) if payload.startswith(UTF8_BOM) else 0
+    quoted = b'"' in payload
+    if quoted and not _quotes_are_plain(buffer, delimiter, start):
+        return None
+    del buffer
+    try:
+        frame = pl.read_csv(
+            payload,
+            has_header=False,
+            infer_schema=False,
+            separator=delimiter,
+            quote_char='"',
+            encoding="utf8",
+            empty_string_is_null=True,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError:  # any complaint: the strict reader says what it is
+        return None
+    del payload
+    return _fast_table(path, frame, encoding, quoted=quoted)
+
+
+def _fast_table(path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool) -> RawTable | None:
+    """The RawTable of a frame read without a header (row 0 is the header), or None."""
+    frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
+    if frame.height < 2:
+        return None
+    headers = [(h or "").strip() for h in frame.row(0)]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers or not all(headers) or len(set(headers)) != len(headers):
+        return None
+    body = frame.slice(1)
+    extra = body.columns[len(headers) :]
+    if extra:
+        written = body.select(
+            pl.any_horizontal(
+                pl.col(c).str.strip_chars().ne("").fill_null(False) for c in extra
+            ).any()
+        ).item()
+        if written:
+            return None
+        body = body.drop(extra)
+    # Trailing rows with nothing but blanks are not data (the strict reader drops them too).
+    end = body.height
+    while end and all(c is None or not c.strip() for c in body.row(end - 1)):
+        end -= 1
+    if end == 0:
+        return None
+    body = body.slice(0, end)
+    longest = body.select(pl.max_horizontal(pl.all().str.len_bytes().max())).item()
+    if longest is not None and longest > MAX_CELL_CHARS:
+        chars = body.select(pl.max_horizontal(pl.all().str.len_chars().max())).item()
+        if chars > MAX_CELL_CHARS:
+            return None
+    # A quoted empty cell ("") is an empty string to Polars, a blank cell (None) to cell_text.
+    # Only a quoted cell can be "" (Polars reads an unquoted empty cell as null).
+    if quoted:
+        body = body.with_columns(
+            pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in body.columns
+        )
+    return RawTable(path, headers, None, "csv", encoding, False, [], frame=body)
 
 
 def _read_excel(path: Path, kind: str) -> RawTable:
@@ -259,7 +522,10 @@ def _table(
 
 def peek(path: Path) -> tuple[list[str], list[str]]:
     """(sheet names, header cells) without reading the whole file, for detecting the format."""
-    head = path.read_bytes()[:65536] if path.is_file() else b""
+    head = b""
+    if path.is_file():
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
     if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
         from python_calamine import CalamineWorkbook
 
@@ -330,7 +596,7 @@ def read_table(path: Path | str) -> RawTable:
     if path.is_dir():
         raise IngestError(path, "is a folder, not a file")
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy the whole file to find out)
         raise IngestError(path, "file is empty")
     if data.startswith(XLSX_MAGIC):
         return _read_excel(path, "xlsx")

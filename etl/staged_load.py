@@ -54,10 +54,15 @@ def calendar_frame(session: WriteSession, path: Path, extra: list[date]) -> pl.D
     dates = [d for d in (*span, *extra) if d is not None]
     if not dates:
         dates = [utc_now().date()]
-    try:
-        return build_calendar(min(dates), max(dates))
-    except CalendarError as exc:
-        raise IngestError(path, f"calendar: {exc}") from exc
+    # build_calendar covers whole years, so the years decide the frame: built once per span in
+    # a write session, where every file of a many-file load asks again.
+    key = ("calendar", min(dates).year, max(dates).year)
+    if key not in session.memo:
+        try:
+            session.memo[key] = build_calendar(min(dates), max(dates))
+        except CalendarError as exc:
+            raise IngestError(path, f"calendar: {exc}") from exc
+    return session.memo[key]
 
 
 def load_staged(

@@ -463,11 +463,47 @@ def parse_column(
     """Add `into` (the value of each cell of text column `column`) and `problem` (null if fine).
 
     The column's distinct texts are parsed once (`parse_texts`) and joined back onto the rows.
+    Count columns whose cells are all plain integers (most of them, in every export) skip the
+    lookup: one cast of the whole column gives exactly what `parse_texts` would (it casts the
+    same way first), and only a column with other texts (`1.2万`, `1,234`, `-`) takes the
+    distinct-text parse and the join.
     """
+    if kind in ("count", "signed_count"):
+        texts = frame.get_column(column)
+        values = texts.cast(pl.Int64, strict=False)
+        if values.null_count() == texts.null_count():  # every written cell is a plain integer
+            frame = frame.drop(into, problem, strict=False)
+            if kind == "signed_count" or not (values < 0).any():
+                return frame.with_columns(
+                    values.alias(into), pl.lit(None, dtype=pl.String).alias(problem)
+                )
+            negative = pl.col(into) < 0
+            frame = frame.with_columns(values.alias(into))
+            return frame.with_columns(
+                pl.when(negative).then(None).otherwise(pl.col(into)).alias(into),
+                pl.when(negative).then(pl.lit("negative count")).alias(problem),
+            )
     lookup = parse_texts(frame.get_column(column), kind, **options)
+    if (
+        kind in ("id", "text")
+        and lookup.filter(
+            pl.col("problem").is_not_null() | pl.col("value").ne_missing(pl.col("raw"))
+        ).is_empty()
+    ):
+        # Every distinct text is already clean (the usual case for ids and titles): the value
+        # is the text itself, so the column is copied instead of joined back.
+        frame = frame.drop(into, problem, strict=False)
+        return frame.with_columns(
+            pl.col(column).alias(into), pl.lit(None, dtype=pl.String).alias(problem)
+        )
     lookup = lookup.rename({"raw": column, "value": into, "problem": problem})
-    return frame.drop(into, problem, strict=False).join(
+    # Join only the text column (not the whole frame, which a join would gather row by row),
+    # then put the two new columns beside the frame's.
+    mapped = frame.select(column).join(
         lookup, on=column, how="left", nulls_equal=True, maintain_order="left"
+    )
+    return frame.drop(into, problem, strict=False).with_columns(
+        mapped.get_column(into), mapped.get_column(problem)
     )
 
 

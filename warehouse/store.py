@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -21,6 +22,12 @@ from warehouse import schema
 
 POINTER = "CURRENT"
 SNAPSHOT_DIR = "snapshots"
+SPILL_DIR = "spill"
+# A load's DuckDB works within this much memory (buffer cache, hash tables, indexes) and spills
+# the rest to SPILL_DIR: DESIGN.md section 7 holds the whole 10M-row ingest to 2 GB, and by default
+# DuckDB may use 80% of the machine's RAM (a 10M-group aggregate in a model build alone took
+# 1.2 GB). Readers (connect_read_only) keep DuckDB's default.
+WRITE_MEMORY_LIMIT = "1GB"
 
 
 class WarehouseError(Exception):
@@ -82,6 +89,9 @@ class WriteSession:
         self.con = con
         self.path = path
         self.changed = False
+        # Values derived from the warehouse's fixed inputs that several loads of one session
+        # would rebuild alike (e.g. the calendar of the same years); gone with the session.
+        self.memo: dict[object, Any] = {}
 
     def mark_changed(self) -> None:
         """Record that something was committed, so the copy is worth publishing."""
@@ -108,9 +118,13 @@ def _prune(home: Path, keep: int, current: Path) -> None:
 
 
 def _remove_stale_copies(home: Path) -> None:
-    """Delete temporary copies left by a load that died (only called under the writer lock)."""
+    """Delete temporary copies and spill files left by a load that died (under the writer lock)."""
     for stale in snapshot_dir(home).glob("wh-*.duckdb.tmp*"):
-        stale.unlink(missing_ok=True)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+    shutil.rmtree(home / SPILL_DIR, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -126,7 +140,10 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
         source = None if fresh else current_snapshot(home)
         if source is not None:
             shutil.copyfile(source, tmp)
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(
+            str(tmp),
+            config={"memory_limit": WRITE_MEMORY_LIMIT, "temp_directory": str(home / SPILL_DIR)},
+        )
         session = WriteSession(home, con, tmp)
         try:
             schema.migrate(con)

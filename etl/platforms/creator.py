@@ -148,7 +148,7 @@ def stage_metric_rows(
     issues = empty(COUNTER_ISSUE)
     warnings = list(warnings)
     if cumulative:
-        deltas = cumulative_to_daily(kept, cumulative, platform_id)
+        deltas = cumulative_to_daily(kept, cumulative, platform_id, presorted=True)
         kept, issues = deltas.frame, deltas.issues
         warnings += deltas.warnings
         late = late_first_snapshots(kept)
@@ -157,15 +157,16 @@ def stage_metric_rows(
                 f"{late} content(s) were published before their first snapshot: their first "
                 "delta is everything up to that snapshot"
             )
+    # Already ordered by content and date: parse_rows sorts its kept rows by the keys.
     daily = kept.with_columns(
         pl.lit(platform_id).alias("platform_id"),
         pl.lit(bool(cumulative)).alias("is_from_cumulative"),
-    ).sort(["content_id", "date_on"])
+    )
     mode = "cumulative" if cumulative else "daily"
     return bundle(
-        rows_read=len(table.rows),
+        rows_read=table.height,
         frames={
-            "content": content_frame(kept, platform_id),
+            "content": content_frame(kept, platform_id, presorted=True),
             "content_daily": daily,
             "counter_issue": issues,
         },

@@ -20,7 +20,7 @@ from etl.frames import (
     ROW,
     sorted_rejects,
     take_blank_rows,
-    take_duplicates,
+    take_duplicates_sorting,
     take_problems,
     take_rows,
     text_frame,
@@ -85,6 +85,9 @@ def parse_rows(
 ) -> tuple[pl.DataFrame, list[Reject]]:
     """(rows kept with every field parsed, rejects) of a table.
 
+    Kept rows come grouped by `keys` (see `take_duplicates_sorting`), each key's rows in key
+    (date) and file-row order: what cumulative deltas and "latest title" need.
+
     Rejected in this order: rows whose every field is blank ("empty row"), rows whose `summary`
     columns say 合计 / 总计 / Total, every bad or missing required cell, and rows repeating an
     earlier kept row's `keys`. Reject reasons are bare; `described` adds column and value.
@@ -112,9 +115,11 @@ def parse_rows(
         if c.field in REQUIRED_FIELDS
     )
     frame, bad_cells = take_problems(frame, [(c.problem, c.raw, c.header) for c in columns])
+    # Only the parsed fields go on: the raw texts and (now empty) problems would be sorted too.
+    frame = frame.select(*dict.fromkeys(c.field for c in columns), ROW)
     header_of = {c.field: c.header for c in columns}
     headers = [header_of[key] for key in keys]
-    frame, duplicates = take_duplicates(
+    frame, duplicates = take_duplicates_sorting(
         frame,
         keys,
         header=", ".join(headers),
@@ -177,7 +182,9 @@ class Deltas:
     warnings: list[str]
 
 
-def cumulative_to_daily(frame: pl.DataFrame, metrics: Sequence[str], platform_id: str) -> Deltas:
+def cumulative_to_daily(
+    frame: pl.DataFrame, metrics: Sequence[str], platform_id: str, *, presorted: bool = False
+) -> Deltas:
     """Turn running totals into daily deltas per content, ordered by date.
 
     The first snapshot of a content keeps its cumulative value as its delta: creator centres
@@ -185,9 +192,11 @@ def cumulative_to_daily(frame: pl.DataFrame, metrics: Sequence[str], platform_id
     that went down is a counter_issue and keeps its negative delta (never clipped to 0, never
     hidden), so the deltas still sum to the platform's latest total; the next day is measured
     from the lower value, the count the platform now stands by. Signed counters (net followers)
-    may go down, so they are never issues.
+    may go down, so they are never issues. `presorted`: the frame is already ordered by content,
+    date and row (as `parse_rows` leaves it), so the sort is skipped.
     """
-    ordered = frame.sort(["content_id", "date_on", ROW]).with_columns(
+    ordered = frame if presorted else frame.sort(["content_id", "date_on", ROW])
+    ordered = ordered.with_columns(
         __same=(pl.col("content_id") == pl.col("content_id").shift(1)).fill_null(False)
     )
     same = pl.col("__same")
@@ -262,12 +271,18 @@ def late_first_snapshots(frame: pl.DataFrame) -> int:
     return firsts.filter(pl.col("published_at").dt.date() < pl.col("date_on")).height
 
 
-def content_frame(frame: pl.DataFrame, platform_id: str) -> pl.DataFrame:
-    """One dim_content row per content id: the latest non-blank title, url, publish time, duration."""
+def content_frame(
+    frame: pl.DataFrame, platform_id: str, *, presorted: bool = False
+) -> pl.DataFrame:
+    """One dim_content row per content id: the latest non-blank title, url, publish time, duration.
+
+    `presorted`: each content's rows are already in date and row order (`parse_rows` sorts by
+    content, date, row), so the sort before taking each content's last value is skipped.
+    """
     present = [c for c in ("title", "url", "published_at", "duration_s") if c in frame.columns]
     order = [c for c in ("date_on", "row_number") if c in frame.columns]
     return (
-        frame.sort(order)
+        (frame if presorted else frame.sort(order))
         .group_by("content_id", maintain_order=True)
         .agg([pl.col(c).drop_nulls().last() for c in present])
         .with_columns(pl.lit(platform_id).alias("platform_id"))

@@ -197,7 +197,7 @@ def read_youtube_export(folder: Path) -> Staged:
     ).sort(["content_id", "date_on"])
     parts = [p for p in (table, chart, totals) if p is not None]
     return bundle(
-        rows_read=sum(len(p.table.rows) for p in parts),
+        rows_read=sum(p.table.height for p in parts),
         frames={
             "content": _content(videos, chart.kept),
             "content_daily": daily,

@@ -26,9 +26,10 @@ def infer_edition(path: Path, table: RawTable, submitted_index: int | None) -> i
     found = _YEAR_IN_NAME.search(path.name)
     if found:
         return int(found.group(1))
+    head = table.frame().head(500).rows() if submitted_index is not None else []
     years = [
         ts.year
-        for row in table.rows[:500]
+        for row in head
         if submitted_index is not None and (ts := parse_timestamp(row[submitted_index])) is not None
     ]
     if not years:

@@ -186,7 +186,8 @@ def _looks_like_codes(table: RawTable, roles: list[ColumnRole]) -> bool:
         and r.question.type in {"single", "gender"}
         and r.question.options
     ]
-    values = [row[i] for row in table.rows[:200] for i in choice if row[i] not in (None, "")]
+    head = table.frame().head(200).rows()  # never the whole table as Python rows
+    values = [row[i] for row in head for i in choice if row[i] not in (None, "")]
     return bool(values) and all(re.fullmatch(r"-?\d+", v.strip()) for v in values if v)
 
 

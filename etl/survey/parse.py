@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,10 +18,17 @@ from typing import Any
 import polars as pl
 
 from etl.errors import Reject
+from etl.frames import ROW, text_frame
 from etl.reading import RawTable, excel_serial_to_datetime
 from etl.survey.mapping import ColumnMap, ColumnRole
 from survey import normalise
-from survey.identity import Contact, anonymous_participant_id, normalise_contact, participant_id
+from survey.identity import (
+    Contact,
+    anonymous_participant_ids,
+    contact_participant_ids,
+    normalise_contact,
+    participant_id,
+)
 from survey.questionnaire import Option, Question, Questionnaire, label_key
 from survey.text import clean_text
 
@@ -52,6 +59,10 @@ _DATE_FORMATS = (
     "%Y/%m/%d",
     "%Y-%m-%d",
 )
+
+
+# A row's cells by column index: a whole row, or a dict of the cells one question reads.
+Cells = Mapping[int, str | None] | list[str | None]
 
 
 class RowError(Exception):
@@ -198,7 +209,12 @@ def _choice_value(
 
 
 class SurveyRowParser:
-    """Turns one export row into answers and normalised demographics, or raises RowError."""
+    """One question's cells -> its answers and normalised demographics, or RowError.
+
+    `handlers[question.type](question, roles, cells, out)` reads the cells of the question's
+    columns (`cells[role.index]`) and adds to `out`; parse_survey calls it once per distinct
+    value of those cells, so it never sees the rest of the row.
+    """
 
     def __init__(self, q: Questionnaire, cmap: ColumnMap, reference_year: int) -> None:
         self.q = q
@@ -225,19 +241,8 @@ class SurveyRowParser:
             "contact": self._contact,
         }
 
-    def parse(self, row: list[str | None]) -> _Row:
-        """Parse a row; raises RowError for the first cell that cannot be accepted."""
-        out = _Row()
-        for question in self.q.questions:
-            roles = self.by_question[question.id]
-            if roles:
-                self.handlers[question.type](question, roles, row, out)
-        return out
-
     # -- single-valued choice questions (single, gender, role, age) ---------------------------
-    def _single(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _single(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         role, raw = roles[0], row[roles[0].index]
         if self._record_missing(question, role, raw, out):
             self._demographic(question, None, out)
@@ -322,9 +327,7 @@ class SurveyRowParser:
             raise RowError(role.header, raw, f"required question {question.id} is empty")
 
     # -- multi-select ----------------------------------------------------------------------
-    def _multi(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _multi(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         if roles[0].kind == "option":
             self._expanded(question, roles, row, out, ranked=False)
             return
@@ -352,7 +355,7 @@ class SurveyRowParser:
         self,
         question: Question,
         roles: list[ColumnRole],
-        row: list[str | None],
+        row: Cells,
         out: _Row,
         *,
         ranked: bool,
@@ -405,9 +408,7 @@ class SurveyRowParser:
             out.answers.append(_answer(question.id, status=state))
 
     # -- ranking: A→B→C ------------------------------------------------------------------
-    def _ranking(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _ranking(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         if roles[0].kind == "option":
             self._expanded(question, roles, row, out, ranked=True)
             return
@@ -432,9 +433,7 @@ class SurveyRowParser:
             )
 
     # -- matrix: one column per row, '4分' ----------------------------------------------------
-    def _matrix(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _matrix(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         any_answer = False
         for role in roles:
             raw = row[role.index]
@@ -450,9 +449,7 @@ class SurveyRowParser:
             raise RowError(roles[0].header, None, f"required question {question.id} is empty")
 
     # -- number and rating ------------------------------------------------------------------
-    def _number(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _number(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         role, raw = roles[0], row[roles[0].index]
         if self._record_missing(question, role, raw, out):
             return
@@ -460,9 +457,7 @@ class SurveyRowParser:
         out.answers.append(_answer(question.id, answer_number=number, answer_text=clean_text(raw)))
 
     # -- free text and city ----------------------------------------------------------------
-    def _text(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _text(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         role, raw = roles[0], row[roles[0].index]
         if self._record_missing(question, role, raw, out):
             if question.type == "city":
@@ -494,9 +489,7 @@ class SurveyRowParser:
             )
 
     # -- contacts go to the restricted table only ---------------------------------------------
-    def _contact(
-        self, question: Question, roles: list[ColumnRole], row: list[str | None], out: _Row
-    ) -> None:
+    def _contact(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         role, raw = roles[0], row[roles[0].index]
         if self._record_missing(question, role, raw, out):
             return
@@ -540,222 +533,15 @@ def response_id(survey_key: str, response_no: str) -> str:
     return "r_" + hashlib.sha256(f"{survey_key}|{response_no}".encode()).hexdigest()[:24]
 
 
-def parse_survey(
-    table: RawTable,
-    cmap: ColumnMap,
-    q: Questionnaire,
-    *,
-    survey_key: str,
-    edition_year: int,
-    id_key: bytes,
-) -> ParsedSurvey:
-    """Parse every row: each is loaded or rejected with a reason (read = loaded + rejected)."""
-    parser = SurveyRowParser(q, cmap, reference_year=edition_year)
-    meta = {
-        name: cmap.meta_index(name)
-        for name in (
-            "response_no",
-            "submitted_at",
-            "started_at",
-            "duration",
-            "channel",
-            "channel_detail",
-            "ip",
-            "ip_province",
-            "ip_city",
-        )
-    }
-    answer_cols = [c for c in cmap.columns if c.kind != "meta" and c.kind != "unmatched"]
-    pii_headers = {c.header for c in answer_cols if c.question is not None and c.question.is_pii}
-
-    def get(row: list[str | None], name: str) -> str | None:
-        index = meta[name]
-        value = clean_text(row[index]) if index is not None else None
-        return None if value is None or value.upper() == "NULL" else value  # old exports write NULL
-
-    rejects: list[Reject] = []
-    kept: list[dict[str, Any]] = []
-    seen_numbers: dict[str, int] = {}
-    for i, row in enumerate(table.rows):
-        line = table.line_number(i)
-        number = get(row, "response_no") or str(line)
-        if number in seen_numbers:
-            rejects.append(
-                Reject(
-                    line,
-                    "序号",
-                    number,
-                    f"response number {number} already used on row {seen_numbers[number]}",
-                )
-            )
-            continue
-        seen_numbers[number] = line
-        try:
-            parsed = parser.parse(row)
-        except RowError as err:
-            rejects.append(Reject(line, err.column, err.value, err.reason))
-            continue
-        submitted = parse_timestamp(get(row, "submitted_at"))
-        region = ip_region(get(row, "ip"))
-        if region is None and (get(row, "ip_province") or get(row, "ip_city")):
-            region = "-".join(p for p in (get(row, "ip_province"), get(row, "ip_city")) if p)
-        pid = (
-            participant_id(id_key, parsed.contact)
-            if parsed.contact
-            else anonymous_participant_id(id_key, survey_key, number)
-        )
-        # A double submission comes from the same address with the same answers. Without an
-        # address (old exports write NULL) identical answers are common on short surveys and
-        # prove nothing, so such rows are never called duplicates.
-        origin = get(row, "ip") or region
-        signature = (
-            json.dumps([origin] + [row[c.index] for c in answer_cols], ensure_ascii=False)
-            if origin and origin.upper() != "NULL"
-            else None
-        )
-        kept.append(
-            {
-                "line": line,
-                "row": row,
-                "parsed": parsed,
-                "submitted_at": submitted,
-                "response_no": number,
-                "participant_id": pid,
-                "signature": signature,
-                "is_anonymous": parsed.contact is None,
-                "duration_s": parse_duration_s(get(row, "duration")),
-                "channel": get(row, "channel"),
-                "channel_detail": get(row, "channel_detail"),
-                "ip_region": region,
-            }
-        )
-
-    identity = next(
-        (
-            c.header
-            for c in answer_cols
-            if c.question is not None and c.question.is_pii and c.question.contact_kind != "name"
-        ),
-        None,
-    )
-    kept = _drop_duplicates(kept, rejects, identity)
-    responses, answers, contacts, raws = [], [], [], []
-    unmapped: dict[str, int] = {"age": 0, "gender": 0, "role": 0, "city": 0}
-    for item in kept:
-        parsed = item["parsed"]
-        rid = response_id(survey_key, item["response_no"])
-        record = {column: parsed.demo.get(column) for column in RESPONSE_COLUMNS}
-        for dim in unmapped:
-            if record.get(f"is_{dim}_mapped") is False:
-                unmapped[dim] += 1
-        responses.append(
-            {
-                "response_id": rid,
-                "source_response_no": item["response_no"],
-                "participant_id": item["participant_id"],
-                "is_anonymous": item["is_anonymous"],
-                "submitted_at": item["submitted_at"],
-                "duration_s": item["duration_s"],
-                "channel": item["channel"],
-                "channel_detail": item["channel_detail"],
-                "ip_region": item["ip_region"],
-                "row_number": item["line"],
-                **record,
-            }
-        )
-        answers.extend({"response_id": rid, **a} for a in parsed.answers)
-        if parsed.contact is not None or parsed.name is not None:
-            contact = parsed.contact
-            contacts.append(
-                {
-                    "participant_id": item["participant_id"],
-                    "name_text": parsed.name,
-                    "phone": contact.value if contact and contact.kind == "phone" else None,
-                    "wechat": contact.value if contact and contact.kind == "wechat" else None,
-                    "email": contact.value if contact and contact.kind == "email" else None,
-                    "submitted_at": item["submitted_at"],
-                }
-            )
-        payload = {
-            header: ("<pii>" if header in pii_headers else value)
-            for header, value in zip(table.headers, item["row"], strict=True)
-        }
-        raws.append(
-            {"row_number": item["line"], "payload": json.dumps(payload, ensure_ascii=False)}
-        )
-    warnings = list(table.warnings) + list(cmap.warnings)
-    for dim, count in unmapped.items():
-        if count:
-            warnings.append(
-                f"{count} {dim} answer(s) kept verbatim but not mapped to a canonical value"
-            )
-    return ParsedSurvey(
-        responses=_frame(responses, RESPONSE_SCHEMA),
-        answers=_frame(answers, ANSWER_SCHEMA),
-        contacts=_frame(contacts, CONTACT_SCHEMA),
-        raw_rows=_frame(raws, {"row_number": pl.Int64, "payload": pl.String}),
-        rejects=sorted(rejects, key=lambda r: r.row_number),
-        rows_read=len(table.rows),
-        warnings=warnings,
-        unmapped=unmapped,
-    )
-
-
-DUPLICATE_WINDOW = timedelta(minutes=30)
-
-
-def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
-    """Two submissions close enough to be one person pressing submit twice (or times unknown)."""
-    return a is None or b is None or abs(a - b) <= DUPLICATE_WINDOW
-
-
-def _drop_duplicates(
-    kept: list[dict[str, Any]], rejects: list[Reject], identity_column: str | None
-) -> list[dict[str, Any]]:
-    """Reject exact duplicate rows, then keep only the latest submission of each participant."""
-    earlier_by_signature: dict[str, list[dict[str, Any]]] = {}
-    unique = []
-    for item in kept:
-        if item["signature"] is not None:
-            same = earlier_by_signature.setdefault(item["signature"], [])
-            twin = next(
-                (e for e in same if _close_in_time(e["submitted_at"], item["submitted_at"])), None
-            )
-            if twin is not None:
-                rejects.append(
-                    Reject(
-                        item["line"],
-                        "(all columns)",
-                        None,
-                        f"exact duplicate of row {twin['line']}",
-                    )
-                )
-                continue
-            same.append(item)
-        unique.append(item)
-    latest: dict[str, dict[str, Any]] = {}
-    for item in unique:
-        if item["is_anonymous"]:
-            continue
-        best = latest.get(item["participant_id"])
-        key = (item["submitted_at"] or datetime.min, item["line"])
-        if best is None or key > (best["submitted_at"] or datetime.min, best["line"]):
-            latest[item["participant_id"]] = item
-    result = []
-    for item in unique:
-        winner = latest.get(item["participant_id"])
-        if winner is not None and winner is not item:
-            rejects.append(
-                Reject(
-                    item["line"],
-                    identity_column,
-                    None,
-                    f"superseded by a later submission (row {winner['line']}) from the same participant",
-                )
-            )
-            continue
-        result.append(item)
-    return result
+def response_ids(survey_key: str, response_nos: Iterable[str]) -> list[str]:
+    """response_id of many response numbers of one survey (the shared prefix hashed once)."""
+    prefix = hashlib.sha256(f"{survey_key}|".encode())
+    ids = []
+    for response_no in response_nos:
+        digest = prefix.copy()
+        digest.update(response_no.encode())
+        ids.append("r_" + digest.hexdigest()[:24])
+    return ids
 
 
 RESPONSE_SCHEMA: dict[str, Any] = {
@@ -811,7 +597,646 @@ CONTACT_SCHEMA: dict[str, Any] = {
     "email": pl.String,
     "submitted_at": pl.Datetime("us"),
 }
+_ANSWER_FIELDS = tuple(name for name in ANSWER_SCHEMA if name != "response_id")
 
 
-def _frame(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+# -- column-wise parsing --------------------------------------------------------------------------
+#
+# A file is parsed as whole columns of one all-text frame. Every question's cells are parsed once
+# per distinct value (or distinct tuple, for a question spread over several columns) by the
+# SurveyRowParser handlers above, so each distinct answer goes through exactly the code a single
+# row would, and the outcome is joined back to every row holding it. Answer columns repeat a lot
+# (a few hundred distinct ages, cities or tool combinations in 100k rows); the metadata columns
+# that do not (response number, submission time, IP) have vectorised fast paths for their usual
+# forms and fall back to the scalar functions once per distinct text for anything else. Only
+# rejected rows become Python objects.
+
+META_FIELDS = (
+    "response_no",
+    "submitted_at",
+    "duration",
+    "channel",
+    "channel_detail",
+    "ip",
+    "ip_province",
+    "ip_city",
+)
+# Every character str.isspace() (so `re`'s \s and str.strip) calls whitespace; all are in the
+# BMP. Spelled out for the Rust regex engine, whose \s omits \x1c-\x1f.
+PY_SPACES = "".join(c for c in map(chr, range(0x10000)) if c.isspace())
+# A cell clean_text changes even when NFKC does not: whitespace other than single inner spaces.
+_NOT_PLAIN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_SPACES if c != " ") + "]|^ | $|  "
+_JSON_ESCAPED = r'[\x00-\x1f"\\]'  # what json.dumps(ensure_ascii=False) escapes in a string
+_TIMESTAMP_FORMS = tuple(
+    rf"^([1-9][0-9]{{3}}){sep}([0-9]{{1,2}}){sep}([0-9]{{1,2}}) ([0-9]{{1,2}}):([0-9]{{1,2}}):([0-9]{{1,2}})$"
+    for sep in ("/", "-")
+)
+_IP_REGION_RUST = r"[(（](.+?)[)）]"  # _IP_REGION (both engines take the leftmost-first match)
+
+
+def via_python(
+    frame: pl.DataFrame,
+    source: str,
+    target: str,
+    convert: Callable[[str], Any],
+    dtype: pl.DataType,
+    *,
+    where: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Set `target` to convert(text of `source`) where `where` holds, once per distinct text.
+
+    Null cells and rows where `where` does not hold keep `target` as it was (null when new).
+    """
+    todo = pl.col(source).is_not_null()
+    if where is not None:
+        todo = todo & where
+    keep = pl.col(target) if target in frame.columns else pl.lit(None, dtype=dtype)
+    # select first: filtering the whole (wide) frame would copy every column
+    texts = frame.select(pl.col(source).filter(todo).unique()).to_series()
+    if texts.is_empty():
+        return frame.with_columns(keep.cast(dtype).alias(target))
+    converted = pl.Series([convert(text) for text in texts], dtype=dtype)
+    value = pl.col(source).replace_strict(texts, converted, default=None, return_dtype=dtype)
+    return frame.with_columns(pl.when(todo).then(value).otherwise(keep).alias(target))
+
+
+def with_clean(frame: pl.DataFrame, source: str, target: str) -> pl.DataFrame:
+    """Add `target` = clean_text(`source`) of every cell.
+
+    A cell NFKC leaves as it is, with no whitespace but single inner spaces, is its own clean
+    text; the rest (full-width forms, odd spacing) go through clean_text once per distinct text.
+    """
+    raw = pl.col(source)
+    plain = (
+        (raw.str.normalize("NFKC") == raw) & ~raw.str.contains(_NOT_PLAIN) & (raw != "")
+    ).fill_null(False)
+    frame = frame.with_columns(plain.alias("__plain"))
+    frame = frame.with_columns(pl.when(pl.col("__plain")).then(raw).alias(target))
+    frame = via_python(frame, source, target, clean_text, pl.String(), where=~pl.col("__plain"))
+    return frame.drop("__plain")
+
+
+def with_meta(frame: pl.DataFrame, index: int | None, target: str) -> pl.DataFrame:
+    """Add a metadata field as the per-row reader took it: clean text, null for blank or NULL."""
+    if index is None:
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias(target))
+    frame = with_clean(frame, f"c{index}", target)
+    value = pl.col(target)
+    return frame.with_columns(pl.when(value.str.to_uppercase() != "NULL").then(value).alias(target))
+
+
+def with_timestamps(frame: pl.DataFrame, source: str, target: str) -> pl.DataFrame:
+    """Add parse_timestamp of a clean text column: '2026/2/18 9:00:23' (and '-') vectorised,
+    any other text through parse_timestamp once per distinct text."""
+    text = pl.col(source)
+    frame = frame.with_columns(
+        text.str.extract_groups(_TIMESTAMP_FORMS[0]).alias("__slash"),
+        text.str.extract_groups(_TIMESTAMP_FORMS[1]).alias("__dash"),
+    )
+    parts = [f"__t{i}" for i in range(1, 7)]
+    frame = frame.with_columns(
+        pl.coalesce(pl.col("__slash").struct.field(str(i)), pl.col("__dash").struct.field(str(i)))
+        .cast(pl.Int32)
+        .alias(part)
+        for i, part in enumerate(parts, start=1)
+    )
+    year, month, day, hour, minute, second = (pl.col(p) for p in parts)
+    padded = pl.format(
+        "{}-{}-{} {}:{}:{}",
+        year,
+        *(c.cast(pl.String).str.zfill(2) for c in (month, day, hour, minute, second)),
+    )
+    # strptime rejects hour 24, minute 60 and second 60/61 too; an impossible day (2月30日)
+    # comes out null here and goes to parse_timestamp, which says what it is.
+    clock = (hour <= 23) & (minute <= 59) & (second <= 59)
+    fast = pl.when(clock).then(
+        padded.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
+    )
+    frame = frame.with_columns(fast.alias(target)).with_columns(
+        pl.col(target).is_not_null().alias("__fast")
+    )
+    frame = via_python(
+        frame, source, target, parse_timestamp, pl.Datetime("us"), where=~pl.col("__fast")
+    )
+    return frame.drop("__slash", "__dash", "__fast", *parts)
+
+
+def _json_string(column: str, frame: pl.DataFrame) -> pl.Expr:
+    """The cell as json.dumps(ensure_ascii=False) writes it: null, or a quoted string."""
+    value = pl.col(column)
+    special = value.str.contains(_JSON_ESCAPED)
+    texts = frame.select(value.filter(special).unique()).to_series()
+    quoted = pl.concat_str([pl.lit('"'), value, pl.lit('"')])
+    if not texts.is_empty():
+        escaped = pl.Series([json.dumps(t, ensure_ascii=False) for t in texts], dtype=pl.String)
+        quoted = (
+            pl.when(special)
+            .then(value.replace_strict(texts, escaped, default=None, return_dtype=pl.String))
+            .otherwise(quoted)
+        )
+    return pl.when(value.is_null()).then(pl.lit("null")).otherwise(quoted)
+
+
+def payload_expr(frame: pl.DataFrame, headers: list[str], pii_headers: set[str]) -> pl.Expr:
+    """Each row as json.dumps(dict(zip(headers, row)), ensure_ascii=False), PII cells '<pii>'.
+
+    Built from the columns (a repeated header keeps its first place and its last cell, as a
+    dict does), so the JSON is byte for byte what the per-row encoder wrote.
+    """
+    last: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        last[header] = i
+    parts: list[pl.Expr] = []
+    for n, (header, i) in enumerate(last.items()):
+        key = json.dumps(header, ensure_ascii=False)
+        parts.append(pl.lit(("{" if n == 0 else ", ") + key + ": "))
+        parts.append(pl.lit('"<pii>"') if header in pii_headers else _json_string(f"c{i}", frame))
+    if not parts:
+        return pl.lit("{}")
+    parts.append(pl.lit("}"))
+    return pl.concat_str(parts)
+
+
+@dataclass
+class _Parsed:
+    """One question parsed for every row (per-row Series, all of the file's height)."""
+
+    keys: pl.Series  # the row's answers: rows of `answers` with this __k
+    answers: pl.DataFrame  # __k + the answer fields but response_id
+    errors: pl.Series  # index into the parse's error list, or null
+    demo: dict[str, tuple[pl.Series, pl.Series]]  # response column -> (value, whether set)
+    contact: dict[str, pl.Series] | None = None  # kind, value, pid (null: no contact)
+    name: pl.Series | None = None
+
+
+_ANSWER_TABLE = {"__k": pl.UInt32(), **{n: ANSWER_SCHEMA[n] for n in _ANSWER_FIELDS}}
+
+
+def _parse_distinct(
+    parser: SurveyRowParser,
+    question: Question,
+    roles: list[ColumnRole],
+    frame: pl.DataFrame,
+    errors: list[tuple[str, str | None, str]],
+    id_key: bytes,
+) -> _Parsed:
+    """Run the question's handler once per distinct value (tuple) of its columns.
+
+    An item answered twice in one cell (可灵┋可灵) is kept once, the first time: the warehouse
+    keys answers by (response, question, item).
+    """
+    names = [f"c{role.index}" for role in roles]
+    cells = frame.select(names)
+    distinct = cells.unique(maintain_order=True)
+    keys = cells.join(
+        distinct.with_row_index("__k"),
+        on=names,
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    ).get_column("__k")
+    handler = parser.handlers[question.type]
+    indexes = [role.index for role in roles]
+    errs: list[int | None] = []
+    demo: list[dict[str, Any]] = []
+    contacts: list[Contact | None] = []
+    person_names: list[str | None] = []
+    answers: dict[str, list[Any]] = {name: [] for name in _ANSWER_TABLE}
+    for k, values in enumerate(distinct.iter_rows()):
+        out = _Row()
+        try:
+            handler(question, roles, dict(zip(indexes, values, strict=True)), out)
+        except RowError as err:
+            errs.append(len(errors))
+            errors.append((err.column, err.value, err.reason))
+            out = _Row()
+        else:
+            errs.append(None)
+        demo.append(out.demo)
+        contacts.append(out.contact)
+        person_names.append(out.name)
+        items: set[str] = set()
+        for answer in out.answers:
+            if answer["item_key"] in items:
+                continue
+            items.add(answer["item_key"])
+            answers["__k"].append(k)
+            for name in _ANSWER_FIELDS:
+                answers[name].append(answer[name])
+
+    def per_row(values: list[Any], dtype: pl.DataType) -> pl.Series:
+        return pl.Series(values, dtype=dtype).gather(keys)
+
+    demo_columns: dict[str, tuple[pl.Series, pl.Series]] = {}
+    for column in sorted(set().union(*demo), key=RESPONSE_COLUMNS.index):
+        value = per_row([d.get(column) for d in demo], RESPONSE_SCHEMA[column])
+        demo_columns[column] = (value, per_row([column in d for d in demo], pl.Boolean()))
+    contact = None
+    if any(c is not None for c in contacts):
+        contact = {
+            "kind": per_row([c.kind if c else None for c in contacts], pl.String()),
+            "value": per_row([c.value if c else None for c in contacts], pl.String()),
+            "pid": per_row(
+                [participant_id(id_key, c) if c else None for c in contacts], pl.String()
+            ),
+        }
+    name = per_row(person_names, pl.String()) if any(person_names) else None
+    return _Parsed(
+        keys,
+        pl.DataFrame(answers, schema=_ANSWER_TABLE),
+        per_row(errs, pl.Int64()),
+        demo_columns,
+        contact,
+        name,
+    )
+
+
+def _parse_contact_column(
+    parser: SurveyRowParser,
+    question: Question,
+    role: ColumnRole,
+    frame: pl.DataFrame,
+    id_key: bytes,
+) -> _Parsed:
+    """An optional contact question (one column, nearly one distinct value per row), vectorised.
+
+    Same outcome as the `_contact` handler: the answer says only whether it was answered, the
+    name or normalised contact goes to the restricted table. normalise_contact runs as column
+    expressions on printable-ASCII contacts (phones, emails, WeChat ids), where Python's and the
+    Rust engine's \\s, \\d and \\w agree, and once per distinct text on the rest.
+    """
+    raw = f"c{role.index}"
+    work = with_clean(frame.select(raw), raw, "text")
+    text = pl.col("text")
+    skips = set(_SKIP_MARKERS) | (_CODE_SKIPS if parser.flavour == "wjx_code" else set())
+    state = (
+        pl.when(text.is_null() | text.str.to_lowercase().is_in(sorted(_EMPTY_MARKERS)))
+        .then(2)
+        .when(text.is_in(sorted(skips)))
+        .then(1)
+        .otherwise(0)
+        .cast(pl.UInt32)
+    )
+    work = work.with_columns(state.alias("__k"))
+    answered = pl.col("__k") == 0
+    answers = pl.DataFrame(
+        [
+            {"__k": k, **{n: a[n] for n in _ANSWER_FIELDS}}
+            for k, a in enumerate(
+                _answer(question.id, status=s) for s in (ANSWERED, SKIPPED, EMPTY)
+            )
+        ],
+        schema=_ANSWER_TABLE,
+        orient="row",
+    )
+    errors = pl.Series([None] * frame.height, dtype=pl.Int64)
+    if question.contact_kind == "name":
+        name = work.select(pl.when(answered).then(text)).to_series()
+        return _Parsed(work["__k"], answers, errors, {}, name=name)
+    work = normalised_contacts(work.with_columns(pl.when(answered).then(text).alias("text")))
+    message = pl.concat_str([pl.col("kind"), pl.lit(":"), pl.col("value")])
+    work = work.with_columns(message.alias("message"))
+    messages = work.select(pl.col("message").drop_nulls().unique()).to_series()
+    pids = pl.Series(contact_participant_ids(id_key, messages), dtype=pl.String)
+    work = work.with_columns(
+        pl.col("message").replace_strict(messages, pids, default=None).alias("pid")
+    )
+    contact = {c: work.get_column(c) for c in ("kind", "value", "pid")}
+    return _Parsed(work["__k"], answers, errors, {}, contact=contact)
+
+
+_NO_CONTACT = ("(空)", "(跳过)", "-", "无")
+
+
+def normalised_contacts(work: pl.DataFrame) -> pl.DataFrame:
+    """Add `kind` and `value`: normalise_contact of the clean `text` column (null: none)."""
+    text = pl.col("text")
+    ascii_text = text.str.contains(r"^[\x20-\x7e]+$").fill_null(False)
+    work = work.with_columns(ascii_text.alias("__ascii"))
+    bare = text
+    for prefix in ("wx:", "WeChat:"):  # the ASCII ones of normalise_contact's prefixes, in order
+        bare = (
+            pl.when(bare.str.to_lowercase().str.starts_with(prefix.lower()))
+            .then(bare.str.slice(len(prefix)).str.strip_chars(" "))
+            .otherwise(bare)
+        )
+    work = work.with_columns(bare.alias("__bare"))
+    digits = pl.col("__bare").str.replace_all(r"[ \-().]", "")
+    work = work.with_columns(digits.alias("__digits"))
+    digits = pl.col("__digits")
+    national = (
+        pl.when(digits.str.starts_with("+86"))
+        .then(digits.str.slice(3))
+        .when(digits.str.starts_with("0086"))
+        .then(digits.str.slice(4))
+        .when(digits.str.starts_with("86") & (digits.str.len_chars() == 13))
+        .then(digits.str.slice(2))
+        .otherwise(digits)
+    )
+    work = work.with_columns(national.alias("__digits"))
+    phone = digits.str.contains(r"^1[3-9][0-9]{9}$") | (
+        digits.str.starts_with("+")
+        & digits.str.slice(1).str.contains(r"^[0-9]+$")
+        & digits.str.len_chars().is_between(8, 16)
+    )
+    bare = pl.col("__bare")
+    kind = (
+        pl.when(phone)
+        .then(pl.lit("phone"))
+        .when(bare.str.contains(r"^[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$"))
+        .then(pl.lit("email"))
+        .when(bare.str.contains(r"^[a-zA-Z][-_a-zA-Z0-9]{5,19}$"))
+        .then(pl.lit("wechat"))
+        .otherwise(pl.lit("other"))
+    )
+    fast = pl.col("__ascii") & ~text.is_in(_NO_CONTACT)
+    work = work.with_columns(
+        pl.when(fast).then(kind).alias("kind"),
+        pl.when(fast)
+        .then(pl.when(phone).then(digits).otherwise(bare.str.to_lowercase()))
+        .alias("value"),
+    )
+    slow = ~pl.col("__ascii") & text.is_not_null()
+    texts = work.select(text.filter(slow).unique()).to_series()
+    if not texts.is_empty():
+        found = [normalise_contact(t) for t in texts]
+        for field_name in ("kind", "value"):
+            values = pl.Series(
+                [getattr(c, field_name) if c else None for c in found], dtype=pl.String
+            )
+            work = work.with_columns(
+                pl.when(slow)
+                .then(text.replace_strict(texts, values, default=None, return_dtype=pl.String))
+                .otherwise(pl.col(field_name))
+                .alias(field_name)
+            )
+    return work.drop("__ascii", "__bare", "__digits")
+
+
+def parse_survey(
+    table: RawTable,
+    cmap: ColumnMap,
+    q: Questionnaire,
+    *,
+    survey_key: str,
+    edition_year: int,
+    id_key: bytes,
+) -> ParsedSurvey:
+    """Parse every row: each is loaded or rejected with a reason (read = loaded + rejected).
+
+    A row is rejected, in this order, for: a response number already used on an earlier row;
+    its first bad cell in questionnaire order (column and reason); being an exact duplicate
+    (same address and answers within DUPLICATE_WINDOW) of an earlier row; or a later
+    submission from the same participant.
+    """
+    parser = SurveyRowParser(q, cmap, reference_year=edition_year)
+    frame = text_frame(table)
+    rows_read = frame.height
+    for name in META_FIELDS:
+        frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
+    answer_cols = [c for c in cmap.columns if c.kind != "meta" and c.kind != "unmatched"]
+    pii_headers = {c.header for c in answer_cols if c.question is not None and c.question.is_pii}
+
+    # Each question once per distinct value; the first failing question rejects a row.
+    errors: list[tuple[str, str | None, str]] = []
+    parsed: list[_Parsed] = []
+    for question in q.questions:
+        roles = parser.by_question[question.id]
+        if not roles:
+            continue
+        if question.type == "contact" and not question.required and len(roles) == 1:
+            parsed.append(_parse_contact_column(parser, question, roles[0], frame, id_key))
+        else:
+            parsed.append(_parse_distinct(parser, question, roles, frame, errors, id_key))
+    columns: dict[str, pl.Series] = {}
+    columns["_error"] = _first([d.errors for d in parsed], rows_read, pl.Int64())
+    for i, d in enumerate(parsed):
+        columns[f"_k{i}"] = d.keys
+    columns.update(_demographics(parsed, rows_read))
+    columns.update(_contacts(parsed, rows_read))
+    frame = frame.with_columns(values.alias(name) for name, values in columns.items())
+
+    number = pl.coalesce(pl.col("_m_response_no"), pl.col(ROW).cast(pl.String))
+    frame = frame.with_columns(number.alias("_number")).with_columns(
+        pl.col(ROW).min().over("_number").alias("_first_row")
+    )
+    repeated = pl.col(ROW) != pl.col("_first_row")
+    rejects = [
+        Reject(line, "序号", no, f"response number {no} already used on row {first}")
+        for line, no, first in frame.filter(repeated)
+        .select(ROW, "_number", "_first_row")
+        .iter_rows()
+    ]
+    bad = ~repeated & pl.col("_error").is_not_null()
+    rejects += [
+        Reject(line, *errors[index])
+        for line, index in frame.filter(bad).select(ROW, "_error").iter_rows()
+    ]
+    frame = frame.filter(~repeated & pl.col("_error").is_null())
+
+    frame = with_timestamps(frame, "_m_submitted_at", "_submitted_at")
+    frame = via_python(frame, "_m_duration", "_duration_s", parse_duration_s, pl.Int64())
+    either = pl.col("_m_ip_province").is_not_null() | pl.col("_m_ip_city").is_not_null()
+    from_parts = pl.concat_str(
+        [pl.col("_m_ip_province"), pl.col("_m_ip_city")], separator="-", ignore_nulls=True
+    )
+    frame = frame.with_columns(
+        pl.col("_m_ip").str.extract(_IP_REGION_RUST, 1).str.strip_chars(" ").alias("_region")
+    ).with_columns(
+        pl.coalesce(pl.col("_region"), pl.when(either).then(from_parts)).alias("_region")
+    )
+
+    identity = next(
+        (
+            c.header
+            for c in answer_cols
+            if c.question is not None and c.question.is_pii and c.question.contact_kind != "name"
+        ),
+        None,
+    )
+    frame, duplicates = _take_exact_duplicates(frame, [f"c{c.index}" for c in answer_cols])
+    frame, superseded = _take_superseded(frame, identity)
+    rejects += duplicates + superseded
+
+    kept = frame  # still in file order
+    numbers = kept.get_column("_number")
+    participants = kept.get_column("_contact_pid").clone()
+    anonymous = participants.is_null().arg_true()
+    if len(anonymous):
+        no_contact = numbers.gather(anonymous)
+        participants.scatter(anonymous, anonymous_participant_ids(id_key, survey_key, no_contact))
+    kept = kept.with_columns(
+        pl.Series("_response_id", response_ids(survey_key, numbers), dtype=pl.String),
+        participants.alias("_participant_id"),
+    )
+
+    responses = kept.select(
+        pl.col("_response_id").alias("response_id"),
+        pl.col("_number").alias("source_response_no"),
+        pl.col("_participant_id").alias("participant_id"),
+        pl.col("_contact_pid").is_null().alias("is_anonymous"),
+        pl.col("_submitted_at").alias("submitted_at"),
+        pl.col("_duration_s").alias("duration_s"),
+        pl.col("_m_channel").alias("channel"),
+        pl.col("_m_channel_detail").alias("channel_detail"),
+        pl.col("_region").alias("ip_region"),
+        pl.col(ROW),
+        *(pl.col(f"_d_{c}").alias(c) for c in RESPONSE_COLUMNS),
+    )
+    has_contact = pl.col("_contact_kind").is_not_null() | pl.col("_name").is_not_null()
+    contacts = kept.filter(has_contact).select(
+        pl.col("_participant_id").alias("participant_id"),
+        pl.col("_name").alias("name_text"),
+        *(
+            pl.when(pl.col("_contact_kind") == kind).then(pl.col("_contact_value")).alias(kind)
+            for kind in ("phone", "wechat", "email")
+        ),
+        pl.col("_submitted_at").alias("submitted_at"),
+    )
+    raw_rows = kept.select(
+        pl.col(ROW), payload_expr(kept, list(table.headers), pii_headers).alias("payload")
+    )
+    answers = _answer_frame(kept, parsed)
+
+    unmapped: dict[str, int] = {
+        dim: int((responses.get_column(f"is_{dim}_mapped") == False).sum())  # noqa: E712
+        for dim in ("age", "gender", "role", "city")
+    }
+    warnings = list(table.warnings) + list(cmap.warnings)
+    for dim, count in unmapped.items():
+        if count:
+            warnings.append(
+                f"{count} {dim} answer(s) kept verbatim but not mapped to a canonical value"
+            )
+    return ParsedSurvey(
+        responses=responses.cast(RESPONSE_SCHEMA),  # type: ignore[arg-type]
+        answers=answers,
+        contacts=contacts.cast(CONTACT_SCHEMA),  # type: ignore[arg-type]
+        raw_rows=raw_rows,
+        rejects=sorted(rejects, key=lambda r: r.row_number),
+        rows_read=rows_read,
+        warnings=warnings,
+        unmapped=unmapped,
+    )
+
+
+def _demographics(parsed: list[_Parsed], height: int) -> dict[str, pl.Series]:
+    """`_d_<column>` per RESPONSE_COLUMNS: what the demographic questions set, the later
+    question winning where two set the same column (as the per-row dict update did)."""
+    out: dict[str, pl.Series] = {}
+    for column in RESPONSE_COLUMNS:
+        value = pl.Series([None] * height, dtype=RESPONSE_SCHEMA[column])
+        for d in parsed:
+            if column in d.demo:
+                given, is_set = d.demo[column]
+                value = given.zip_with(is_set, value)
+        out[f"_d_{column}"] = value
+    return out
+
+
+def _contacts(parsed: list[_Parsed], height: int) -> dict[str, pl.Series]:
+    """The row's contact (the first contact question that gave one) with its participant id,
+    and its name (the last name question answered)."""
+    contacts = [d.contact for d in parsed if d.contact is not None]
+    names = [d.name for d in parsed if d.name is not None]
+    return {
+        "_contact_kind": _first([c["kind"] for c in contacts], height),
+        "_contact_value": _first([c["value"] for c in contacts], height),
+        "_contact_pid": _first([c["pid"] for c in contacts], height),
+        "_name": _first(names[::-1], height),
+    }
+
+
+def _first(series: list[pl.Series], height: int, dtype: pl.DataType | None = None) -> pl.Series:
+    """Row by row, the first non-null value of the series (null where all are null)."""
+    if not series:
+        return pl.Series([None] * height, dtype=dtype or pl.String())
+    result = series[0]
+    for other in series[1:]:
+        result = result.zip_with(result.is_not_null(), other)
+    return result
+
+
+def _take_exact_duplicates(
+    frame: pl.DataFrame, answer_columns: list[str]
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Reject rows repeating an earlier row's address and answers within DUPLICATE_WINDOW.
+
+    A double submission comes from the same address with the same answers. Without an address
+    (old exports write NULL) identical answers are common on short surveys and prove nothing,
+    so such rows are never called duplicates. Only rows sharing address and answers with
+    another row are looked at one by one.
+    """
+    origin = pl.coalesce(pl.col("_m_ip"), pl.col("_region"))
+    frame = frame.with_columns(origin.alias("_origin"))
+    has_origin = (pl.col("_origin") != "") & (pl.col("_origin").str.to_uppercase() != "NULL")
+    signature = ["_origin", *answer_columns]
+    shared = has_origin.fill_null(False) & (pl.len().over(signature) > 1)
+    suspects = frame.filter(shared).sort(ROW).select(ROW, "_submitted_at", *signature)
+    rejects: list[Reject] = []
+    if suspects.is_empty():
+        return frame, rejects
+    earlier: dict[tuple[Any, ...], list[tuple[int, datetime | None]]] = {}
+    dropped: list[int] = []
+    for line, submitted, *key in suspects.iter_rows():
+        same = earlier.setdefault(tuple(key), [])
+        twin = next((e for e in same if _close_in_time(e[1], submitted)), None)
+        if twin is not None:
+            rejects.append(Reject(line, "(all columns)", None, f"exact duplicate of row {twin[0]}"))
+            dropped.append(line)
+            continue
+        same.append((line, submitted))
+    return frame.filter(~pl.col(ROW).is_in(dropped)), rejects
+
+
+def _take_superseded(
+    frame: pl.DataFrame, identity_column: str | None
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Keep only the latest submission (then the later row) of each participant with a contact."""
+    known = pl.col("_contact_pid").is_not_null()
+    latest = (
+        frame.filter(known)
+        .with_columns(pl.col("_submitted_at").fill_null(datetime.min).alias("__when"))
+        .group_by("_contact_pid")
+        .agg(pl.col(ROW).sort_by("__when", ROW).last().alias("_winner"))
+    )
+    frame = frame.join(latest, on="_contact_pid", how="left", maintain_order="left")
+    beaten = pl.col("_winner").is_not_null() & (pl.col("_winner") != pl.col(ROW))
+    rejects = [
+        Reject(
+            line,
+            identity_column,
+            None,
+            f"superseded by a later submission (row {winner}) from the same participant",
+        )
+        for line, winner in frame.filter(beaten).select(ROW, "_winner").iter_rows()
+    ]
+    return frame.filter(~beaten), rejects
+
+
+def _answer_frame(kept: pl.DataFrame, parsed: list[_Parsed]) -> pl.DataFrame:
+    """The long answers of the kept rows: question by question, each in file-row order.
+
+    Question-major, not row-major: no sort of millions of rows (and the copy it makes), and the
+    warehouse stores one question's answers together, which is how it reads them.
+    """
+    parts = []
+    for i, d in enumerate(parsed):
+        if d.answers.is_empty():
+            continue
+        rows = kept.select(
+            pl.col("_response_id").alias("response_id"), pl.col(f"_k{i}").alias("__k")
+        )
+        parts.append(rows.join(d.answers, on="__k", how="inner", maintain_order="left_right"))
+    if not parts:
+        return pl.DataFrame(schema=ANSWER_SCHEMA)
+    answers = pl.concat(parts, rechunk=False).select(list(ANSWER_SCHEMA))
+    return answers.cast(ANSWER_SCHEMA)  # type: ignore[arg-type]
+
+
+DUPLICATE_WINDOW = timedelta(minutes=30)
+
+
+def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
+    """Two submissions close enough to be one person pressing submit twice (or times unknown)."""
+    return a is None or b is None or abs(a - b) <= DUPLICATE_WINDOW

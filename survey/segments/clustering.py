@@ -4,7 +4,7 @@
 warehouse uses each participant's latest response) and needs no warehouse. The model is one
 explicit scikit-learn Pipeline:
 
-    ColumnTransformer (output: polars)
+    ColumnTransformer
       categorical  SimpleImputer(constant "(missing)") -> OneHotEncoder(sparse_output=False)
       numeric      SimpleImputer(median) -> StandardScaler
       multi-hot    SimpleImputer(constant 0)   (list columns expanded to COLUMN__ITEM 0/1 first)
@@ -17,20 +17,29 @@ in the configured range unless fixed. The range is clipped to what the data allo
 and k <= the number of distinct profiles); a fixed k outside that, or fewer than 3 participants,
 raises a SegmentError saying so.
 
+Scale: with more than `fit_sample` participants, k-means (every candidate k, the chosen model
+and the bootstrap refits) learns from a random sample of that many, drawn with random_state,
+and then every participant is assigned to the nearest centre; the silhouette, O(n^2), is taken
+on a random sample of `silhouette_sample` of the fitted participants. Below those sizes
+everything is computed on everyone. Independent fits run side by side on the machine's cores,
+each one single-threaded and seeded, so results do not depend on the core count.
+
 Cluster ids are 1..k by size (largest first), so two fits with the same seed give identical
-assignments. Stability = mean adjusted Rand index between the full-data clusters and the
-clusters of a model fitted on each bootstrap resample (resample i drawn with seed
-random_state + i) and applied to all participants. Each cluster gets a bilingual description
-from its most distinguishing categories (highest lift, DESIGN section 5).
+assignments. Stability = mean adjusted Rand index, over the fitted participants, between the
+clusters found and those of k-means refitted on each bootstrap resample of them (resample i
+drawn with seed random_state + i; same features, same preparation). Each cluster gets a
+bilingual description from its most distinguishing categories (highest lift, DESIGN section 5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -38,7 +47,7 @@ import yaml
 from sklearn.cluster import KMeans
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, pairwise_distances, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
@@ -65,7 +74,7 @@ _CONTEXT = {
 class ClusteringConfig:
     """Parameters of the clustering (survey/segments/config/clustering.yaml)."""
 
-    version: int = 1
+    version: int = 2
     id_column: str = "participant_id"
     categorical: tuple[str, ...] = ("age_band", "role", "city_tier", "hours_per_week", "income")
     numeric: tuple[str, ...] = ("experience_months",)
@@ -76,6 +85,8 @@ class ClusteringConfig:
     random_state: int = 20240210
     n_init: int = 10
     n_bootstrap: int = 20
+    fit_sample: int = 5_000
+    silhouette_sample: int = 3_000
     describe_dimensions: tuple[str, ...] = ("city", "role", "age_band_coarse", "tools")
     describe_fill_dimensions: tuple[str, ...] = ("experience_band", "hours_per_week", "income")
     describe_max_items: int = 4
@@ -136,6 +147,10 @@ class ClusteringConfig:
             random_state=integer("random_state", base.random_state, minimum=0),
             n_init=integer("n_init", base.n_init, minimum=1),
             n_bootstrap=integer("n_bootstrap", base.n_bootstrap, minimum=0),
+            fit_sample=integer("fit_sample", base.fit_sample, minimum=MIN_PARTICIPANTS),
+            silhouette_sample=integer(
+                "silhouette_sample", base.silhouette_sample, minimum=MIN_PARTICIPANTS
+            ),
             describe_dimensions=names("describe.dimensions", base.describe_dimensions),
             describe_fill_dimensions=names(
                 "describe.fill_dimensions", base.describe_fill_dimensions
@@ -168,6 +183,8 @@ class ClusteringConfig:
             "random_state": self.random_state,
             "n_init": self.n_init,
             "n_bootstrap": self.n_bootstrap,
+            "fit_sample": self.fit_sample,
+            "silhouette_sample": self.silhouette_sample,
             "describe": {
                 "dimensions": list(self.describe_dimensions),
                 "fill_dimensions": list(self.describe_fill_dimensions),
@@ -213,8 +230,10 @@ def fit_clusters(
 ) -> ClusterFit:
     """Cluster one row per participant; k from the argument, else config k.fixed, else silhouette.
 
-    Runs single-threaded (BLAS/OpenMP limited to 1): on these small matrices threads only add
-    contention, and one thread keeps results bit-for-bit reproducible.
+    Every k-means fit runs single-threaded (BLAS/OpenMP limited to 1), which keeps results
+    bit-for-bit reproducible; independent fits (the candidate k values, the bootstrap
+    resamples) run side by side on the machine's cores, each with its own seed, so the result
+    does not depend on how many there are.
     """
     with threadpool_limits(limits=1):
         return _fit_clusters(profiles, config or load_clustering_config(), k)
@@ -232,14 +251,32 @@ def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | Non
             f"clustering needs at least {MIN_PARTICIPANTS} participants with a profile; got {n}"
         )
     features, columns = _feature_frame(profiles, config)
-    prepare = _pipeline(config, 2, columns)[0]
-    matrix = prepare.fit_transform(features).to_numpy()
-    distinct = int(np.unique(matrix, axis=0).shape[0])
+    prepare = _prepare(columns)
+    matrix = np.ascontiguousarray(prepare.fit_transform(features), dtype=np.float64)
+    groups = _profile_groups(matrix)
+    distinct = int(groups.max()) + 1
     k_limit = min(n - 1, distinct)
 
+    # Above fit_sample participants, k-means learns from a random sample and everyone is then
+    # assigned to the nearest centre (k-means at 100k rows x 20 bootstrap refits would take
+    # minutes; the centres of a few thousand people are as good a summary).
+    rng = np.random.default_rng(config.random_state)
+    fit_rows = (
+        np.arange(n)
+        if n <= config.fit_sample
+        else np.sort(rng.choice(n, size=config.fit_sample, replace=False))
+    )
+    sample = matrix[fit_rows]
+
     fixed = k if k is not None else config.k_fixed
-    silhouette_by_k: dict[int, float] = {}
     k_range: tuple[int, int] | None = None
+    # The silhouette is O(n^2) in time and memory: on more than silhouette_sample people it is
+    # taken on a random sample of them (always the same one), from one distance matrix.
+    silhouette_rows = (
+        np.arange(len(sample))
+        if len(sample) <= config.silhouette_sample
+        else np.sort(rng.choice(len(sample), size=config.silhouette_sample, replace=False))
+    )
     if fixed is not None:
         if isinstance(fixed, bool) or not isinstance(fixed, int) or not 2 <= fixed <= k_limit:
             raise SegmentError(
@@ -249,7 +286,7 @@ def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | Non
                 else f"k={fixed} cannot be fitted: the {n} participants have {distinct} distinct "
                 "profile(s), clustering needs at least 2 and k between 2 and n - 1"
             )
-        chosen = fixed
+        candidates = [fixed]
     else:
         low, high = config.k_min, min(config.k_max, k_limit)
         if low > high:
@@ -258,27 +295,34 @@ def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | Non
                 f"distinct profiles (k must be at most {k_limit})"
             )
         k_range = (low, high)
-        for candidate in range(low, high + 1):
-            labels = _pipeline(config, candidate, columns).fit_predict(features)
-            silhouette_by_k[candidate] = float(silhouette_score(matrix, labels))
-        chosen = max(silhouette_by_k, key=lambda c: (silhouette_by_k[c], -c))
+        candidates = list(range(low, high + 1))
+    distances = pairwise_distances(sample[silhouette_rows])
 
-    pipeline = _pipeline(config, chosen, columns)
-    raw_labels = pipeline.fit_predict(features)
+    def candidate(c: int) -> tuple[KMeans, float]:
+        model = _kmeans(config, c).fit(sample)
+        return model, _silhouette(distances, model.labels_[silhouette_rows])
+
+    fits = dict(zip(candidates, _side_by_side(candidate, candidates), strict=True))
+    silhouette_by_k = {c: score for c, (_, score) in fits.items()} if fixed is None else {}
+    chosen = fixed if fixed is not None else max(fits, key=lambda c: (fits[c][1], -c))
+    model, silhouette = fits[chosen]
+    silhouette_by_k[chosen] = silhouette
+    raw_labels = model.labels_ if len(fit_rows) == n else model.predict(matrix)
     labels = _relabel(raw_labels)
-    silhouette = silhouette_by_k.get(chosen)
-    if silhouette is None:
-        silhouette = float(silhouette_score(matrix, labels))
-        silhouette_by_k[chosen] = silhouette
 
-    scores = []
-    for i in range(config.n_bootstrap):
-        rng = np.random.default_rng(config.random_state + i)
-        rows = rng.integers(0, n, size=n)
-        if np.unique(matrix[rows], axis=0).shape[0] < chosen:
-            continue  # too few distinct profiles in this resample to fit k clusters
-        boot = _pipeline(config, chosen, columns).fit(features[rows])
-        scores.append(float(adjusted_rand_score(labels, boot.predict(features))))
+    # Stability: k-means refitted on bootstrap resamples of the fitted rows (resample i drawn
+    # with seed random_state + i), compared on those rows with the clusters found.
+    sample_labels = labels[fit_rows]
+    sample_groups = groups[fit_rows]
+
+    def bootstrap(i: int) -> float | None:
+        rows = np.random.default_rng(config.random_state + i).integers(0, len(sample), len(sample))
+        if np.unique(sample_groups[rows]).size < chosen:
+            return None  # too few distinct profiles in this resample to fit k clusters
+        boot = _kmeans(config, chosen).fit(sample[rows])
+        return float(adjusted_rand_score(sample_labels, boot.predict(sample)))
+
+    scores = [s for s in _side_by_side(bootstrap, range(config.n_bootstrap)) if s is not None]
     stability = float(np.mean(scores)) if scores else None
 
     assignments = pl.DataFrame(
@@ -288,6 +332,7 @@ def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | Non
         }
     )
     clusters = describe_clusters(profiles, assignments["cluster_id"], config)
+    pipeline = Pipeline([("prepare", prepare), ("cluster", model)])
     return ClusterFit(
         k=chosen,
         is_k_fixed=fixed is not None,
@@ -298,9 +343,54 @@ def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | Non
         bootstrap_ari=tuple(scores),
         assignments=assignments,
         clusters=clusters,
-        feature_names=tuple(pipeline[0].get_feature_names_out()),
+        feature_names=tuple(prepare.get_feature_names_out()),
         pipeline=pipeline,
     )
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _side_by_side(task: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """task(item) for every item, in order, on as many threads as there are cores.
+
+    Each task limits OpenMP to one thread for itself (the limit is per thread), so every
+    k-means fit is the same single-threaded computation whichever thread runs it.
+    """
+
+    def one(item: T) -> R:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return task(item)
+
+    items = list(items)
+    workers = min(len(items), os.cpu_count() or 1)
+    if workers <= 1:
+        return [one(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, items))
+
+
+def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette from a precomputed distance matrix (-1, the worst, for one cluster)."""
+    if np.unique(labels).size < 2:
+        return -1.0  # a sample that saw a single cluster: that k explains nothing here
+    return float(silhouette_score(distances, labels, metric="precomputed"))
+
+
+def _profile_groups(matrix: np.ndarray) -> np.ndarray:
+    """Per row, the index of its distinct profile (identical feature rows share one)."""
+    frame = pl.DataFrame(matrix + 0.0)  # + 0.0: -0.0 and 0.0 are one value, as np.unique has it
+    groups = (
+        frame.with_row_index("__row")
+        .group_by(pl.exclude("__row"))
+        .agg("__row")
+        .with_row_index("__group")
+        .select("__group", "__row")
+        .explode("__row")
+        .sort("__row")
+    )
+    return groups.get_column("__group").to_numpy()
 
 
 @dataclass(frozen=True)
@@ -330,8 +420,8 @@ def _feature_frame(
     return profiles.select(exprs), columns
 
 
-def _pipeline(config: ClusteringConfig, k: int, columns: _Columns) -> Pipeline:
-    """impute -> one-hot / scale (polars out) -> KMeans."""
+def _prepare(columns: _Columns) -> ColumnTransformer:
+    """impute -> one-hot / scale (a numpy matrix): the features k-means measures distances on."""
     transformers: list[tuple[str, Any, list[str]]] = []
     if columns.categorical:
         categorical = Pipeline(
@@ -355,9 +445,11 @@ def _pipeline(config: ClusteringConfig, k: int, columns: _Columns) -> Pipeline:
     if columns.multi_hot:
         multi = SimpleImputer(strategy="constant", fill_value=0.0, keep_empty_features=True)
         transformers.append(("multi", multi, columns.multi_hot))
-    prepare = ColumnTransformer(transformers, remainder="drop").set_output(transform="polars")
-    cluster = KMeans(n_clusters=k, n_init=config.n_init, random_state=config.random_state)
-    return Pipeline([("prepare", prepare), ("cluster", cluster)])
+    return ColumnTransformer(transformers, remainder="drop")
+
+
+def _kmeans(config: ClusteringConfig, k: int) -> KMeans:
+    return KMeans(n_clusters=k, n_init=config.n_init, random_state=config.random_state)
 
 
 def _relabel(labels: np.ndarray) -> np.ndarray:

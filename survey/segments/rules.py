@@ -535,15 +535,33 @@ def _profile_lift(pop: pl.DataFrame, *, k: int | None) -> pl.DataFrame:
     ]
     parts = []
     for year, scope in scopes:
+        size = int(scope["in_segment"].fill_null(False).sum())
+        if size == 0:
+            continue  # no one of the segment in this scope: no lift to read
         for name in PROFILE_DIMENSIONS:
             column = dimension(name).column
             if column not in scope.columns:
                 continue
             frame = scope.select("in_segment", _as_text(scope, column).alias("value"))
-            table = lift_table(frame, "in_segment", "value").filter(pl.col("group"))
+            if isinstance(frame.schema["value"], pl.List):
+                # a person counts once under each item chosen, as in lift_table
+                frame = frame.with_columns(pl.col("value").list.unique(maintain_order=True))
+                frame = frame.explode("value")
+            # lift_table(frame, "in_segment", "value") restricted to the segment's group, in one
+            # aggregation: every value seen in the scope, with its count inside the segment.
+            table = frame.group_by("value").agg(
+                pl.col("in_segment").fill_null(False).sum().cast(pl.Int64).alias("count"),
+                pl.len().cast(pl.Int64).alias("count_overall"),
+            )
             if table.is_empty():
                 continue
             table = label_columns(table, name, "value", "label")
+            # Sizes as real columns: Polars divides by a scalar as a multiplication by its
+            # reciprocal, which can be one ulp off the quotient.
+            table = table.with_columns(
+                pl.Series("size", [size] * table.height, dtype=pl.Int64),
+                pl.Series("population", [scope.height] * table.height, dtype=pl.Int64),
+            )
             parts.append(
                 table.select(
                     pl.lit(year, dtype=pl.Int32).alias("edition_year"),
@@ -552,13 +570,17 @@ def _profile_lift(pop: pl.DataFrame, *, k: int | None) -> pl.DataFrame:
                     "label_zh",
                     "label_en",
                     "count",
-                    pl.col("group_total").alias("size"),
-                    pl.col("share_in_group").alias("share_in_segment"),
-                    pl.col("value_total").alias("count_overall"),
-                    pl.col("total").alias("population"),
-                    "share_overall",
-                    "lift",
-                ).sort("lift", "count", descending=True, nulls_last=True)
+                    "size",
+                    "count_overall",
+                    "population",
+                )
+                .with_columns(
+                    share_in_segment=pl.col("count") / pl.col("size"),
+                    share_overall=pl.col("count_overall") / pl.col("population"),
+                )
+                .with_columns(lift=pl.col("share_in_segment") / pl.col("share_overall"))
+                .select(list(_LIFT_SCHEMA))
+                .sort("lift", "count", "value", descending=[True, True, False], nulls_last=True)
             )
     lift = pl.concat(parts) if parts else pl.DataFrame(schema=_LIFT_SCHEMA)
     if k is not None:

@@ -79,6 +79,25 @@ def test_a_cumulative_re_export_starting_mid_life_does_not_count_plays_twice(
     assert sql(settings, "select sum(views), sum(likes) from fct_content_daily") == [(230, 3)]
 
 
+def test_a_re_export_whose_first_total_is_below_the_loaded_days_is_a_counter_issue(
+    tmp_path: Path, settings: Settings
+) -> None:
+    first = [["2025-02-01", "BV1y", "t", "100", "1"], ["2025-02-02", "BV1y", "t", "200", "2"]]
+    # The platform corrected its count: the re-export starts below what was already loaded.
+    later = [["2025-02-03", "BV1y", "t", "150", "2"], ["2025-02-04", "BV1y", "t", "170", "3"]]
+    ingest_files(
+        settings, [write_csv(tmp_path / "bilibili_d.csv", BILIBILI, first)], source="bilibili"
+    )
+    ingest_files(
+        settings, [write_csv(tmp_path / "bilibili_e.csv", BILIBILI, later)], source="bilibili"
+    )
+    assert [v for _, _, v in views(settings)] == [100, 100, -50, 20]
+    assert sql(
+        settings, "select date_on::varchar, metric, previous_value, value from counter_issue"
+    ) == [("2025-02-03", "views", None, -50)]
+    assert sql(settings, "select sum(views), sum(likes) from fct_content_daily") == [(170, 3)]
+
+
 def test_a_counter_that_decreases_is_kept_negative_and_flagged_in_the_warehouse(
     tmp_path: Path, settings: Settings
 ) -> None:

@@ -18,15 +18,18 @@ from sklearn.metrics import adjusted_rand_score
 
 from survey.normalise import coarse_age_band
 from survey.segments import (
+    SegmentDefinition,
     SegmentError,
     cluster_assignments,
     cluster_profiles,
+    clustering,
     crosstab,
     fit_clusters,
     latest_run,
     lift_table,
     load_clustering_config,
     load_segment_file,
+    population,
     profile_from_frames,
     run_clustering,
     segment_definitions,
@@ -34,6 +37,8 @@ from survey.segments import (
     segment_runs,
     store_segments,
 )
+from survey.segments._warehouse import clear_snapshot_cache
+from survey.segments.clustering import _feature_frame
 from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
@@ -401,6 +406,40 @@ def test_clustering_is_deterministic(synthetic: tuple[pl.DataFrame, np.ndarray, 
     assert again.clusters.equals(fit.clusters)
 
 
+def test_a_large_population_is_fitted_on_a_sample_and_everyone_is_assigned() -> None:
+    profiles, planted = synthetic_population(400, seed=11)
+    sampled = dataclasses.replace(
+        load_clustering_config(), fit_sample=160, silhouette_sample=90, n_bootstrap=4
+    )
+    fit = fit_clusters(profiles, sampled)
+    assert fit.k == 4 and set(fit.silhouette_by_k) == set(range(2, 9))
+    assert fit.assignments["participant_id"].to_list() == profiles["participant_id"].to_list()
+    assert adjusted_rand_score(planted, fit.assignments["cluster_id"].to_numpy()) >= 0.7
+    assert fit.stability is not None and len(fit.bootstrap_ari) == 4
+    # everyone, fitted or not, is in the cluster of the nearest centre
+    features, _ = _feature_frame(profiles, sampled)
+    nearest = fit.pipeline.predict(features)
+    assert adjusted_rand_score(nearest, fit.assignments["cluster_id"].to_numpy()) == 1.0
+    again = fit_clusters(profiles, sampled)
+    assert again.assignments.equals(fit.assignments)
+    assert again.silhouette_by_k == fit.silhouette_by_k and again.stability == fit.stability
+
+
+def test_the_fit_does_not_depend_on_how_many_cores_run_it(
+    synthetic: tuple[pl.DataFrame, np.ndarray, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profiles, _, _ = synthetic
+    config = dataclasses.replace(load_clustering_config(), n_bootstrap=6)
+    fits = []
+    for cores in (1, 4):
+        monkeypatch.setattr(clustering.os, "cpu_count", lambda cores=cores: cores)
+        fits.append(fit_clusters(profiles, config))
+    serial, parallel = fits
+    assert serial.assignments.equals(parallel.assignments)
+    assert serial.silhouette_by_k == parallel.silhouette_by_k
+    assert serial.bootstrap_ari == parallel.bootstrap_ari and len(serial.bootstrap_ari) == 6
+
+
 def test_too_few_people_or_too_large_k_are_clear_errors() -> None:
     profiles, _ = synthetic_population(12, seed=3)
     quick = dataclasses.replace(load_clustering_config(), n_bootstrap=2)
@@ -457,6 +496,32 @@ def test_a_stored_run_is_the_latest_with_one_assignment_per_participant(
     assert older.height == 3 and cluster_assignments(reader, first.run_id).height == participants
     with pytest.raises(SegmentError, match="unknown clustering run"):
         cluster_profiles(reader, "seg-nope")
+
+
+def test_the_population_is_read_once_per_published_snapshot(
+    demo_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
+    names: list[str] = []
+    query = Reader.query
+
+    def counted(self: Reader, name: str, **params: Any) -> pl.DataFrame:
+        names.append(name)
+        return query(self, name, **params)
+
+    monkeypatch.setattr(Reader, "query", counted)
+    clear_snapshot_cache()
+    reader = Reader(home)
+    first = population(reader)
+    first.drop_in_place("role")  # a caller changing its frame does not change the next one's
+    second = population(reader)
+    assert names.count("segment_population") == 1 and "role" in second.columns
+    assert second.height == first.height > 0
+    store_segments(home, [SegmentDefinition.create("students", {"role": ["student"]})])
+    assert segment_profile(reader, "students").summary["size"][0] > 0
+    assert names.count("segment_population") == 2  # a new snapshot is read again, once
+    reader.close()
 
 
 def test_a_failed_run_publishes_nothing(demo_home: Path) -> None:

@@ -27,70 +27,78 @@ order by platform_id, content_id, title nulls last;
 
 -- A cumulative export's first day in this file carries the whole running total. When the
 -- warehouse already holds earlier days of that content, subtract what they add up to, so a
--- re-export that starts mid-life never counts the same plays twice.
-create temp table daily_adjusted as
+-- re-export that starts mid-life never counts the same plays twice. first_adjust holds one row
+-- per such content (what its earlier days add up to, and the first day to subtract it from),
+-- so the staged rows go into the fact table in one pass, adjusted by a join to a small table.
+create temp table first_adjust as
 with firsts as (
     select platform_id, content_id, min(date_on) as first_on
     from stg_content_daily
     where is_from_cumulative
     group by platform_id, content_id
-),
-
-earlier as (
-    select
-        f.platform_id,
-        f.content_id,
-        f.first_on,
-        sum(d.views) as views,
-        sum(d.likes) as likes,
-        sum(d.comments) as comments,
-        sum(d.shares) as shares,
-        sum(d.favorites) as favorites,
-        sum(d.coins) as coins,
-        sum(d.danmaku) as danmaku,
-        sum(d.new_followers) as new_followers
-    from firsts as f
-    inner join fct_content_daily as d
-        on d.platform_id = f.platform_id and d.content_id = f.content_id and d.date_on < f.first_on
-    group by f.platform_id, f.content_id, f.first_on
 )
 
 select
-    s.* replace (
-        case when e.content_id is not null and s.date_on = e.first_on then s.views - coalesce(e.views, 0) else s.views end as views,
-        case when e.content_id is not null and s.date_on = e.first_on then s.likes - coalesce(e.likes, 0) else s.likes end as likes,
-        case when e.content_id is not null and s.date_on = e.first_on then s.comments - coalesce(e.comments, 0) else s.comments end as comments,
-        case when e.content_id is not null and s.date_on = e.first_on then s.shares - coalesce(e.shares, 0) else s.shares end as shares,
-        case when e.content_id is not null and s.date_on = e.first_on then s.favorites - coalesce(e.favorites, 0) else s.favorites end as favorites,
-        case when e.content_id is not null and s.date_on = e.first_on then s.coins - coalesce(e.coins, 0) else s.coins end as coins,
-        case when e.content_id is not null and s.date_on = e.first_on then s.danmaku - coalesce(e.danmaku, 0) else s.danmaku end as danmaku,
-        case when e.content_id is not null and s.date_on = e.first_on then s.new_followers - coalesce(e.new_followers, 0) else s.new_followers end as new_followers
-    )
-from stg_content_daily as s
-left join earlier as e
-    on e.platform_id = s.platform_id and e.content_id = s.content_id and s.is_from_cumulative;
+    f.platform_id,
+    f.content_id,
+    f.first_on,
+    sum(d.views) as views,
+    sum(d.likes) as likes,
+    sum(d.comments) as comments,
+    sum(d.shares) as shares,
+    sum(d.favorites) as favorites,
+    sum(d.coins) as coins,
+    sum(d.danmaku) as danmaku,
+    sum(d.new_followers) as new_followers
+from firsts as f
+inner join fct_content_daily as d
+    on d.platform_id = f.platform_id and d.content_id = f.content_id and d.date_on < f.first_on
+group by f.platform_id, f.content_id, f.first_on;
 
+-- Only an adjusted first day can turn negative (every other row keeps its staged value).
 insert into counter_issue
-select $load_id, s.platform_id, s.content_id, s.date_on, 'views', null, s.views
-from daily_adjusted as s
-inner join stg_content_daily as raw
-    on raw.platform_id = s.platform_id and raw.content_id = s.content_id and raw.date_on = s.date_on
-where s.is_from_cumulative and s.views < 0 and raw.views >= 0;
+select $load_id, s.platform_id, s.content_id, s.date_on, 'views', null, s.views - coalesce(a.views, 0)
+from stg_content_daily as s
+inner join first_adjust as a
+    on a.platform_id = s.platform_id and a.content_id = s.content_id and a.first_on = s.date_on
+where s.is_from_cumulative and s.views - coalesce(a.views, 0) < 0 and s.views >= 0;
 
 delete from fct_content_daily as f
 where exists (
-    select 1 from daily_adjusted as s
+    select 1 from stg_content_daily as s
     where s.platform_id = f.platform_id and s.content_id = f.content_id and s.date_on = f.date_on
 );
 
 insert into fct_content_daily
 select
-    platform_id, content_id, date_on, views, likes, comments, shares, favorites, coins, danmaku,
-    new_followers, impressions, unique_viewers, watch_time_s, avg_view_duration_s,
-    completion_rate, impressions_ctr, is_from_cumulative, $load_id
-from daily_adjusted;
+    s.platform_id,
+    s.content_id,
+    s.date_on,
+    case when a.content_id is not null then s.views - coalesce(a.views, 0) else s.views end,
+    case when a.content_id is not null then s.likes - coalesce(a.likes, 0) else s.likes end,
+    case when a.content_id is not null then s.comments - coalesce(a.comments, 0) else s.comments end,
+    case when a.content_id is not null then s.shares - coalesce(a.shares, 0) else s.shares end,
+    case when a.content_id is not null then s.favorites - coalesce(a.favorites, 0) else s.favorites end,
+    case when a.content_id is not null then s.coins - coalesce(a.coins, 0) else s.coins end,
+    case when a.content_id is not null then s.danmaku - coalesce(a.danmaku, 0) else s.danmaku end,
+    case when a.content_id is not null then s.new_followers - coalesce(a.new_followers, 0) else s.new_followers end,
+    s.impressions,
+    s.unique_viewers,
+    s.watch_time_s,
+    s.avg_view_duration_s,
+    s.completion_rate,
+    s.impressions_ctr,
+    s.is_from_cumulative,
+    $load_id
+from stg_content_daily as s
+left join first_adjust as a
+    on
+        s.is_from_cumulative
+        and a.platform_id = s.platform_id
+        and a.content_id = s.content_id
+        and a.first_on = s.date_on;
 
-drop table daily_adjusted;
+drop table first_adjust;
 
 delete from fct_content_period as f
 where exists (

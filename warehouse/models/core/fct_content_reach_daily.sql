@@ -6,7 +6,9 @@
 -- the period has no plays), so a window that cuts a period gets a pro-rated part of it. A day
 -- inside several overlapping periods takes the latest-ending one. Nulls stay "not reported".
 -- materialized: table
-with daily as (
+-- `daily` is read twice (the days inside a period, then every day): NOT MATERIALIZED makes each
+-- reference its own scan instead of a 10M-row copy held in memory.
+with daily as not materialized (
     select * from fct_content_daily
 ),
 
@@ -18,6 +20,9 @@ periods as (
     select * from fct_content_period
 ),
 
+-- Only the days inside a period need a share: they are found and weighted on their own (a few
+-- platforms report periods), and the share is the day's weight over its period's total, from a
+-- grouped total joined back, so no window runs over every daily row.
 day_periods as (
     select
         d.platform_id,
@@ -27,7 +32,9 @@ day_periods as (
         p.period_end_on,
         p.unique_viewers as period_unique_viewers,
         p.impressions as period_impressions,
-        p.watch_time_s as period_watch_time_s
+        p.watch_time_s as period_watch_time_s,
+        -- a negative day (a platform's correction) carries no weight
+        cast(greatest(coalesce(d.views, 0), 0) as double) as period_weight
     from daily as d
     inner join periods as p
         on
@@ -40,38 +47,49 @@ day_periods as (
     ) = 1
 ),
 
-weighted as (
+period_totals as (
     select
-        d.*,
-        dp.period_start_on,
-        dp.period_end_on,
-        dp.period_unique_viewers,
-        dp.period_impressions,
-        dp.period_watch_time_s,
-        -- a negative day (a platform's correction) carries no weight
+        platform_id,
+        content_id,
+        period_start_on,
+        period_end_on,
+        sum(period_weight) as total_weight,
+        count(*) as count_days
+    from day_periods
+    group by platform_id, content_id, period_start_on, period_end_on
+),
+
+day_shares as (
+    select
+        dp.*,
         case
-            when dp.period_start_on is not null
-                then cast(greatest(coalesce(d.views, 0), 0) as double)
-        end as period_weight
-    from daily as d
-    left join day_periods as dp
+            when t.total_weight > 0 then dp.period_weight / t.total_weight
+            else 1.0 / t.count_days
+        end as period_share
+    from day_periods as dp
+    inner join period_totals as t
         on
-            dp.platform_id = d.platform_id
-            and dp.content_id = d.content_id
-            and dp.date_on = d.date_on
+            t.platform_id = dp.platform_id
+            and t.content_id = dp.content_id
+            and t.period_start_on = dp.period_start_on
+            and t.period_end_on = dp.period_end_on
 ),
 
 shared as (
     select
-        *,
-        case
-            when period_start_on is null then null
-            when sum(period_weight) over period_days > 0
-                then period_weight / sum(period_weight) over period_days
-            else 1.0 / count(*) over period_days
-        end as period_share
-    from weighted
-    window period_days as (partition by platform_id, content_id, period_start_on, period_end_on)
+        d.*,
+        ds.period_start_on,
+        ds.period_end_on,
+        ds.period_unique_viewers,
+        ds.period_impressions,
+        ds.period_watch_time_s,
+        ds.period_share
+    from daily as d
+    left join day_shares as ds
+        on
+            ds.platform_id = d.platform_id
+            and ds.content_id = d.content_id
+            and ds.date_on = d.date_on
 ),
 
 final as (

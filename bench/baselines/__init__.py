@@ -1,0 +1,1 @@
+"""Baselines the benchmarks compare creatorpulse with: plain implementations of the same work."""
