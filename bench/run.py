@@ -25,7 +25,7 @@ from bench.scale import DEFAULT_PLATFORM_ROWS, DEFAULT_RESPONDENTS, DEFAULT_SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"platform_rows": 20_000, "respondents": 2_000}
-BENCHES = ("ingest", "survey_ingest", "segmentation", "workbook")
+BENCHES = ("ingest", "survey_ingest", "segmentation", "workbook", "callbacks", "loadtest")
 
 
 def ensure_instance(data: Path, *, platform_rows: int, respondents: int, seed: int) -> dict:
@@ -65,7 +65,8 @@ def bench_command(name: str, *, data: Path, results: Path, work: Path, small: bo
     command = [sys.executable, "-m", f"bench.{name}"]
     if name == "loadtest":
         # The load test serves the large warehouse the callbacks benchmark built.
-        command += ["--home", str(work / "callbacks" / "home"), "--out", str(results)]
+        command += ["--home", str(work / "callbacks" / "home"), "--data", str(data)]
+        command += ["--out", str(results), "--work", str(work / name)]
     else:
         command += ["--data", str(data), "--out", str(results), "--work", str(work / name)]
     return command + (["--small"] if small else [])

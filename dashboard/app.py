@@ -16,7 +16,7 @@ import dash
 from dash import ALL, Dash, Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import abort
 
-from dashboard import auth, components, urlstate
+from dashboard import auth, components, data, urlstate
 from dashboard.i18n import LANGS, register, t
 from warehouse import accounts
 from warehouse.exports import frame_to_csv_bytes, frame_to_xlsx_bytes
@@ -192,7 +192,11 @@ def download_payload(
     spec = components.DATASETS[(page, name)]
     filters = next((s for s in stores if s and s.get("page") == page), None) or {"page": page}
     lang = urlstate.lang_of(filters)
-    frame = spec.build(filters)
+    # The frame is cached per snapshot, filters and viewer, like the page it comes from; every
+    # download is still audited below.
+    frame = data.product(
+        _dataset_frame, page=page, name=name, filters=filters, viewer=auth.viewer_key()
+    )
     accounts.record(
         load_settings().home,
         "download",
@@ -207,6 +211,11 @@ def download_payload(
         body = frame_to_xlsx_bytes(frame, t(spec.title_key, lang), headers)
         return dcc.send_bytes(body, f"{stem}.xlsx")
     return dcc.send_bytes(frame_to_csv_bytes(frame, headers), f"{stem}.csv")
+
+
+def _dataset_frame(_reader: Any, page: str, name: str, filters: Any, viewer: Any) -> Any:
+    """A registered dataset built from the page's filters (`viewer` only keys the cache)."""
+    return components.DATASETS[(page, name)].build(filters)
 
 
 @cache
@@ -241,7 +250,8 @@ def _registered_ids(app: Dash, output: str) -> list[Any]:
 
 
 def _guarded(page: str, layout: Callable[..., Any]) -> Callable[..., Any]:
-    """The page's layout for a role that may open it; a short refusal for any other."""
+    """The page's layout for a role that may open it (cached per snapshot, URL query and
+    viewer, like the pages' renders); a short refusal for any other."""
 
     def guarded_layout(**query: Any) -> Any:
         if not auth.allowed(page):
@@ -251,6 +261,6 @@ def _guarded(page: str, layout: Callable[..., Any]) -> Callable[..., Any]:
                 id="no-access",
                 className="page",
             )
-        return layout(**query)
+        return data.output(layout, viewer=auth.viewer_key(), **query)
 
     return guarded_layout

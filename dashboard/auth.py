@@ -109,6 +109,14 @@ def viewer_k(user: User | None = None) -> int | None:
     return DEFAULT_K
 
 
+def viewer_key(user: User | None = None) -> tuple[str, str | None] | None:
+    """What in the user (default: this request's) a page's rendered output may depend on: the
+    role (small-cell threshold, organizer-only links) and the sponsor of a sponsor account.
+    Outputs cached under this key are never shared across roles or sponsors."""
+    user = user or current_user()
+    return None if user is None else (user.role, user.sponsor_id)
+
+
 def allowed(page: str, user: User | None = None) -> bool:
     """True when the user (default: this request's) may see `page`."""
     user = user or current_user()
@@ -208,6 +216,10 @@ def init_auth(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("CREATORPULSE_SECURE_COOKIES") == "1",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=hours),
+        # The cookie is written when the session changes (sign-in, sign-out), not re-signed on
+        # every response: its lifetime counts from sign-in anyway (`issued_at`, checked below),
+        # and re-signing cost ~8% of the server's time under load (bench/loadtest.py).
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     lifetime_s = hours * 3600
 

@@ -3,47 +3,194 @@
 Every read goes through `query` (a named SQL file in warehouse/queries) or `analytic` (a
 function of `warehouse.analytics` that takes a Reader). Results are cached per published
 snapshot, so a new load is picked up on the next call and never mixed with an older one, and
-every caller gets its own copy of the frame.
+every caller gets its own copy of the frame. A page's whole rendered output is cached the same
+way (`output`), keyed also by what in the viewer it depends on. Concurrent requests for one
+missing entry compute it once.
+
+When a new snapshot is published, a server (`creatorpulse serve` sets CREATORPULSE_WARM_LIMIT)
+does not switch to it at once: every request would find every cache empty at the same moment
+and wait for the same cold queries (on 10M rows, tens of seconds). Each worker instead goes on
+answering from the snapshot it serves while a background thread re-renders, on the new one,
+the pages its users opened most recently; then it switches. The switch happens when they are
+warm or after the limit, whichever comes first. Nothing is ever mixed: every request reads one
+snapshot, pinned for the whole of it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from flask import current_app, g, has_request_context
+from plotly.io.json import to_json_plotly
 
 from warehouse import store
 from warehouse.query import Reader
 from warehouse.settings import load_settings
 
 CACHE_ENTRIES = 256
+# Rendered callback outputs are large (figures, grid rows): fewer of them. Room for two
+# snapshots' worth while the next one is warmed beside the one being served.
+OUTPUT_ENTRIES = 128
+CACHE_DIR = "cache"  # HOME/cache/<snapshot>/: renders shared by the server's workers
+WARM_ENV = "CREATORPULSE_WARM_LIMIT"  # seconds; unset or 0: switch to a new snapshot at once
+WARM_RENDERS = 64  # the most recently used renders re-built on a new snapshot
 
-_reader: Reader | None = None
-_cache: OrderedDict[Hashable, pl.DataFrame] = OrderedDict()
+log = logging.getLogger(__name__)
 _cache_lock = threading.Lock()
+_home: Path | None = None
+_readers: dict[Path, Reader] = {}  # one pinned Reader per snapshot this process reads
+_local = threading.local()  # .snapshot: the snapshot the warming thread renders on
+_serving: dict[str, Any] = {"snapshot": None, "warming": None, "since": 0.0}
 
 
-def reader() -> Reader:
-    """This process's Reader, created lazily so it is opened after gunicorn forks."""
-    global _reader
-    if _reader is None:
-        _reader = Reader(load_settings().home)
-    return _reader
+def home() -> Path:
+    """The warehouse home (read from the settings once per process)."""
+    global _home
+    if _home is None:
+        _home = load_settings().home
+    return _home
+
+
+def reader(current: Path | None = None) -> Reader:
+    """A Reader pinned to `current` (default: the snapshot this request reads), opened lazily
+    so it is opened after gunicorn forks; request threads of one worker share it."""
+    current = current or snapshot()
+    with _cache_lock:
+        found = _readers.get(current)
+        if found is None:
+            found = _readers[current] = Reader(home(), snapshot=current)
+    return found
 
 
 def snapshot() -> Path:
-    """The published snapshot now current; WarehouseError when nothing is published."""
-    home = reader().home
-    current = store.current_snapshot(home)
+    """The snapshot this request reads; WarehouseError when nothing is published.
+
+    Normally the published one. While a server warms a newly published snapshot, requests go
+    on reading the one it served before (see the module docstring); the warming thread reads
+    the new one.
+    """
+    override = getattr(_local, "snapshot", None)
+    if override is not None:
+        return override
+    if has_request_context():  # one request reads one snapshot, even across a switch
+        pinned = g.get("_creatorpulse_snapshot")
+        if pinned is None:
+            pinned = g._creatorpulse_snapshot = _serve()
+        return pinned
+    return _serve()
+
+
+def _serve() -> Path:
+    """The snapshot new requests read (see `snapshot`)."""
+    where = home()
+    current = store.current_snapshot(where)
     if current is None:
         raise store.WarehouseError(
-            f"no warehouse at {home}: run `creatorpulse demo` or `creatorpulse ingest`"
+            f"no warehouse at {where}: run `creatorpulse demo` or `creatorpulse ingest`"
         )
-    return current
+    with _cache_lock:
+        served = _serving["snapshot"]
+        if served == current:
+            return current
+        limit = _warm_limit()
+        if served is None or limit <= 0 or not served.exists():
+            _switch(current)
+            return current
+        if _serving["warming"] != current:
+            _start_warming(served, current)
+        elif time.monotonic() - _serving["since"] > limit:
+            _switch(current)
+            return current
+        return served
+
+
+def _warm_limit() -> float:
+    try:
+        return float(os.environ.get(WARM_ENV) or 0)
+    except ValueError:
+        return 0.0
+
+
+def _switch(current: Path) -> None:
+    """Serve `current` from now on and close the readers of other snapshots (under the lock;
+    a query running on one of them holds that reader's own lock, and `close` waits for it)."""
+    _serving.update(snapshot=current, warming=None)
+    for path in [p for p in _readers if p != current]:
+        _readers.pop(path).close()
+
+
+def _start_warming(served: Path, new: Path) -> None:
+    """Start the thread that re-renders the most recent renders of `served` on `new` (under
+    the lock)."""
+    _serving.update(warming=new, since=time.monotonic())
+    recipes = [r for key, r in reversed(_recipes.items()) if key[0] == str(served)]
+    thread = threading.Thread(
+        target=_warm, args=(new, recipes[:WARM_RENDERS]), name="snapshot-warmer", daemon=True
+    )
+    thread.start()
+
+
+def _warm(new: Path, recipes: list[_Recipe]) -> None:
+    """Render `recipes` on `new`, then switch to it (unless something newer came meanwhile)."""
+    _local.snapshot = new
+    started = time.monotonic()
+    done = 0
+    try:
+        for recipe in recipes:
+            if time.monotonic() - started > _warm_limit():
+                break
+            try:
+                recipe.replay()
+                done += 1
+            except Exception:  # a render that fails now fails for its user later, visibly
+                log.exception("warming %s on %s failed", recipe.function.__qualname__, new.name)
+    finally:
+        _local.snapshot = None
+        with _cache_lock:
+            if _serving["warming"] == new:
+                _switch(new)
+        log.info(
+            "serving %s: %d of %d renders warmed in %.1f s",
+            new.name,
+            done,
+            len(recipes),
+            time.monotonic() - started,
+        )
+
+
+class _Recipe:
+    """How a cached render was made: enough to make it again on another snapshot, in a
+    request context with the same signed-in user (renders read the user from `flask.g`)."""
+
+    def __init__(
+        self, function: Callable[..., Any], args: tuple, kwargs: dict, viewer: Hashable
+    ) -> None:
+        self.function, self.args, self.kwargs, self.viewer = function, args, kwargs, viewer
+        self.app = current_app._get_current_object() if has_request_context() else None
+        self.user = g.get("user") if has_request_context() else None
+
+    def replay(self) -> None:
+        if self.app is None:
+            output(self.function, *self.args, viewer=self.viewer, **self.kwargs)
+            return
+        with self.app.test_request_context("/"):
+            g.user = self.user
+            output(self.function, *self.args, viewer=self.viewer, **self.kwargs)
+
+
+_recipes: OrderedDict[Hashable, _Recipe] = OrderedDict()
 
 
 def _freeze(value: Any) -> Hashable:
@@ -54,61 +201,194 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
-def _cached(key: Hashable, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-    full_key = (str(snapshot()), key)
-    with _cache_lock:
-        if full_key in _cache:
-            _cache.move_to_end(full_key)
-            return _cache[full_key].clone()
-    frame = compute()
-    with _cache_lock:
-        _cache[full_key] = frame
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
-    return frame.clone()
+class _Memo:
+    """A bounded LRU of values per key where concurrent misses of one key compute it once.
+
+    Under threaded workers a page's first render after a new snapshot is requested by many
+    users at once; without this each request thread would compute the same result (and the CPU
+    they share would make every one of them slow). The first thread computes; the others wait
+    for its value (or, if it failed, compute themselves).
+    """
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
+        self.pending: dict[Hashable, threading.Event] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        while True:
+            with _cache_lock:
+                if key in self.values:
+                    self.values.move_to_end(key)
+                    return self.values[key]
+                waiting = self.pending.get(key)
+                if waiting is None:
+                    done = self.pending[key] = threading.Event()
+                    break
+            waiting.wait()
+        try:
+            value = compute()
+            with _cache_lock:
+                self.values[key] = value
+                while len(self.values) > self.entries:
+                    self.values.popitem(last=False)
+            return value
+        finally:
+            with _cache_lock:
+                del self.pending[key]
+            done.set()
+
+    def clear(self) -> None:
+        self.values.clear()
+
+
+_frames = _Memo(CACHE_ENTRIES)
+_products = _Memo(CACHE_ENTRIES // 4)
+_outputs = _Memo(OUTPUT_ENTRIES)
+
+
+def _cached(key: Hashable, compute: Callable[[Reader], pl.DataFrame]) -> pl.DataFrame:
+    current = snapshot()
+    return _frames.get((str(current), key), lambda: compute(reader(current))).clone()
 
 
 def query(name: str, **params: Any) -> pl.DataFrame:
     """The named query's result (a copy) on the current snapshot; parameters are bound."""
-    return _cached(("query", name, _freeze(params)), lambda: reader().query(name, **params))
+    return _cached(("query", name, _freeze(params)), lambda r: r.query(name, **params))
 
 
 def analytic(function: Callable[..., pl.DataFrame], **params: Any) -> pl.DataFrame:
     """`function(reader, **params)` from warehouse.analytics, cached like a query."""
     key = ("analytic", function.__module__, function.__qualname__, _freeze(params))
-    return _cached(key, lambda: function(reader(), **params))
-
-
-_products: OrderedDict[Hashable, Any] = OrderedDict()
+    return _cached(key, lambda r: function(r, **params))
 
 
 def product(function: Callable[..., Any], **params: Any) -> Any:
     """`function(reader, **params)` for a read-side product that is not one frame (a sponsor
     report), cached per snapshot like a query. Callers must treat it as read-only."""
-    key = (str(snapshot()), function.__module__, function.__qualname__, _freeze(params))
-    with _cache_lock:
-        if key in _products:
-            _products.move_to_end(key)
-            return _products[key]
-    value = function(reader(), **params)
-    with _cache_lock:
-        _products[key] = value
-        while len(_products) > CACHE_ENTRIES // 4:
-            _products.popitem(last=False)
+    current = snapshot()
+    key = (str(current), function.__module__, function.__qualname__, _freeze(params))
+    return _products.get(key, lambda: function(reader(current), **params))
+
+
+def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs: Any) -> Any:
+    """`function(*args, **kwargs)` — a page's layout or whole render (figures, tables, texts) —
+    cached per snapshot, per arguments and per `viewer` (whatever in the signed-in user the
+    output depends on).
+
+    Building Plotly figures costs far more than reading their cached data (a dozen figures
+    take hundreds of milliseconds), so a repeated render returns what the first one built. The
+    value is kept as the plain JSON structure Dash would send (figures and components already
+    serialised): Dash serialises it afresh for every response and never changes it.
+
+    Renders are also shared between the server's worker processes through files under
+    HOME/cache/<snapshot> (see `_shared`), so each is built once per snapshot, not once per
+    worker.
+    """
+    current = snapshot()
+    key = (
+        str(current),
+        function.__module__,
+        function.__qualname__,
+        _freeze(args),
+        _freeze(kwargs),
+        viewer,
+    )
+    if getattr(_local, "snapshot", None) is None:  # a user's request, not the warming thread
+        with _cache_lock:
+            if key in _recipes:
+                _recipes.move_to_end(key)
+            else:
+                _recipes[key] = _Recipe(function, args, kwargs, viewer)
+                while len(_recipes) > OUTPUT_ENTRIES:
+                    _recipes.popitem(last=False)
+    return _outputs.get(
+        key,
+        lambda: _shared(
+            current, key[1:], lambda: json.loads(to_json_plotly(function(*args, **kwargs)))
+        ),
+    )
+
+
+def _cache_dir(current: Path) -> Path:
+    return home() / CACHE_DIR / current.name.removesuffix(".duckdb")
+
+
+def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """A JSON value shared between processes: read from its file, else computed by the first
+    process to take the file's lock (the others wait and read it) and written atomically.
+
+    The file name is a digest of the key; a snapshot's folder goes when the snapshot does.
+    """
+    folder = _cache_dir(current)
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
+    path = folder / f"{digest}.json"
+    value = _read_json(path)
+    if value is not None:
+        return value
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = open(folder / f"{digest}.lock", "a+b")  # noqa: SIM115 (held across the compute)
+    except OSError:  # a read-only home: compute here, share nothing
+        return compute()
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        value = _read_json(path)
+        if value is None:
+            value = compute()
+            tmp = path.with_name(f"{digest}.{os.getpid()}.tmp")
+            # Readable by the server's user only, like the session secret (renders may hold
+            # small counts only organizers see).
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as sink:
+                json.dump(value, sink, ensure_ascii=False)
+            os.replace(tmp, path)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    _prune_cache(current)
     return value
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _prune_cache(current: Path) -> None:
+    """Remove the cache folders of snapshots that no longer exist (pruned by a later load)."""
+    root = home() / CACHE_DIR
+    snapshots = current.parent
+    try:
+        folders = list(root.iterdir())
+    except OSError:
+        return
+    for folder in folders:
+        if not (snapshots / f"{folder.name}.duckdb").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def forget_outputs() -> None:
+    """Forget the cached renders only (the data they were built from stays cached)."""
+    with _cache_lock:
+        _outputs.clear()
 
 
 def table_counts() -> pl.DataFrame:
     """Tables of the current snapshot with row counts."""
-    return _cached(("table_counts",), lambda: reader().table_counts())
+    return _cached(("table_counts",), lambda r: r.table_counts())
 
 
 def clear_cache() -> None:
-    """Forget every cached result (tests that swap warehouses)."""
-    global _reader
+    """Forget every cached result and the home (tests that swap warehouses)."""
+    global _home
     with _cache_lock:
-        _cache.clear()
+        _frames.clear()
         _products.clear()
-    if _reader is not None:
-        _reader.close()
-    _reader = None
+        _outputs.clear()
+        _recipes.clear()
+        for opened in _readers.values():
+            opened.close()
+        _readers.clear()
+        _serving.update(snapshot=None, warming=None)
+        _home = None

@@ -656,8 +656,27 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8050).")] = None,
     workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
+    threads: Annotated[
+        int,
+        typer.Option(help="Threads per worker (gthread); 1 serves one request at a time."),
+    ] = 8,
+    warm_limit: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a worker may keep serving the previous snapshot while it renders the "
+            "most recently opened pages on a newly published one; 0 switches at once."
+        ),
+    ] = 120.0,
 ) -> None:
-    """Serve the dashboard with gunicorn; workers open the snapshot read-only after forking."""
+    """Serve the dashboard with gunicorn; workers open the snapshot read-only after forking.
+
+    Workers are threaded (gthread) by default: a page opens with several callback requests at
+    once, and a slow one (a first render after a new snapshot) must not hold up every other
+    request of that worker, as a synchronous worker would. The threads of a worker share its
+    cache of query results and rendered pages. A newly published snapshot is served once the
+    pages users opened recently are rendered on it (or after `--warm-limit`), so a load does
+    not leave every user waiting for the same cold queries at once.
+    """
     settings = load_settings(home)
     bind_host = host or settings.host
     if bind_host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get(
@@ -667,7 +686,12 @@ def serve(
             f"serving on {bind_host} needs CREATORPULSE_SECRET_KEY (a long random string shared "
             "by all workers); only loopback addresses may use the generated key file"
         )
-    env = dict(os.environ, CREATORPULSE_HOME=str(settings.home), CREATORPULSE_BIND_HOST=bind_host)
+    env = dict(
+        os.environ,
+        CREATORPULSE_HOME=str(settings.home),
+        CREATORPULSE_BIND_HOST=bind_host,
+        CREATORPULSE_WARM_LIMIT=str(max(warm_limit, 0.0)),
+    )
     bind = f"{bind_host}:{port or settings.port}"
     console.print(f"serving http://{bind} from {settings.home}")
     cmd = [
@@ -676,6 +700,11 @@ def serve(
         "gunicorn",
         "--workers",
         str(workers),
+        *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
+        # Browsers keep a connection open between clicks (a minute or more); gunicorn's 2 s
+        # default closes it under them, and a request sent on it just then fails (reset).
+        "--keep-alive",
+        "75",
         "--bind",
         bind,
         "--access-logfile",

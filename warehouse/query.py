@@ -17,10 +17,16 @@ from warehouse import schema, store
 
 
 class Reader:
-    """Read-only access to the current snapshot; reopens when CURRENT changes."""
+    """Read-only access to the current snapshot; reopens when CURRENT changes.
 
-    def __init__(self, home: Path) -> None:
+    With `snapshot=` the reader is pinned to that one published file and never follows
+    CURRENT: a server can go on answering from the snapshot its caches were built on while it
+    prepares the next one (`dashboard.data`).
+    """
+
+    def __init__(self, home: Path, *, snapshot: Path | None = None) -> None:
         self.home = Path(home)
+        self.pinned = snapshot
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._path: Path | None = None
@@ -31,7 +37,7 @@ class Reader:
         return self._path
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
-        current = store.current_snapshot(self.home)
+        current = self.pinned or store.current_snapshot(self.home)
         if current is None:
             raise store.WarehouseError(
                 f"no warehouse at {self.home}: run `creatorpulse demo` or `creatorpulse ingest`"

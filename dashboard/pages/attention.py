@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import charts_attention, components, data, urlstate
+from dashboard import auth, charts_attention, components, data, urlstate
 from dashboard.i18n import platform_label, register, t
 from warehouse.analytics import attention
 from warehouse.store import WarehouseError
@@ -580,6 +580,15 @@ dash.register_page(
 )
 
 
+def render(
+    filters: dict[str, Any],
+) -> tuple[go.Figure, go.Figure, list[Any], list[Any], str]:
+    """Everything on the page from its filters."""
+    filters = filters or {}
+    rows, defs = table(filters)
+    return years_figure(filters), fits_figure(filters), rows, defs, caution(filters)
+
+
 @callback(
     Output(f"{PAGE}-years", "figure"),
     Output(f"{PAGE}-fits", "figure"),
@@ -588,10 +597,6 @@ dash.register_page(
     Output(f"{PAGE}-caution", "children"),
     Input(components.filters_id(PAGE), "data"),
 )
-def render(
-    filters: dict[str, Any],
-) -> tuple[go.Figure, go.Figure, list[Any], list[Any], str]:
-    """Everything on the page from its filters."""
-    filters = filters or {}
-    rows, defs = table(filters)
-    return years_figure(filters), fits_figure(filters), rows, defs, caution(filters)
+def update(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())

@@ -193,9 +193,9 @@ dash.register_page(
     Output(f"{PAGE}-readme", "columnDefs"),
     Input(components.filters_id(PAGE), "data"),
 )
-def update(filters: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Thin callback."""
-    return render(filters)
+def update(filters: dict[str, Any] | None) -> Any:
+    """Thin callback: the render, cached per snapshot, filters and viewer."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())
 
 
 def export_file(fmt: str) -> Response:

@@ -3,6 +3,10 @@ participant's contacts is a deliberate click that is written to the audit log.
 
 Contacts never go to the browser unmasked except for the one participant revealed, and they
 have no download (no dataset is registered for this page).
+
+The list is served a page at a time (AG Grid's infinite row model: the grid asks for rows
+`startRow`..`endRow` with its sort and filter, `list_rows` answers from the masked list cached
+per snapshot): with 100k participants the whole list would be megabytes of JSON on every open.
 """
 
 from __future__ import annotations
@@ -50,6 +54,24 @@ register(
     }
 )
 CONTACT_COLUMNS = ("name_text", "phone", "wechat", "email")
+PAGE_ROWS = 20
+# Text filters of AG Grid the list understands (others are ignored: the rows stay unfiltered).
+TEXT_FILTERS = {
+    "contains": lambda c, v: c.str.contains(v, literal=True),
+    "notContains": lambda c, v: ~c.str.contains(v, literal=True),
+    "equals": lambda c, v: c == v,
+    "notEqual": lambda c, v: c != v,
+    "startsWith": lambda c, v: c.str.starts_with(v),
+    "endsWith": lambda c, v: c.str.ends_with(v),
+}
+NUMBER_FILTERS = {
+    "equals": lambda c, v: c == v,
+    "notEqual": lambda c, v: c != v,
+    "lessThan": lambda c, v: c < v,
+    "lessThanOrEqual": lambda c, v: c <= v,
+    "greaterThan": lambda c, v: c > v,
+    "greaterThanOrEqual": lambda c, v: c >= v,
+}
 
 
 def mask(value: str | None) -> str | None:
@@ -66,6 +88,11 @@ def mask(value: str | None) -> str | None:
 
 def masked_list(lang: str) -> pl.DataFrame:
     """Every participant with contacts, each contact value masked."""
+    return data.product(_masked, lang=lang)
+
+
+def _masked(reader: Any, lang: str) -> pl.DataFrame:
+    """The masked list, built once per snapshot and language (`data.product` caches it)."""
     frame = data.query("pii_contacts", participant_id=None)
     return frame.select(
         "participant_id",
@@ -86,7 +113,7 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
         frame = masked_list(lang)
     except WarehouseError as exc:
         return components.message(PAGE, lang, str(exc))
-    rows, defs = components.grid_data(frame, lang)
+    _rows, defs = components.grid_data(frame.head(0), lang)
     return components.page(
         PAGE,
         lang,
@@ -97,14 +124,16 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
                     html.H3(t("contacts.title.list", lang)),
                     dag.AgGrid(
                         id=f"{PAGE}-list",
-                        rowData=rows,
+                        rowModelType="infinite",
                         columnDefs=defs,
                         defaultColDef={"sortable": True, "filter": True, "resizable": True},
                         dashGridOptions={
                             "rowSelection": {"mode": "singleRow"},
                             "pagination": True,
-                            "paginationPageSize": 20,
+                            "paginationPageSize": PAGE_ROWS,
+                            "cacheBlockSize": PAGE_ROWS,
                         },
+                        getRowId="params.data.participant_id",
                         columnSize="responsiveSizeToFit",
                         className="ag-theme-alpine",
                         style={"height": "560px"},
@@ -165,3 +194,63 @@ def on_reveal(
         return []
     participant = (selected or [{}])[0].get("participant_id")
     return reveal(participant, urlstate.lang_of(filters))
+
+
+def _condition(column: str, spec: dict[str, Any], dtype: pl.DataType) -> pl.Expr | None:
+    """One column's AG Grid filter as a Polars condition (None: not understood)."""
+    parts = spec.get("conditions")
+    if parts:
+        exprs = [e for part in parts if (e := _condition(column, part, dtype)) is not None]
+        if not exprs:
+            return None
+        combined = exprs[0]
+        for e in exprs[1:]:
+            combined = combined | e if spec.get("operator") == "OR" else combined & e
+        return combined
+    value = spec.get("filter")
+    if value is None:
+        return None
+    col = pl.col(column)
+    if dtype.is_numeric():
+        number_op = NUMBER_FILTERS.get(spec.get("type", ""))
+        try:
+            return None if number_op is None else number_op(col, float(value))
+        except (TypeError, ValueError):
+            return None
+    text_op = TEXT_FILTERS.get(spec.get("type", ""))
+    return None if text_op is None else text_op(col.str.to_lowercase(), str(value).lower())
+
+
+def list_rows(request: dict[str, Any] | None, lang: str) -> dict[str, Any]:
+    """The rows AG Grid asks for (`startRow`..`endRow` after its sort and filter), masked, and
+    how many rows there are in all."""
+    request = request or {}
+    frame = masked_list(lang)
+    for column, spec in (request.get("filterModel") or {}).items():
+        if column in frame.columns and isinstance(spec, dict):
+            condition = _condition(column, spec, frame.schema[column])
+            if condition is not None:
+                frame = frame.filter(condition.fill_null(False))
+    sorts = [s for s in request.get("sortModel") or [] if s.get("colId") in frame.columns]
+    if sorts:
+        frame = frame.sort(
+            [s["colId"] for s in sorts],
+            descending=[s.get("sort") == "desc" for s in sorts],
+            nulls_last=True,
+            maintain_order=True,
+        )
+    start = max(int(request.get("startRow") or 0), 0)
+    end = max(int(request.get("endRow") or start + PAGE_ROWS), start)
+    rows, _defs = components.grid_data(frame.slice(start, end - start), lang)
+    return {"rowData": rows, "rowCount": frame.height}
+
+
+@callback(
+    Output(f"{PAGE}-list", "getRowsResponse"),
+    Input(f"{PAGE}-list", "getRowsRequest"),
+    State(components.filters_id(PAGE), "data"),
+    prevent_initial_call=True,
+)
+def on_rows(request: dict[str, Any] | None, filters: dict[str, Any] | None) -> dict[str, Any]:
+    """Thin callback: a page of the masked list."""
+    return list_rows(request, urlstate.lang_of(filters))

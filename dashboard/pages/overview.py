@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, html
 
-from dashboard import charts, components, data, urlstate
+from dashboard import auth, charts, components, data, urlstate
 from dashboard.i18n import fmt_number, register, t
 from warehouse.analytics import reach
 from warehouse.store import WarehouseError
@@ -236,13 +236,6 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
 dash.register_page(__name__, path="/", order=0, title="creatorpulse", page_key=PAGE, layout=layout)
 
 
-@callback(
-    Output(f"{PAGE}-kpis", "children"),
-    Output(f"{PAGE}-timeline", "figure"),
-    Output(f"{PAGE}-editions", "rowData"),
-    Output(f"{PAGE}-editions", "columnDefs"),
-    Input(components.filters_id(PAGE), "data"),
-)
 def render(
     filters: dict[str, Any] | None,
 ) -> tuple[list[html.Div], go.Figure, list[Any], list[Any]]:
@@ -254,3 +247,15 @@ def render(
     ]
     rows, defs = components.grid_data(editions_table(filters), lang)
     return cards, timeline_figure(filters), rows, defs
+
+
+@callback(
+    Output(f"{PAGE}-kpis", "children"),
+    Output(f"{PAGE}-timeline", "figure"),
+    Output(f"{PAGE}-editions", "rowData"),
+    Output(f"{PAGE}-editions", "columnDefs"),
+    Input(components.filters_id(PAGE), "data"),
+)
+def update(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())

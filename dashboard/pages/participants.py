@@ -608,11 +608,6 @@ dash.register_page(
 OUTPUT_NAMES = ("map", *DISTRIBUTIONS, "role_city", "age_role")
 
 
-@callback(
-    Output(f"{PAGE}-summary", "children"),
-    *[Output(f"{PAGE}-{name}", "figure") for name in OUTPUT_NAMES],
-    Input(components.filters_id(PAGE), "data"),
-)
 def render(filters: dict[str, Any]) -> tuple[Any, ...]:
     """Every chart on the page from its filters."""
     filters = filters or {}
@@ -628,3 +623,13 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
         )
     )
     return (summary(filters), *figures)
+
+
+@callback(
+    Output(f"{PAGE}-summary", "children"),
+    *[Output(f"{PAGE}-{name}", "figure") for name in OUTPUT_NAMES],
+    Input(components.filters_id(PAGE), "data"),
+)
+def update(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())

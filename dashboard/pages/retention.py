@@ -564,14 +564,6 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
 dash.register_page(__name__, path="/retention", order=4, page_key=PAGE, layout=layout)
 
 
-@callback(
-    Output(f"{PAGE}-cohorts", "figure"),
-    Output(f"{PAGE}-lifecycle", "figure"),
-    Output(f"{PAGE}-returns", "rowData"),
-    Output(f"{PAGE}-returns", "columnDefs"),
-    Output(f"{PAGE}-survival", "figure"),
-    Input(components.filters_id(PAGE), "data"),
-)
 def render_creators(
     filters: dict[str, Any],
 ) -> tuple[go.Figure, go.Figure, list[Any], list[Any], go.Figure]:
@@ -589,14 +581,32 @@ def render_creators(
 
 
 @callback(
-    Output(f"{PAGE}-audience", "figure"),
-    Output(f"{PAGE}-programs", "rowData"),
-    Output(f"{PAGE}-programs", "columnDefs"),
+    Output(f"{PAGE}-cohorts", "figure"),
+    Output(f"{PAGE}-lifecycle", "figure"),
+    Output(f"{PAGE}-returns", "rowData"),
+    Output(f"{PAGE}-returns", "columnDefs"),
+    Output(f"{PAGE}-survival", "figure"),
     Input(components.filters_id(PAGE), "data"),
 )
+def update_creators(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render_creators`, cached per snapshot, filters and viewer."""
+    return data.output(render_creators, filters or {}, viewer=auth.viewer_key())
+
+
 def render_audience(filters: dict[str, Any]) -> tuple[go.Figure, list[Any], list[Any]]:
     """The audience-retention half of the page from its filters."""
     filters = filters or {}
     lang = urlstate.lang_of(filters)
     rows, defs = grid(program_table(filters), lang)
     return audience_figure(filters), rows, defs
+
+
+@callback(
+    Output(f"{PAGE}-audience", "figure"),
+    Output(f"{PAGE}-programs", "rowData"),
+    Output(f"{PAGE}-programs", "columnDefs"),
+    Input(components.filters_id(PAGE), "data"),
+)
+def update_audience(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render_audience`, cached per snapshot, filters and viewer."""
+    return data.output(render_audience, filters or {}, viewer=auth.viewer_key())

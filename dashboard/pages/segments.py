@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import charts_segments, components, data, urlstate
+from dashboard import auth, charts_segments, components, data, urlstate
 from dashboard.app import LOCATION
 from dashboard.charts import ORDINAL_DIMENSIONS
 from dashboard.i18n import STRINGS, category_label, fmt_number, register, t
@@ -1116,16 +1116,6 @@ dash.register_page(__name__, path="/segments", order=2, page_key=PAGE, layout=la
 
 
 # -- callbacks -------------------------------------------------------------------------------------
-@callback(
-    Output(f"{PAGE}-kpis", "children"),
-    Output(f"{PAGE}-lift", "figure"),
-    Output(f"{PAGE}-outcomes", "figure"),
-    Output(f"{PAGE}-compare", "rowData"),
-    Output(f"{PAGE}-compare", "columnDefs"),
-    Output(f"{PAGE}-profile", "rowData"),
-    Output(f"{PAGE}-profile", "columnDefs"),
-    Input(components.filters_id(PAGE), "data"),
-)
 def render(filters: dict[str, Any]) -> tuple[Any, ...]:
     """The rule segments' part of the page from its filters."""
     filters = filters or {}
@@ -1149,12 +1139,20 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @callback(
-    Output(f"{PAGE}-run", "children"),
-    Output(f"{PAGE}-clusters", "rowData"),
-    Output(f"{PAGE}-clusters", "columnDefs"),
-    Output(f"{PAGE}-cluster_profile", "figure"),
+    Output(f"{PAGE}-kpis", "children"),
+    Output(f"{PAGE}-lift", "figure"),
+    Output(f"{PAGE}-outcomes", "figure"),
+    Output(f"{PAGE}-compare", "rowData"),
+    Output(f"{PAGE}-compare", "columnDefs"),
+    Output(f"{PAGE}-profile", "rowData"),
+    Output(f"{PAGE}-profile", "columnDefs"),
     Input(components.filters_id(PAGE), "data"),
 )
+def update(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())
+
+
 def render_clusters(filters: dict[str, Any]) -> tuple[Any, ...]:
     """The learned clusters' part of the page (a callback of its own: it runs in parallel)."""
     filters = filters or {}
@@ -1165,6 +1163,18 @@ def render_clusters(filters: dict[str, Any]) -> tuple[Any, ...]:
         {"count_participants": "is_suppressed", "cluster_share": "is_suppressed"},
     )
     return run_text(lang), rows, defs, cluster_profile_figure(filters)
+
+
+@callback(
+    Output(f"{PAGE}-run", "children"),
+    Output(f"{PAGE}-clusters", "rowData"),
+    Output(f"{PAGE}-clusters", "columnDefs"),
+    Output(f"{PAGE}-cluster_profile", "figure"),
+    Input(components.filters_id(PAGE), "data"),
+)
+def update_clusters(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render_clusters`, cached per snapshot, filters and viewer."""
+    return data.output(render_clusters, filters or {}, viewer=auth.viewer_key())
 
 
 @callback(

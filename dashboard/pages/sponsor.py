@@ -421,9 +421,10 @@ dash.register_page(
     Output(f"{PAGE}-links", "children"),
     Input(components.filters_id(PAGE), "data"),
 )
-def update(filters: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Thin callback: the sponsor comes from the session (see `scoped_sponsor`)."""
-    return render(filters)
+def update(filters: dict[str, Any] | None) -> Any:
+    """Thin callback: the sponsor comes from the session (see `scoped_sponsor`); the render is
+    cached per snapshot, filters and viewer (a sponsor account's own sponsor is in the key)."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())
 
 
 REPORT_TYPES = {

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
-from dashboard import charts, charts_views, components, data, urlstate
+from dashboard import auth, charts, charts_views, components, data, urlstate
 from dashboard.i18n import fmt_number, platform_label, register, t
 from warehouse.analytics import reach
 from warehouse.analytics.retention import live_summary
@@ -42,7 +42,7 @@ DEFAULT_PROGRAMS = 5
 # The URL keys of the window, set together by `choose_window`.
 WINDOW_KEYS = ("window", "start", "end")
 TOP_PROGRAMS = 10
-# The columns of a metric in the daily frame (after `_with_metrics`).
+# The columns of a metric in the summed frames (platform_daily, program_daily, top_programs).
 METRIC_COLUMNS = {
     "plays": "plays",
     "interactions": "count_interactions",
@@ -204,11 +204,9 @@ class ViewState:
     programs: list[str]
 
 
-def edition_daily(year: int) -> pl.DataFrame:
-    """Every day of the edition's programs on every platform (the options' source)."""
-    return data.query(
-        "views_daily", edition_year=year, start_on=None, end_on=None, platform_ids=None
-    )
+def edition_programs(year: int) -> pl.DataFrame:
+    """The edition's programs per platform with their plays (the options' source)."""
+    return data.query("views_edition_programs", edition_year=year)
 
 
 def live_platforms(year: int) -> list[str]:
@@ -228,9 +226,9 @@ def state(filters: Mapping[str, Any]) -> ViewState:
             lang, None, None, [], Window(DEFAULT_WINDOW, None, None), DEFAULT_METRIC, []
         )
     edition = frame.filter(pl.col("edition_year") == year).to_dicts()[0]
-    daily = edition_daily(year)
-    known_platforms = set(daily["platform_id"].unique().to_list()) | set(live_platforms(year))
-    programs = set(daily["program_id"].drop_nulls().unique().to_list())
+    known = edition_programs(year)
+    known_platforms = set(known["platform_id"].to_list()) | set(live_platforms(year))
+    programs = set(known["program_id"].to_list())
     return ViewState(
         lang=lang,
         year=year,
@@ -243,52 +241,36 @@ def state(filters: Mapping[str, Any]) -> ViewState:
 
 
 # -- data ------------------------------------------------------------------------------------------
-def _with_metrics(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.rename({"views": "plays"}).with_columns(
-        (pl.col("watch_time_s") / 3600.0).alias("watch_time_h")
-    )
-
-
-def daily(s: ViewState) -> pl.DataFrame:
-    """Platform x program x day rows of the edition in the window on the selected platforms."""
-    return _with_metrics(
-        data.query(
-            "views_daily",
-            # No edition is year -1: the same columns, no rows.
-            edition_year=s.year if s.year is not None else -1,
-            start_on=s.window.start_on,
-            end_on=s.window.end_on,
-            platform_ids=s.platforms or None,
-        )
-    )
-
-
-def _sums() -> list[pl.Expr]:
-    # A platform that reports none of a figure gives null, not 0 ("not reported" is not zero).
-    return [
-        pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
-        for c in ("plays", "count_interactions", "impressions", "watch_time_h")
-    ]
+# The edition's daily rows are millions at 10M fact rows: every frame below is summed in SQL to
+# the grain its chart draws.
+def _window(s: ViewState) -> dict[str, Any]:
+    """The named queries' edition, window and platform parameters of a page state."""
+    return {
+        # No edition is year -1: the same columns, no rows.
+        "edition_year": s.year if s.year is not None else -1,
+        "start_on": s.window.start_on,
+        "end_on": s.window.end_on,
+        "platform_ids": s.platforms or None,
+    }
 
 
 @components.dataset(PAGE, "platform_daily", "views.section.plays")
 def platform_daily(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Daily plays, interactions, impressions and watch time per platform."""
-    return (
-        daily(state(filters))
-        .group_by("date_on", "days_from_spring_festival", "platform_id")
-        .agg(_sums())
-        .sort("date_on", "platform_id")
-    )
+    return data.query("views_platform_daily", **_window(state(filters)))
+
+
+def program_platform(s: ViewState) -> pl.DataFrame:
+    """Each program's figures per selected platform over the window."""
+    return data.query("views_program_platform", **_window(s))
 
 
 def chosen_programs(s: ViewState, frame: pl.DataFrame) -> list[str]:
-    """The URL's programs, else the most played ones in the window."""
+    """The URL's programs, else the most played ones in the window (`frame`: program_platform)."""
     if s.programs:
         return s.programs
     top = (
-        frame.drop_nulls("program_id")
-        .group_by("program_id")
+        frame.group_by("program_id")
         .agg(pl.col("plays").sum())
         .sort(["plays", "program_id"], descending=[True, False])
         .head(DEFAULT_PROGRAMS)
@@ -300,24 +282,16 @@ def chosen_programs(s: ViewState, frame: pl.DataFrame) -> list[str]:
 def program_daily(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Daily figures of the chosen programs (summed over the selected platforms)."""
     s = state(filters)
-    frame = daily(s)
-    chosen = chosen_programs(s, frame)
-    return (
-        frame.filter(pl.col("program_id").is_in(chosen))
-        .group_by("date_on", "days_from_spring_festival", "program_id")
-        .agg(pl.col("program_title_zh").first().alias("title_zh"), *_sums())
-        .sort("date_on", "program_id")
-    )
+    chosen = chosen_programs(s, program_platform(s))
+    # No program id is empty: an empty choice gives the same columns and no rows.
+    return data.query("views_program_daily", **_window(s), program_ids=sorted(chosen) or [""])
 
 
 @components.dataset(PAGE, "top_programs", "views.section.plays")
 def top_programs(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Each program's figures per platform over the window."""
     return (
-        daily(state(filters))
-        .drop_nulls("program_id")
-        .group_by("program_id", "platform_id")
-        .agg(pl.col("program_title_zh").first().alias("title_zh"), *_sums())
+        program_platform(state(filters))
         .sort(["plays", "program_id", "platform_id"], descending=[True, False, False])
         .select("program_id", "title_zh", "platform_id", *METRIC_COLUMNS.values())
     )
@@ -724,13 +698,12 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
     s = state(filters)
     filters["edition"] = str(s.year)
     names = {r["edition_year"]: r[f"name_{lang}"] for r in frame.to_dicts()}
-    everything = edition_daily(s.year) if s.year is not None else pl.DataFrame()
+    everything = edition_programs(s.year) if s.year is not None else pl.DataFrame()
     platform_ids = charts._platform_order(
         set(everything["platform_id"].to_list()) | set(live_platforms(s.year))
     )
     by_plays = (
-        everything.drop_nulls("program_id")
-        .group_by("program_id")
+        everything.group_by("program_id")
         .agg(pl.col("program_title_zh").first(), pl.col("views").sum())
         .sort(["views", "program_id"], descending=[True, False])
     )
@@ -838,21 +811,6 @@ def _kpi_cards(filters: Mapping[str, Any]) -> list[html.Div]:
     ]
 
 
-@callback(
-    Output(f"{PAGE}-kpis", "children"),
-    Output(f"{PAGE}-platform_daily", "figure"),
-    Output(f"{PAGE}-program_daily", "figure"),
-    Output(f"{PAGE}-top_programs", "figure"),
-    Output(f"{PAGE}-engagement", "figure"),
-    Output(f"{PAGE}-reach_platform", "figure"),
-    Output(f"{PAGE}-reach_programs", "figure"),
-    Output(f"{PAGE}-programs", "rowData"),
-    Output(f"{PAGE}-programs", "columnDefs"),
-    Output(f"{PAGE}-live", "figure"),
-    Output(f"{PAGE}-streams", "rowData"),
-    Output(f"{PAGE}-streams", "columnDefs"),
-    Input(components.filters_id(PAGE), "data"),
-)
 def render(filters: dict[str, Any]) -> tuple[Any, ...]:
     """Everything on the page from its filters."""
     filters = filters or {}
@@ -873,6 +831,26 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
         stream_rows,
         stream_defs,
     )
+
+
+@callback(
+    Output(f"{PAGE}-kpis", "children"),
+    Output(f"{PAGE}-platform_daily", "figure"),
+    Output(f"{PAGE}-program_daily", "figure"),
+    Output(f"{PAGE}-top_programs", "figure"),
+    Output(f"{PAGE}-engagement", "figure"),
+    Output(f"{PAGE}-reach_platform", "figure"),
+    Output(f"{PAGE}-reach_programs", "figure"),
+    Output(f"{PAGE}-programs", "rowData"),
+    Output(f"{PAGE}-programs", "columnDefs"),
+    Output(f"{PAGE}-live", "figure"),
+    Output(f"{PAGE}-streams", "rowData"),
+    Output(f"{PAGE}-streams", "columnDefs"),
+    Input(components.filters_id(PAGE), "data"),
+)
+def update(filters: dict[str, Any] | None) -> Any:
+    """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    return data.output(render, filters or {}, viewer=auth.viewer_key())
 
 
 def stream_table(filters: Mapping[str, Any]) -> pl.DataFrame:

@@ -91,3 +91,63 @@ def test_nobody_but_organizers_can_reveal_or_list(dash_app: Dash, role: str) -> 
     )
     body = signed_in_client(dash_app, role).post("/_dash-update-component", json=LAYOUT)
     assert "contacts-list" not in body.get_data(as_text=True)
+
+
+def _rows(dash_app: Dash, request: dict, role: str = "organizer", status: int = 200) -> dict:
+    body = post_callback(
+        dash_app,
+        outputs=[("contacts-list", "getRowsResponse")],
+        inputs=[("contacts-list", "getRowsRequest", request)],
+        state=[(filters_id("contacts"), "data", {"page": "contacts", "lang": "zh"})],
+        role=role,
+        expect_status=status,
+    )
+    return body.get("response", {}).get("contacts-list", {}).get("getRowsResponse", {})
+
+
+def test_the_list_is_served_a_page_at_a_time_masked_with_the_total(
+    dash_app: Dash, demo_data: Settings
+) -> None:
+    contacts = _contacts(demo_data)
+    first = _rows(dash_app, {"startRow": 0, "endRow": 20})
+    second = _rows(dash_app, {"startRow": 20, "endRow": 40})
+    assert first["rowCount"] == second["rowCount"] == len(contacts)
+    assert len(first["rowData"]) == len(second["rowData"]) == 20
+    ids = [r["participant_id"] for r in first["rowData"] + second["rowData"]]
+    assert len(set(ids)) == 40
+    by_id = {c["participant_id"]: c for c in contacts}
+    for row in first["rowData"]:
+        person = by_id[row["participant_id"]]
+        assert row["phone"] == mask(person["phone"]) and row["name_text"] == mask(
+            person["name_text"]
+        )
+    shown = {v for r in first["rowData"] + second["rowData"] for v in r.values()}
+    clear = {
+        by_id[r["participant_id"]][k]
+        for r in first["rowData"] + second["rowData"]
+        for k in ("name_text", "phone", "wechat", "email")
+    } - {None}
+    assert clear and not clear & shown
+
+
+def test_the_list_sorts_and_filters_on_the_server(dash_app: Dash, demo_data: Settings) -> None:
+    contacts = _contacts(demo_data)
+    city = next(c["city_zh"] for c in contacts if c["city_zh"])
+    in_city = [c for c in contacts if c["city_zh"] and city in c["city_zh"]]
+    filtered = _rows(
+        dash_app,
+        {
+            "startRow": 0,
+            "endRow": 1000,
+            "filterModel": {"city_zh": {"filterType": "text", "type": "contains", "filter": city}},
+            "sortModel": [{"colId": "participant_id", "sort": "desc"}],
+        },
+    )
+    assert filtered["rowCount"] == len(in_city) < len(contacts)
+    ids = [r["participant_id"] for r in filtered["rowData"]]
+    assert ids == sorted((c["participant_id"] for c in in_city), reverse=True)
+
+
+@pytest.mark.parametrize("role", ["researcher", "sponsor"])
+def test_nobody_but_organizers_gets_a_page_of_the_list(dash_app: Dash, role: str) -> None:
+    assert _rows(dash_app, {"startRow": 0, "endRow": 20}, role=role, status=403) == {}

@@ -61,12 +61,7 @@ day_reach as (
             else true
         end as is_reach_estimated,
         -- the parts a reach adds up: one per day, or one per period for a period's share
-        case
-            when d.unique_viewers is null and d.period_unique_viewers is not null
-                then 'period ' || cast(d.period_start_on as varchar)
-                || ' ' || cast(d.period_end_on as varchar)
-            else 'day ' || cast(d.date_on as varchar)
-        end as reach_part,
+        d.unique_viewers is null and d.period_unique_viewers is not null as is_period_part,
         coalesce(cast(d.impressions as double), d.period_impressions) as impressions_counted,
         d.impressions is null
         and d.period_impressions is not null
@@ -82,7 +77,7 @@ day_reach as (
     left join ratios as r on r.platform_id = d.platform_id
 ),
 
-items as (
+item_days as (
     select
         platform_id,
         content_id,
@@ -107,11 +102,35 @@ items as (
         case when sum(reach) < 0 then 0 else sum(reach) end as reach,
         sum(case when not is_reach_estimated then reach end) as reach_reported,
         max(case when is_reach_estimated then 1 else 0 end) as is_reach_estimated,
-        count(distinct case when reach is not null then reach_part end) as count_reach_parts,
+        -- its days (one row per day: the mart's key) plus its periods, counted in period_parts
+        count(case when reach is not null and not is_period_part then 1 end) as count_day_parts,
         sum(watch_time_counted) as watch_time_s,
         max(case when is_prorated then 1 else 0 end) as is_prorated
     from day_reach
     group by platform_id, content_id, program_id
+),
+
+-- An item's distinct periods with reach (only the days that take a period's share). Counting
+-- parts as distinct text over every day made this query four times slower at 10M content days.
+period_parts as (
+    select platform_id, content_id, program_id, count(*) as count_period_parts
+    from (
+        select distinct platform_id, content_id, program_id, period_start_on, period_end_on
+        from day_reach
+        where reach is not null and is_period_part
+    )
+    group by platform_id, content_id, program_id
+),
+
+items as (
+    select
+        i.* exclude (count_day_parts),
+        i.count_day_parts + coalesce(p.count_period_parts, 0) as count_reach_parts
+    from item_days as i
+    left join period_parts as p
+        on p.platform_id = i.platform_id
+        and p.content_id = i.content_id
+        and p.program_id is not distinct from i.program_id
 ),
 
 item_groups as (

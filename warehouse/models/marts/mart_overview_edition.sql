@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_overview_edition [edition], key edition_year: an edition's headline figures.
 -- count_participants: people taking part (roster or program credits, fct_edition_participation);
 -- count_respondents: current survey responses of the edition; count_programs: catalogued
@@ -6,6 +7,8 @@
 -- live_peak_*: the edition's summed concurrent viewers at their peak (mart_live_total);
 -- share_returned_from_previous: share of the previous edition's participants who take part in
 -- this one (null for the first edition).
+-- A table: a handful of rows summing every fact table (10M content days), read by the overview,
+-- views and cohort pages; built once per load instead of by every dashboard worker.
 with editions as (
     select * from dim_edition
 ),

@@ -1,0 +1,653 @@
+"""Load test: concurrent signed-in users clicking through the dashboard while an ingest publishes
+a new snapshot halfway.
+
+    python -m bench.loadtest --out DIR (--home HOME | --data DIR) [--work DIR] [--small]
+                             [--users 50] [--seconds 60] [--ingest FILE...]
+                             [--workers 2] [--threads N] [--seed 7]
+
+The server is `creatorpulse serve` (gunicorn, its default worker class and threads unless
+`--workers/--threads` say otherwise) on a free loopback port, over a working copy of HOME: the
+published snapshot is hard-linked (snapshots are never written after publishing) and the small
+files copied, so the load and the ingest leave HOME as it was.
+
+Users: organizers, researchers and sponsor accounts (about 60/25/15%), each signed in through
+the sign-in form before the clock starts. Each user loops until the time is up: pick a page its
+role may open (sometimes in English or another edition, the filters a user changes most), open
+it as the browser does (`bench.dashclient.PageOpener`: the page, `_dash-layout`,
+`_dash-dependencies`, then the callbacks with the renderer's payloads, in parallel waves up to
+six requests at a time like a browser's connections), then think 0.5–2 s (seeded). Page opens
+started before the end run to completion and count.
+
+Halfway, `creatorpulse ingest` loads a small file into the working copy, which publishes a new
+snapshot while users are active. Without `--ingest` the file is a re-export of the last days of
+the instance's latest 微博 export with 1,000 more plays on every row (a re-export replaces those
+days), so the overview's plays figure changes when the new snapshot is served: users record it,
+which shows whether (and when) they saw the switch. An ingest copies the whole snapshot and
+rebuilds the models, which at 10M rows takes longer than half a minute: when it publishes after
+the planned end, the users carry on: the server keeps serving the previous snapshot while it
+renders recently opened pages on the new one (`serve --warm-limit`), and the load goes on until
+20 s after a user first saw the new figure, so the switch is always measured.
+
+Before the clock starts every page is opened, in every variant the users pick, once per viewer
+(role and sponsor) and twice over, several at a time, so that both workers have served them (a
+warm-up, not measured): the test measures a server that has been running, then a new snapshot
+landing.
+
+Reported: requests, errors (any status >= 400 or failed request, listed), latency p50/p95/max
+overall, per page and per phase (before the ingest, while it runs, after the new snapshot is
+published) as the client saw it, the server-side time of the same requests (gunicorn `%(D)s`),
+and the snapshot switch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench import dashclient as dc
+from bench.harness import BenchResult, Target, fmt_seconds, percentile, run_isolated, write_result
+
+TARGET_P95_S = 0.500
+ROLE_SHARES = (("organizer", 0.60), ("researcher", 0.25), ("sponsor", 0.15))
+PAGES = {
+    "organizer": (
+        "/",
+        "/participants",
+        "/segments",
+        "/views",
+        "/retention",
+        "/attention",
+        "/sponsor",
+        "/cohort",
+        "/contacts",
+    ),
+    "researcher": ("/participants", "/segments", "/retention", "/attention", "/cohort"),
+    "sponsor": ("/sponsor",),
+}
+EDITION_PAGES = ("/", "/participants", "/views")
+BROWSER_CONNECTIONS = 6
+THINK_S = (0.5, 2.0)
+REEXPORT_ROWS = 2000
+AFTER_SWITCH_S = 20.0  # load kept on after users first see the new snapshot
+WARM_LIMIT_S = 120.0  # serve's default --warm-limit
+MAX_EXTENSION_S = 600.0
+REEXPORT_EXTRA_PLAYS = 1000
+OVERVIEW_RENDER = "overview-kpis.children (+3)"
+PLAYS_KPI = "overview-kpi-plays"
+
+
+# -- setting up --------------------------------------------------------------------------------
+def working_copy(home: Path, target: Path) -> Path:
+    """A home that shares HOME's published snapshot (hard link) and copies its small files."""
+    from warehouse import store
+
+    current = store.current_snapshot(home)
+    if current is None:
+        raise SystemExit(f"no published snapshot in {home}")
+    if target.exists():
+        shutil.rmtree(target)
+    (target / current.parent.name).mkdir(parents=True)
+    for item in home.iterdir():
+        if item.is_file() and not item.name.endswith(".tmp"):
+            shutil.copy2(item, target / item.name)
+    try:
+        os.link(current, target / current.parent.name / current.name)
+    except OSError:  # another file system: a copy does the same, slower
+        shutil.copy2(current, target / current.parent.name / current.name)
+    return target
+
+
+def reexport(data: Path, out: Path, rows: int = REEXPORT_ROWS) -> Path:
+    """The last `rows` rows of the instance's latest 微博 export, each with more plays."""
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    weibo = [f for f in manifest["files"] if f["source"] == "weibo" and f.get("ingest", True)]
+    if not weibo:
+        raise SystemExit(f"{data} has no 微博 export to re-export; pass --ingest FILE")
+    entry = weibo[-1]
+    encoding = entry.get("encoding") or "utf-8"
+    with open(data / entry["path"], encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        tail: list[list[str]] = []
+        for row in reader:
+            tail.append(row)
+            if len(tail) > rows:
+                del tail[0]
+    plays = header.index("播放量")
+    for row in tail:
+        row[plays] = f"{int(row[plays].replace(',', '')) + REEXPORT_EXTRA_PLAYS:,}"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(tail)
+    out.write_text(buffer.getvalue(), encoding=encoding)
+    return out
+
+
+def make_accounts(home: Path, users: int, rng: random.Random) -> list[tuple[str, str, str | None]]:
+    """`users` accounts (role mix of ROLE_SHARES; sponsors spread over the first sponsors)."""
+    from warehouse import accounts
+    from warehouse.query import Reader
+
+    reader = Reader(home)
+    try:
+        sponsor_ids = sorted(reader.query("sponsors")["sponsor_id"].to_list())
+    finally:
+        reader.close()
+    roles = []
+    for role, share in ROLE_SHARES:
+        roles += [role] * max(1, round(users * share))
+    roles = (roles + ["organizer"] * users)[:users]
+    if not sponsor_ids:
+        roles = ["organizer" if r == "sponsor" else r for r in roles]
+    rng.shuffle(roles)
+    out = []
+    for i, role in enumerate(roles, 1):
+        name = f"lt-{role}-{i:02d}"
+        sponsor = sponsor_ids[i % len(sponsor_ids)] if role == "sponsor" else None
+        if accounts.get_user(home, name) is None:
+            accounts.add_user(home, name, role, dc.PASSWORD, sponsor_id=sponsor)
+        out.append((name, role, sponsor))
+    return out
+
+
+# -- the users ---------------------------------------------------------------------------------
+def variants(path: str, editions: list[str]) -> list[str]:
+    """The searches users open `path` with: default, English, and (pages with an edition
+    filter) the earlier editions."""
+    out = ["", "?lang=en"]
+    if path in EDITION_PAGES:
+        out += [f"?edition={year}" for year in editions[:-1]]
+    return out
+
+
+def _search(path: str, rng: random.Random, editions: list[str]) -> str:
+    roll = rng.random()
+    if roll < 0.6:
+        return ""
+    if roll < 0.8 or path not in EDITION_PAGES or len(editions) < 2:
+        return "?lang=en"
+    return f"?edition={rng.choice(editions[:-1])}"
+
+
+def _plays_kpi(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    found: dict[str, dict[str, Any]] = {}
+    for props in (data.get("response") or {}).values():
+        dc.walk(list(props.values()), found)
+    kpi = found.get(PLAYS_KPI)
+    return None if kpi is None else str(kpi.get("children"))
+
+
+class User(threading.Thread):
+    """One signed-in user clicking through pages until the shared clock's deadline."""
+
+    def __init__(self, url: str, name: str, role: str, seed: int, editions: list[str]) -> None:
+        super().__init__(name=name, daemon=True)
+        self.url, self.role, self.editions = url, role, editions
+        self.clock: dict[str, float] = {"deadline": 0.0}
+        self.rng = random.Random(seed)
+        self.session = dc.sign_in(url, name)
+        self.pool = ThreadPoolExecutor(BROWSER_CONNECTIONS, thread_name_prefix=name)
+        self.opener = dc.PageOpener(
+            url,
+            self.session,
+            tag_prefix=f"{name}-",
+            pool=self.pool,
+            decode=self._decode,
+            on_decoded=self._decoded,
+        )
+        self.opens: list[tuple[float, str, str, float]] = []  # started, path, search, seconds
+        self.plays_seen: list[tuple[float, str]] = []
+        self.crash: str | None = None
+        self._search = ""
+
+    def _decode(self, label: str) -> bool:
+        return label == OVERVIEW_RENDER and self._search == ""
+
+    def _decoded(self, exchange: dc.Exchange, data: Any) -> None:
+        if exchange.label == OVERVIEW_RENDER:
+            value = _plays_kpi(data)
+            if value is not None:
+                self.plays_seen.append((exchange.started, value))
+
+    def run(self) -> None:
+        try:
+            while time.monotonic() < self.clock["deadline"]:
+                path = self.rng.choice(PAGES[self.role])
+                self._search = _search(path, self.rng, self.editions)
+                started = time.monotonic()
+                clock = time.perf_counter()
+                self.opener.open(path, self._search)
+                self.opens.append((started, path, self._search, time.perf_counter() - clock))
+                time.sleep(self.rng.uniform(*THINK_S))
+        except Exception as exc:  # a bug in the load generator must show, not vanish
+            self.crash = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+def warm_up(
+    url: str,
+    accounts: list[tuple[str, str, str | None]],
+    editions: list[str],
+    threads: int,
+    rounds: int = 2,
+) -> float:
+    """Open every page in every variant once per viewer (role and sponsor), twice over with
+    `threads` at a time so that every worker has served them (not measured)."""
+    started = time.perf_counter()
+    viewers: dict[tuple[str, str | None], str] = {}
+    for name, role, sponsor in accounts:
+        viewers.setdefault((role, sponsor), name)
+    jobs = [
+        (name, path, search)
+        for (role, _), name in viewers.items()
+        for path in PAGES[role]
+        for search in variants(path, editions)
+    ]
+    sessions: dict[str, Any] = {}
+
+    def job(item: tuple[str, str, str]) -> None:
+        name, path, search = item
+        session = sessions.get(name) or sessions.setdefault(name, dc.sign_in(url, name))
+        dc.PageOpener(url, session).open(path, search)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(job, jobs * rounds))
+    return time.perf_counter() - started
+
+
+def _first_new_plays(team: list[User], switched: float) -> float | None:
+    """When a user first saw an overview plays figure no one saw before the switch."""
+    seen = [(at, value) for user in team for at, value in list(user.plays_seen)]
+    before = {value for at, value in seen if at < switched}
+    after = [at for at, value in seen if at >= switched and value not in before]
+    return min(after) if before and after else None
+
+
+# -- the run -----------------------------------------------------------------------------------
+def run(
+    home: Path,
+    work: Path,
+    *,
+    users: int,
+    seconds: float,
+    ingest_files: list[Path],
+    ingest_source: str,
+    workers: int,
+    threads: int | None,
+    seed: int,
+    after_switch: float = AFTER_SWITCH_S,
+    warm_rounds: int = 2,
+    warm_limit: float = WARM_LIMIT_S,
+) -> dict[str, Any]:
+    """Serve `home`, run the users and the ingest, and return every exchange and event."""
+    from warehouse import store
+    from warehouse.query import Reader
+
+    rng = random.Random(seed)
+    accounts = make_accounts(home, users, rng)
+    reader = Reader(home)
+    try:
+        editions = [str(y) for y in reader.query("overview_editions")["edition_year"].to_list()]
+    finally:
+        reader.close()
+    log = work / "loadtest-server.log"
+    ingest_log = work / "loadtest-ingest.log"
+    events: dict[str, Any] = {"switches": [], "after_switch": after_switch}
+    with dc.serve(home, log, workers=workers, threads=threads, warm_limit=warm_limit) as url:
+        warm_s = warm_up(url, accounts, editions, max(2, workers * 2), warm_rounds)
+        print(f"warm-up: {fmt_seconds(warm_s)}", flush=True)
+        # Every user signs in through the form before the clock starts.
+        sign_in_started = time.perf_counter()
+        team = [
+            User(url, name, role, seed * 1000 + i, editions)
+            for i, (name, role, _) in enumerate(accounts)
+        ]
+        events["sign_in_s"] = time.perf_counter() - sign_in_started
+        start = time.monotonic()
+        # Users stop at start + seconds, unless the ingest has not published by then: they go on
+        # until `after_switch` seconds after the new snapshot (or the ingest's end), so the
+        # switch is always measured under load.
+        clock = {"deadline": start + seconds}
+        for user in team:
+            user.clock = clock
+        first_snapshot = store.current_snapshot(home)
+        stop = threading.Event()
+
+        def watch() -> None:
+            last = first_snapshot
+            while not stop.is_set():
+                now = store.current_snapshot(home)
+                if now != last:
+                    at = time.monotonic()
+                    events["switches"].append((at - start, now.name if now else None))
+                    # The server serves the new snapshot once it has warmed it (at most
+                    # `serve --warm-limit`): the users go on until they have seen it.
+                    clock["deadline"] = max(start + seconds, at + warm_limit + 10 + after_switch)
+                    last = now
+                if events["switches"] and "new_seen_at" not in events:
+                    seen = _first_new_plays(team, start + events["switches"][0][0])
+                    if seen is not None:
+                        events["new_seen_at"] = seen - start
+                        clock["deadline"] = max(start + seconds, seen + after_switch)
+                time.sleep(0.1)
+
+        def ingest() -> None:
+            time.sleep(max(0.0, start + seconds / 2 - time.monotonic()))
+            events["ingest_started"] = time.monotonic() - start
+            clock["deadline"] = start + seconds + MAX_EXTENSION_S
+            command = [sys.executable, "-m", "etl.cli", "ingest", "--home", str(home)]
+            command += ["--source", ingest_source, *map(str, ingest_files)]
+            with open(ingest_log, "wb") as sink:
+                code = subprocess.run(
+                    command, cwd=dc.ROOT, stdout=sink, stderr=subprocess.STDOUT, check=False
+                ).returncode
+            ended = time.monotonic()
+            events["ingest_ended"] = ended - start
+            events["ingest_exit"] = code
+            time.sleep(0.3)  # the watcher's next look
+            if not events["switches"]:  # (else the watcher sets the end)
+                clock["deadline"] = max(start + seconds, ended)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        loader = threading.Thread(target=ingest, daemon=True)
+        watcher.start()
+        loader.start()
+        for user in team:
+            user.start()
+        for user in team:
+            user.join()
+        events["ended"] = time.monotonic() - start
+        loader.join()
+        # The server keeps running until the ingest is done, so the switch is always observed.
+        stop.set()
+        watcher.join()
+    server = dc.server_times(log)
+    exchanges = []
+    for user in team:
+        for e in user.opener.exchanges:
+            exchanges.append(
+                {
+                    "user": user.name,
+                    "role": user.role,
+                    "kind": e.kind,
+                    "label": e.label,
+                    "path": e.path,
+                    "status": e.status,
+                    "error": e.error,
+                    "at": e.started - start,
+                    "seconds": e.seconds,
+                    "server": server.get(e.tag),
+                }
+            )
+    return {
+        "exchanges": exchanges,
+        "opens": [
+            {"user": u.name, "at": at - start, "path": p, "search": s, "seconds": sec}
+            for u in team
+            for at, p, s, sec in u.opens
+        ],
+        "plays_seen": [
+            {"user": u.name, "at": at - start, "value": v} for u in team for at, v in u.plays_seen
+        ],
+        "crashes": {u.name: u.crash for u in team if u.crash},
+        "events": events,
+        "accounts": Counter(role for _, role, _ in accounts),
+        "warm_up_s": warm_s,
+        "server_log_tail": log.read_text(errors="replace")[-2000:],
+    }
+
+
+# -- the report --------------------------------------------------------------------------------
+def _stats(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "p50": statistics.median(values),
+        "p95": percentile(values, 95),
+        "max": max(values),
+    }
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.0f}"
+
+
+def _row(name: str, values: list[float], server: list[float]) -> str:
+    c, s = _stats(values), _stats(server)
+    if not c["n"]:
+        return f"| {name} | 0 | | | | |"
+    server_p95 = f"{s['p95'] * 1000:.0f}" if s["n"] else "–"
+    return (
+        f"| {name} | {c['n']} | {c['p50'] * 1000:.0f} | {c['p95'] * 1000:.0f} | "
+        f"{c['max'] * 1000:.0f} | {server_p95} |"
+    )
+
+
+def report(result: dict[str, Any], seconds: float) -> tuple[str, dict[str, Any]]:
+    """Markdown details and the headline figures."""
+    exchanges = [e for e in result["exchanges"] if e["at"] >= 0]
+    errors = [e for e in exchanges if e["status"] >= 400 or e["status"] == 0]
+    events = result["events"]
+    switch_at = events["switches"][0][0] if events["switches"] else None
+    head = "| requests | n | p50 ms | p95 ms | max ms | server p95 ms |\n|---|---:|---:|---:|---:|---:|"
+
+    def group(filter_fn: Any) -> tuple[list[float], list[float]]:
+        chosen = [e for e in exchanges if filter_fn(e)]
+        return (
+            [e["seconds"] for e in chosen],
+            [e["server"] for e in chosen if e["server"] is not None],
+        )
+
+    rows = [_row("all", *group(lambda e: True))]
+    rows.append(_row("page GETs and Dash routes", *group(lambda e: e["kind"] == "get")))
+    rows.append(_row("callbacks", *group(lambda e: e["kind"] == "callback")))
+    ingest_started = events.get("ingest_started", seconds / 2)
+    phases = [
+        ("before the ingest", lambda e: e["at"] < ingest_started),
+        (
+            "ingest running",
+            lambda e: ingest_started <= e["at"] < (switch_at if switch_at is not None else 1e9),
+        ),
+    ]
+    if switch_at is not None:
+        phases.append(("after the new snapshot", lambda e: e["at"] >= switch_at))
+    for name, fn in phases:
+        rows.append(_row(f"phase: {name}", *group(fn)))
+    for path in sorted({e["path"] for e in exchanges if e["path"]}):
+        rows.append(_row(f"page {path}", *group(lambda e, p=path: e["path"] == p)))
+    slowest = sorted(exchanges, key=lambda e: e["seconds"], reverse=True)[:10]
+    slow_md = "\n".join(
+        f"- {e['seconds'] * 1000:.0f} ms (server {_ms(e['server'])} ms) at {e['at']:.1f} s: "
+        f"{e['role']} {e['path']} {e['label']}"
+        for e in slowest
+    )
+    error_md = "\n".join(
+        f"- {e['status']} {e['role']} {e['path']} {e['label']} at {e['at']:.1f} s: {e['error'] or ''}"
+        for e in errors[:50]
+    )
+    plays = result["plays_seen"]
+    before = {p["value"] for p in plays if switch_at is None or p["at"] < switch_at}
+    after = {p["value"] for p in plays if switch_at is not None and p["at"] >= switch_at}
+    seen_new = bool(after - before)
+    overall = _stats([e["seconds"] for e in exchanges])
+    server_all = _stats([e["server"] for e in exchanges if e["server"] is not None])
+    headline = {
+        "requests": len(exchanges),
+        "errors": len(errors),
+        "p50": overall.get("p50"),
+        "p95": overall.get("p95"),
+        "max": overall.get("max"),
+        "server_p95": server_all.get("p95"),
+        "page_opens": len(result["opens"]),
+        "switch_at": switch_at,
+        "switch_seen": seen_new,
+        "new_seen_at": events.get("new_seen_at"),
+        "crashes": result["crashes"],
+    }
+    ingest_text = (
+        f"ingest started at {ingest_started:.1f} s, ended at {events.get('ingest_ended', 0):.1f} s "
+        f"(exit {events.get('ingest_exit')}); "
+        + (
+            f"new snapshot published at {switch_at:.1f} s"
+            if switch_at is not None
+            else "no new snapshot published"
+        )
+        + (
+            f"; the server kept serving the previous snapshot while it warmed the new one, and "
+            f"users first saw it at {events['new_seen_at']:.1f} s"
+            if events.get("new_seen_at") is not None and switch_at is not None
+            else ""
+        )
+        + (
+            f"; users saw the overview's plays change ({sorted(before)} → {sorted(after)})"
+            if seen_new
+            else "; no user saw a changed plays figure"
+        )
+    )
+    details = (
+        f"{sum(result['accounts'].values())} users ({dict(result['accounts'])}), "
+        f"{seconds:.0f} s planned, run ended at {events['ended']:.1f} s (after a snapshot "
+        f"published late, the load goes on until {events['after_switch']:.0f} s after users "
+        f"first saw it; page opens under way at the end finish), {len(result['opens'])} page "
+        f"opens; {ingest_text}. Times are the round trip the client saw (server p95: gunicorn `%(D)s` of the same requests).\n\n"
+        + head
+        + "\n"
+        + "\n".join(rows)
+        + f"\n\nSlowest requests:\n\n{slow_md}\n"
+        + (f"\nErrors:\n\n{error_md}\n" if errors else "\nErrors: none.\n")
+        + (f"\nLoad generator crashes: {result['crashes']}\n" if result["crashes"] else "")
+    )
+    return details, headline
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="warehouse home (left unchanged)")
+    parser.add_argument("--data", type=Path, help="instance from bench.generate")
+    parser.add_argument("--out", type=Path, required=True, help="results folder")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temp folder)")
+    parser.add_argument("--small", action="store_true", help="smoke scale (4 users, 8 s)")
+    parser.add_argument("--users", type=int)
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--ingest", type=Path, nargs="+", help="files ingested halfway")
+    parser.add_argument("--source", default="weibo", help="their --source (default weibo)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, help="threads per worker (default: serve's)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--warm-limit",
+        type=float,
+        help="serve --warm-limit: seconds the server may warm a new snapshot (default 120)",
+    )
+    args = parser.parse_args(argv)
+    # A terminated run still stops the server it started (the `serve` block's finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.home is None and args.data is None:
+        parser.error("give --home or --data")
+    users = args.users or (4 if args.small else 50)
+    seconds = args.seconds or (8.0 if args.small else 60.0)
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-loadtest-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.home is not None:
+        home = working_copy(args.home, work / "home")
+    else:
+        home = work / "home"
+        build = run_isolated(
+            "bench.callbacks:build_warehouse",
+            label="warehouse build",
+            args={"data": str(args.data), "home": str(home)},
+        )
+        print(build.describe())
+    if args.ingest:
+        files, source = list(args.ingest), args.source
+    elif args.data is not None:
+        files, source = [reexport(args.data, work / "weibo_reexport.csv")], "weibo"
+    else:
+        parser.error("give --ingest FILE (or --data, to re-export its latest 微博 file)")
+
+    result = run(
+        home,
+        work,
+        users=users,
+        seconds=seconds,
+        ingest_files=files,
+        ingest_source=source,
+        workers=args.workers,
+        threads=args.threads,
+        seed=args.seed,
+        after_switch=3.0 if args.small else AFTER_SWITCH_S,
+        warm_rounds=1 if args.small else 2,
+        warm_limit=args.warm_limit
+        if args.warm_limit is not None
+        else 10.0
+        if args.small
+        else WARM_LIMIT_S,
+    )
+    (work / "loadtest-exchanges.json").write_text(json.dumps(result, default=str), "utf-8")
+    details, headline = report(result, seconds)
+    print(details)
+    met = (
+        headline["errors"] == 0
+        and not headline["crashes"]
+        and headline["p95"] is not None
+        and headline["p95"] <= TARGET_P95_S
+    )
+    measured = (
+        f"{headline['requests']} requests, {headline['errors']} errors, p50 "
+        f"{headline['p50'] * 1000:.0f} ms, p95 {headline['p95'] * 1000:.0f} ms, max "
+        f"{headline['max'] * 1000:.0f} ms (server-side p95 "
+        f"{(headline['server_p95'] or 0) * 1000:.0f} ms); snapshot switch "
+        + (
+            f"at {headline['switch_at']:.0f} s"
+            + (", seen by users" if headline["switch_seen"] else "")
+            if headline["switch_at"] is not None
+            else "not published"
+        )
+    )
+    print(measured)
+    config = f"workers {args.workers}" + (f", threads {args.threads}" if args.threads else "")
+    out = write_result(
+        args.out,
+        BenchResult(
+            bench="loadtest",
+            title="Concurrent dashboard users with an ingest halfway",
+            scale={"users": users, "seconds": seconds},
+            targets=[
+                Target(
+                    work=f"{users} concurrent dashboard users, {seconds:.0f} s",
+                    target="zero errors, p95 ≤ 500 ms",
+                    measured=measured,
+                    met=met,
+                    contender={**headline, "server": config},
+                )
+            ],
+            details=f"Server: `creatorpulse serve` ({config}).\n\n{details}",
+        ),
+    )
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""The dashboard's cache of rendered pages: built once per snapshot, arguments and viewer,
+shared between worker processes through files, and never served across a new snapshot."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask
+import pytest
+
+from dashboard import data
+from warehouse.settings import Settings, load_settings
+from warehouse.store import open_for_write
+
+
+def _render(calls: list[str], label: str) -> dict:
+    def build(lang: str) -> dict:
+        calls.append(label)
+        return {"label": label, "lang": lang, "snapshot": data.snapshot().name}
+
+    return build  # type: ignore[return-value]
+
+
+@pytest.fixture
+def home(
+    demo_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A copy of the demo warehouse this test may publish into."""
+    copy = tmp_path / "home"
+    shutil.copytree(demo_settings.home, copy, ignore=shutil.ignore_patterns("samples", "cache"))
+    monkeypatch.setenv("CREATORPULSE_HOME", str(copy))
+    data.clear_cache()
+    yield copy
+    data.clear_cache()
+
+
+def test_a_render_is_built_once_per_arguments_and_viewer(home: Path) -> None:
+    calls: list[str] = []
+    build = _render(calls, "page")
+    first = data.output(build, "zh", viewer=("organizer", None))
+    assert data.output(build, "zh", viewer=("organizer", None)) == first
+    assert calls == ["page"]
+    data.output(build, "en", viewer=("organizer", None))
+    data.output(build, "zh", viewer=("sponsor", "S01"))
+    data.output(build, "zh", viewer=("sponsor", "S02"))
+    assert calls == ["page"] * 4
+
+
+def test_another_worker_reads_the_render_from_the_shared_file(home: Path) -> None:
+    calls: list[str] = []
+    build = _render(calls, "page")
+    first = data.output(build, "zh", viewer=("organizer", None))
+    data.forget_outputs()  # what a second worker process starts with
+    assert data.output(build, "zh", viewer=("organizer", None)) == first
+    assert calls == ["page"]
+    files = list((home / data.CACHE_DIR).glob("*/*.json"))
+    assert len(files) == 1 and oct(files[0].stat().st_mode & 0o777) == "0o600"
+
+
+def test_concurrent_requests_for_a_missing_render_build_it_once(home: Path) -> None:
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow(lang: str) -> dict:
+        calls.append(lang)
+        started.wait(5)
+        return {"lang": lang}
+
+    results: list[dict] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(data.output(slow, "zh", viewer=None)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    started.set()
+    for thread in threads:
+        thread.join(10)
+    assert results == [{"lang": "zh"}] * 4 and calls == ["zh"]
+
+
+def test_a_new_snapshot_is_rendered_afresh_and_the_old_files_go(home: Path) -> None:
+    calls: list[str] = []
+    build = _render(calls, "page")
+    before = data.output(build, "zh", viewer=None)
+    old_folder = next((home / data.CACHE_DIR).iterdir())
+    settings = load_settings(home)
+    with open_for_write(settings.home, keep=1) as session:
+        session.mark_changed()  # republish: a new snapshot, the old one pruned
+    after = data.output(build, "zh", viewer=None)
+    assert calls == ["page", "page"] and after["snapshot"] != before["snapshot"]
+    assert not old_folder.exists()
+
+
+def _publish(home: Path) -> None:
+    with open_for_write(load_settings(home).home, keep=5) as session:
+        session.mark_changed()
+
+
+def test_a_server_serves_the_old_snapshot_until_the_recent_renders_are_warm_on_the_new(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.WARM_ENV, "60")
+    app = flask.Flask("warm-test")
+    gate = threading.Event()
+    seen: list[tuple[str, object]] = []
+
+    def build(lang: str) -> dict:
+        name = data.snapshot().name
+        if seen and name != seen[0][0]:
+            gate.wait(30)  # the warm of the new snapshot waits until the test lets it go
+        seen.append((name, flask.g.get("user")))
+        return {"lang": lang, "snapshot": name}
+
+    with app.test_request_context("/"):
+        flask.g.user = "the signed-in user"
+        old = data.output(build, "zh", viewer=("organizer", None))
+    _publish(home)
+    with app.test_request_context("/"):
+        # The new snapshot is published, but this worker keeps answering from the old one.
+        assert data.output(build, "zh", viewer=("organizer", None)) == old
+        assert data.snapshot().name == old["snapshot"]
+    gate.set()
+    for _ in range(300):  # the warming thread switches when it is done
+        if data.snapshot().name != old["snapshot"]:
+            break
+        threading.Event().wait(0.05)
+    with app.test_request_context("/"):
+        new = data.output(build, "zh", viewer=("organizer", None))
+    assert new["snapshot"] != old["snapshot"]
+    # Built once per snapshot: the second time by the warming thread, as the same user.
+    assert [user for _, user in seen] == ["the signed-in user"] * 2
+    assert [name for name, _ in seen] == [old["snapshot"], new["snapshot"]]
+
+
+def test_a_warm_that_overruns_its_limit_switches_to_the_new_snapshot_anyway(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.WARM_ENV, "0.2")
+    gate = threading.Event()
+    first = data.snapshot()
+
+    def build(lang: str) -> dict:
+        if data.snapshot() != first:
+            gate.wait(30)  # a render on the new snapshot that never ends in time
+        return {"lang": lang}
+
+    data.output(build, "zh", viewer=None)
+    _publish(home)
+    try:
+        assert data.snapshot() == first  # warming started
+        threading.Event().wait(0.4)
+        assert data.snapshot() != first  # past the limit: the new snapshot is served
+    finally:
+        gate.set()
+
+
+def test_one_request_reads_one_snapshot_even_when_a_new_one_is_published_meanwhile(
+    home: Path,
+) -> None:
+    app = flask.Flask("pin-test")
+    with app.test_request_context("/"):
+        before = data.snapshot()
+        names = data.query("overview_editions")
+        _publish(home)  # no warm limit: the next request switches at once
+        assert data.snapshot() == before
+        assert data.reader().snapshot in (None, before)
+        assert data.query("overview_editions").equals(names)
+    with app.test_request_context("/"):
+        assert data.snapshot() != before

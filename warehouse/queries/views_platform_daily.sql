@@ -1,0 +1,19 @@
+-- One edition's daily plays, interactions, impressions and watch time per platform (grain:
+-- platform x date) within an inclusive date window (null bound = unbounded) and a list of
+-- platforms (null = every platform). A figure no row of a platform-day reports is null, not 0.
+select
+    date_on,
+    days_from_spring_festival,
+    platform_id,
+    cast(sum(views) as bigint) as plays,
+    cast(sum(count_interactions) as bigint) as count_interactions,
+    cast(sum(impressions) as bigint) as impressions,
+    sum(watch_time_s / 3600.0) as watch_time_h
+from mart_program_daily
+where
+    edition_year = $edition_year
+    and ($start_on is null or date_on >= $start_on)
+    and ($end_on is null or date_on <= $end_on)
+    and ($platform_ids is null or list_contains($platform_ids, platform_id))
+group by date_on, days_from_spring_festival, platform_id
+order by date_on, platform_id
