@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -17,6 +19,18 @@ MODELS = ROOT / "models"
 LAYERS = ("staging", "core", "marts")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _MATERIALIZED = re.compile(r"^--\s*materialized:\s*(view|table)", re.MULTILINE)
+_WRITE_TARGET = re.compile(
+    r"\b(?:insert\s+(?:or\s+(?:replace|ignore)\s+)?into|delete\s+from|update|truncate(?:\s+table)?"
+    r"|(?:create(?:\s+or\s+replace)?(?:\s+temp|\s+temporary)?|alter|drop)\s+table"
+    r"(?:\s+if(?:\s+not)?\s+exists)?|copy)\s+([a-z_][a-z0-9_.]*)",
+    re.IGNORECASE,
+)
+_READ_ONLY = re.compile(r"^\s*(?:select|with|from|pragma|describe|show|explain)\b", re.IGNORECASE)
+_DML = re.compile(r"^\s*(?:insert|update|delete)\b", re.IGNORECASE)
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+UNKNOWN_WRITE = "*"
+# Temp table (per connection, transactional) of the tables run_script wrote; see record_writes.
+_WRITES = "schema_session_writes"
 
 
 @cache
@@ -40,10 +54,58 @@ def bind(statement: str, params: dict[str, Any]) -> dict[str, Any]:
     return {name: params[name] for name in names}
 
 
+def write_targets(statement: str) -> set[str]:
+    """Tables a statement writes (insert, delete, update, create/alter/drop table, ...).
+
+    "*" when the statement is neither a query nor a write this recognises: whoever reads the
+    answer must then assume every table may have changed.
+    """
+    targets = {name.lower().rsplit(".", 1)[-1] for name in _WRITE_TARGET.findall(statement)}
+    if not targets and not _READ_ONLY.match(statement):
+        return {UNKNOWN_WRITE}
+    return targets
+
+
+def record_writes(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """Note tables written on this connection, in a temp table so a rollback forgets them too."""
+    if not tables:
+        return
+    con.execute(f"create temp table if not exists {_WRITES} (table_name varchar not null)")
+    con.executemany(f"insert into {_WRITES} values (?)", [[name] for name in sorted(tables)])
+
+
+def recorded_writes(con: duckdb.DuckDBPyConnection) -> tuple[int, set[str]]:
+    """(statements recorded, tables they wrote) since the last `forget_writes` on `con`."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where temporary and table_name = ?", [_WRITES]
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0, set()
+    rows = con.execute(f"select table_name from {_WRITES}").fetchall()
+    return len(rows), {name for (name,) in rows}
+
+
+def forget_writes(con: duckdb.DuckDBPyConnection) -> None:
+    """Clear what `record_writes` noted (once the models have caught up with it)."""
+    con.execute(f"drop table if exists temp.{_WRITES}")
+
+
 def run_script(con: duckdb.DuckDBPyConnection, relative: str, **params: Any) -> None:
-    """Run every statement of a `.sql` script with bound parameters, never formatted values."""
+    """Run every statement of a `.sql` script with bound parameters, never formatted values.
+
+    The tables each statement writes are recorded on the connection (`recorded_writes`), so a
+    publish rebuilds only the models that read them.
+    """
     for statement in split_statements(read_sql(relative)):
-        con.execute(statement, bind(statement, params))
+        result = con.execute(statement, bind(statement, params))
+        targets = write_targets(statement)
+        if targets and _DML.match(statement):
+            # insert/update/delete answer with the rows they changed: none = nothing written
+            # (e.g. an edition a survey file names that the warehouse already holds).
+            changed = result.fetchone()
+            if changed is not None and changed[0] == 0:
+                continue
+        record_writes(con, targets)
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -91,16 +153,58 @@ def models() -> list[tuple[str, str, Path]]:
     ]
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every model as a view, or as a table where the file says `materialized: table`."""
-    for _layer, name, path in models():
+def model_inputs(sql: str, known: set[str]) -> set[str]:
+    """The tables and models a model's SQL names (any identifier that is one; comments count too,
+    which can only add an input, never miss one)."""
+    return set(_IDENTIFIER.findall(sql.lower())) & known
+
+
+def build_models(
+    con: duckdb.DuckDBPyConnection, written: Collection[str] | None = None
+) -> list[str]:
+    """Create the models that are out of date and return their names, in build order.
+
+    Each model is a view, or a table where the file says `materialized: table`. Rebuilding the
+    10M-row tables is most of a publish, so a model is rebuilt only when it does not exist yet,
+    its SQL changed since it was built (schema_models keeps a hash per model), or a table or
+    model it reads changed: a name in `written` (tables written since the last build, e.g. by
+    run_script) or a model rebuilt before it here, so changes flow through models transitively.
+    `written=None` (or containing "*") means "unknown": every model is rebuilt.
+    """
+    con.execute(
+        "create table if not exists schema_models ("
+        " model_name varchar primary key, sql_sha256 varchar not null, built_at timestamp not null)"
+    )
+    built = dict(con.execute("select model_name, sql_sha256 from schema_models").fetchall())
+    existing = dict(
+        con.execute(
+            "select table_name, table_type from information_schema.tables"
+            " where table_catalog = current_database() and table_schema = 'main'"
+        ).fetchall()
+    )
+    everything = written is None or UNKNOWN_WRITE in written
+    changed = {name.lower() for name in written or ()}
+    listed = models()
+    known = set(existing) | {name for _layer, name, _path in listed}
+    rebuilt: list[str] = []
+    for _layer, name, path in listed:
         sql = path.read_text(encoding="utf-8")
+        digest = hashlib.sha256(sql.encode("utf-8")).hexdigest()
+        inputs = model_inputs(sql, known - {name})
+        if not (
+            everything or name not in existing or built.get(name) != digest or inputs & changed
+        ):
+            continue
         kind_match = _MATERIALIZED.search(sql)
         kind = kind_match.group(1) if kind_match else "view"
         body = sql.strip().rstrip(";")
-        existing = con.execute(
-            "select table_type from information_schema.tables where table_name = ?", [name]
-        ).fetchall()
-        if existing:
-            con.execute(f"drop {'view' if existing[0][0] == 'VIEW' else 'table'} {name}")
+        if name in existing:
+            con.execute(f"drop {'view' if existing[name] == 'VIEW' else 'table'} {name}")
         con.execute(f"create {kind} {name} as {body}")
+        con.execute(
+            "insert or replace into schema_models values (?, ?, ?)",
+            [name, digest, datetime.now(UTC).replace(tzinfo=None)],
+        )
+        changed.add(name)
+        rebuilt.append(name)
+    return rebuilt

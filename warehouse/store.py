@@ -89,13 +89,35 @@ class WriteSession:
         self.con = con
         self.path = path
         self.changed = False
+        # Tables this session wrote, for build_models; None once a change was reported that
+        # names no table and that run_script did not record (then every model is rebuilt).
+        self.written: set[str] | None = set()
+        self._writes_seen = 0
         # Values derived from the warehouse's fixed inputs that several loads of one session
         # would rebuild alike (e.g. the calendar of the same years); gone with the session.
         self.memo: dict[object, Any] = {}
 
-    def mark_changed(self) -> None:
-        """Record that something was committed, so the copy is worth publishing."""
+    def mark_changed(self, *tables: str) -> None:
+        """Record that something was committed, so the copy is worth publishing.
+
+        Publishing rebuilds the models that read what changed: the tables named here plus those
+        `schema.run_script` recorded. A call naming no table after no newly recorded write means
+        "changed, but not known where", and the publish then rebuilds every model.
+        """
         self.changed = True
+        count, _tables = schema.recorded_writes(self.con)
+        if self.written is not None:
+            if tables:
+                self.written.update(tables)
+            elif count == self._writes_seen:
+                self.written = None
+        self._writes_seen = count
+
+    def tables_written(self) -> set[str] | None:
+        """Tables written in this session (None = unknown), for `schema.build_models`."""
+        if self.written is None:
+            return None
+        return self.written | schema.recorded_writes(self.con)[1]
 
 
 def _publish(home: Path, tmp: Path, keep: int) -> Path:
@@ -146,10 +168,12 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
         )
         session = WriteSession(home, con, tmp)
         try:
-            schema.migrate(con)
+            if schema.migrate(con):
+                session.written = None  # a migration may have changed any table
             yield session
             if session.changed:
-                schema.build_models(con)
+                schema.build_models(con, session.tables_written())
+                schema.forget_writes(con)
                 con.execute("checkpoint")
         except BaseException:
             con.close()

@@ -1,6 +1,20 @@
 -- Load one platform export. Staged: stg_content, stg_content_daily, stg_content_period,
 -- stg_counter_issue, stg_calendar. Natural keys: (platform, content), (platform, content, date),
 -- (platform, content, period). A re-export that overlaps earlier dates replaces those days.
+--
+-- fct_content_daily has no primary key (migration 0004: its index cost more than the rest of
+-- the load); this script keeps (platform_id, content_id, date_on) unique instead. The staged
+-- days must not repeat a key (the readers reject a repeated key as "duplicate of row N"): if
+-- they ever do, the load fails here and its transaction rolls back. Every stored day a file
+-- restates is deleted before the staged days go in, so a re-export replaces, never adds.
+select error(
+    'stg_content_daily repeats the key (' || platform_id || ', ' || content_id || ', '
+    || cast(date_on as varchar) || '): the reader must reject duplicate days'
+)
+from stg_content_daily
+group by platform_id, content_id, date_on
+having count(*) > 1
+limit 1;
 
 update dim_content as c
 set title = coalesce(s.title, c.title),

@@ -6,13 +6,23 @@ with responses as (
     select * from mart_survey_response
 ),
 
+-- Straight from fct_survey_answer, not mart_survey_answer: these columns need none of its
+-- question and option labels (joining them cost more than the aggregate). The semi-join keeps
+-- the mart's rows: answers of current responses only (the mart's inner join to dim_question
+-- drops nothing: one load writes a questionnaire's questions and its answers, and the left join
+-- to the options adds no row). (response_id, question_id, item_key) is
+-- unique in fct_survey_answer (loads/survey.sql refuses a load that would repeat one), so a
+-- response's tools or motivations never repeat a key and list() needs no distinct; sorting each
+-- short list afterwards (list_sort) costs far less than an ordered aggregate.
 answers as (
-    select * from mart_survey_answer
+    select response_id, question_id, item_key, answer_text, answer_number
+    from fct_survey_answer
     where question_id in (
         'experience_months', 'hours_per_week', 'income', 'satisfaction', 'will_return',
         'tools', 'motivations'
     )
     and answer_status in ('answered', 'other')
+    and response_id in (select response_id from responses)
 ),
 
 answer_values as (
@@ -23,10 +33,10 @@ answer_values as (
         max(answer_text) filter (where question_id = 'income') as income,
         max(answer_number) filter (where question_id = 'satisfaction') as satisfaction,
         max(answer_text) filter (where question_id = 'will_return') as will_return,
-        list(distinct item_key order by item_key)
-            filter (where question_id = 'tools' and item_key <> '') as tools,
-        list(distinct item_key order by item_key)
-            filter (where question_id = 'motivations' and item_key <> '') as motivations
+        list_sort(list(item_key) filter (where question_id = 'tools' and item_key <> ''))
+            as tools,
+        list_sort(list(item_key) filter (where question_id = 'motivations' and item_key <> ''))
+            as motivations
     from answers
     group by response_id
 ),

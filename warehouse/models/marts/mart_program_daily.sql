@@ -4,8 +4,18 @@
 -- offset from that year's Spring Festival. program_id null = content matching no program (its
 -- edition is then null too). count_interactions = likes + comments + shares + favorites + coins
 -- + danmaku as reported (null when the platform reports none of them that day).
-with content_days as (
+--
+-- Most programs go out as one content item per platform, whose days are already at this grain
+-- (fct_content_reach_daily has one row per content and day): those rows pass through as they
+-- are. Only programs with several items on a platform, and content matching no program, are
+-- summed. A hash aggregate over every row made 10M groups from 10M rows (14.5 s, 1.2 GB at 10M
+-- rows); the sums of one row are that row, so both ways give the same table.
+with content_days as not materialized (
     select * from fct_content_reach_daily
+),
+
+content as (
+    select * from dim_content
 ),
 
 programs as (
@@ -16,18 +26,48 @@ calendar as (
     select * from dim_calendar
 ),
 
-grouped as (
+-- (platform, program) pairs the catalogue links to exactly one content item
+sole_items as (
+    select platform_id, program_id
+    from content
+    where program_id is not null
+    group by platform_id, program_id
+    having count(*) = 1
+),
+
+passed as (
     select
-        platform_id,
-        program_id,
-        date_on,
+        d.platform_id,
+        d.program_id,
+        d.date_on,
+        cast(1 as bigint) as count_content,
+        cast(d.views as bigint) as views,
+        cast(d.count_interactions as bigint) as count_interactions,
+        cast(d.impressions as bigint) as impressions,
+        cast(d.watch_time_s as double) as watch_time_s
+    from content_days as d
+    semi join sole_items as s on s.platform_id = d.platform_id and s.program_id = d.program_id
+),
+
+summed as (
+    select
+        d.platform_id,
+        d.program_id,
+        d.date_on,
         count(*) as count_content,
-        cast(sum(views) as bigint) as views,
-        cast(sum(count_interactions) as bigint) as count_interactions,
-        cast(sum(impressions) as bigint) as impressions,
-        sum(watch_time_s) as watch_time_s
-    from content_days
-    group by platform_id, program_id, date_on
+        cast(sum(d.views) as bigint) as views,
+        cast(sum(d.count_interactions) as bigint) as count_interactions,
+        cast(sum(d.impressions) as bigint) as impressions,
+        sum(d.watch_time_s) as watch_time_s
+    from content_days as d
+    anti join sole_items as s on s.platform_id = d.platform_id and s.program_id = d.program_id
+    group by d.platform_id, d.program_id, d.date_on
+),
+
+grouped as (
+    select * from passed
+    union all
+    select * from summed
 ),
 
 final as (
