@@ -13,3 +13,8 @@ if _gunicorn.handlers:
 
 app = create_app()
 server = app.server
+# Dash completes its setup (scripts, pages router, callbacks) on a worker's first request and
+# marks it done before it is: under threaded workers a request arriving meanwhile finds no
+# registered scripts and gets a 500. One request here, before the worker serves, sets it up.
+with server.test_client() as _client:
+    _client.get("/login")
