@@ -96,6 +96,11 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _load(facts: dict[str, Any]) -> str:
+    load = facts.get("load_average_at_start")
+    return "unknown" if not load else ", ".join(f"{value:.2f}" for value in load)
+
+
 def load_results(results: Path) -> list[dict[str, Any]]:
     """Every `<bench>.json` in the folder, in the order the benchmarks run."""
     found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in results.glob("*.json")}
@@ -126,7 +131,7 @@ def render(results: Path, run: dict[str, Any]) -> str:
         f"- OS: {facts['os']}; Python {facts['python']}",
         "- Libraries: " + ", ".join(f"{k} {v}" for k, v in facts["libraries"].items()),
         f"- Code: commit {facts['commit']}",
-        f"- Load average when the run started: {facts.get('load_average_at_start')}",
+        f"- Load average when the run started (1, 5, 15 min): {_load(facts)}",
         "",
         "## Instance",
         "",
