@@ -85,7 +85,7 @@ BROWSER_CONNECTIONS = 6
 THINK_S = (0.5, 2.0)
 REEXPORT_ROWS = 2000
 AFTER_SWITCH_S = 20.0  # load kept on after users first see the new snapshot
-WARM_LIMIT_S = 120.0  # serve's default --warm-limit
+WARM_LIMIT_S = 300.0  # serve's default --warm-limit
 MAX_EXTENSION_S = 600.0
 REEXPORT_EXTRA_PLAYS = 1000
 OVERVIEW_RENDER = "overview-kpis.children (+3)"
@@ -558,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warm-limit",
         type=float,
-        help="serve --warm-limit: seconds the server may warm a new snapshot (default 120)",
+        help="serve --warm-limit: seconds the server may warm a new snapshot (default 300)",
     )
     args = parser.parse_args(argv)
     # A terminated run still stops the server it started (the `serve` block's finally).

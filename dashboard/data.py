@@ -148,14 +148,22 @@ def _warm(new: Path, recipes: list[_Recipe]) -> None:
     started = time.monotonic()
     done = 0
     try:
-        for recipe in recipes:
-            if time.monotonic() - started > _warm_limit():
-                break
-            try:
-                recipe.replay()
-                done += 1
-            except Exception:  # a render that fails now fails for its user later, visibly
-                log.exception("warming %s on %s failed", recipe.function.__qualname__, new.name)
+        # First pass: skip a render another worker is building (its file lock is taken), so
+        # the workers warm different renders side by side instead of queueing on the same one;
+        # second pass: the skipped ones, waiting for (and then reading) the other's file.
+        deferred: list[_Recipe] = []
+        for patient, batch in ((False, recipes), (True, deferred)):
+            _local.patient = patient
+            for recipe in batch:
+                if time.monotonic() - started > _warm_limit():
+                    break
+                try:
+                    recipe.replay()
+                    done += 1
+                except _Busy:
+                    deferred.append(recipe)
+                except Exception:  # a render that fails now fails for its user later, visibly
+                    log.exception("warming %s on %s failed", recipe.function.__qualname__, new.name)
     finally:
         _local.snapshot = None
         with _cache_lock:
@@ -168,6 +176,10 @@ def _warm(new: Path, recipes: list[_Recipe]) -> None:
             len(recipes),
             time.monotonic() - started,
         )
+
+
+class _Busy(Exception):
+    """Another worker process is building this render right now."""
 
 
 class _Recipe:
@@ -332,7 +344,13 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
     except OSError:  # a read-only home: compute here, share nothing
         return compute()
     with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        if getattr(_local, "snapshot", None) is not None and not getattr(_local, "patient", True):
+            try:  # the warming thread's first pass never waits for another process
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise _Busy from None
+        else:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         value = _read_json(path)
         if value is None:
             value = compute()

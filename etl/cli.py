@@ -666,7 +666,7 @@ def serve(
             help="Seconds a worker may keep serving the previous snapshot while it renders the "
             "most recently opened pages on a newly published one; 0 switches at once."
         ),
-    ] = 120.0,
+    ] = 300.0,
 ) -> None:
     """Serve the dashboard with gunicorn; workers open the snapshot read-only after forking.
 

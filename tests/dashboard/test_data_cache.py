@@ -3,6 +3,8 @@ shared between worker processes through files, and never served across a new sna
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ import flask
 import pytest
 
 from dashboard import data
+from warehouse import store
 from warehouse.settings import Settings, load_settings
 from warehouse.store import open_for_write
 
@@ -171,3 +174,46 @@ def test_one_request_reads_one_snapshot_even_when_a_new_one_is_published_meanwhi
         assert data.query("overview_editions").equals(names)
     with app.test_request_context("/"):
         assert data.snapshot() != before
+
+
+def test_workers_warming_at_once_build_different_renders_side_by_side(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.WARM_ENV, "60")
+    order: list[str] = []
+
+    def first(lang: str) -> dict:
+        order.append(f"first {data.snapshot().name}")
+        return {"page": "first", "lang": lang}
+
+    def second(lang: str) -> dict:
+        order.append(f"second {data.snapshot().name}")
+        return {"page": "second", "lang": lang}
+
+    old = data.snapshot()
+    data.output(second, "zh", viewer=None)
+    data.output(first, "zh", viewer=None)  # the most recent: warmed first
+    _publish(home)
+    new = store.current_snapshot(home)
+    assert new is not None and new != old
+    # Another worker is building `first` on the new snapshot: its file lock is taken.
+    key = (first.__module__, first.__qualname__, data._freeze(("zh",)), data._freeze({}), None)
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
+    folder = home / data.CACHE_DIR / new.name.removesuffix(".duckdb")
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{digest}.lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert data.snapshot() == old  # warming starts
+        for _ in range(200):
+            if f"second {new.name}" in order:
+                break
+            threading.Event().wait(0.05)
+        # `second` was built while `first` waited for the other worker.
+        assert order[-1] == f"second {new.name}"
+        fcntl.flock(held, fcntl.LOCK_UN)
+    for _ in range(200):
+        if data.snapshot() == new:
+            break
+        threading.Event().wait(0.05)
+    assert data.snapshot() == new
+    assert order[2:] == [f"second {new.name}", f"first {new.name}"]
