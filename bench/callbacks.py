@@ -467,7 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{fmt_mb(baseline.peak_rss_mb)}). Met: no error, p95 ≤ 150 ms and p95 ≤ 1.5× the bare "
         "p95 (callbacks that read no data: the absolute target only). Cold: the first call on "
         "the fresh server, pages opened in navigation order (so a page's cold call may find "
-        "data an earlier page cached).\n\n"
+        "data an earlier page cached). Warm calls repeat the same inputs, so the server answers "
+        "them from its per-snapshot render cache (`dashboard.data.output`): the cold column is "
+        "what a first visit after a new snapshot costs.\n\n"
         f"{text}\n\n"
         + (f"Missed: {', '.join(missed)}\n\n" if missed else "")
         + f"Data each callback reads (its bare baseline):\n\n{calls_md}\n"
