@@ -217,7 +217,15 @@ def click(watched: Watched, selector: str) -> None:
 
 
 def graph_traces(page: Page, graph_id: str) -> list[dict]:
-    """The trace names and point counts plotly drew in the dcc.Graph `graph_id`."""
+    """The trace names and point counts plotly drew in the dcc.Graph `graph_id` (waiting for
+    plotly to draw it: on a busy machine the callback's figure can arrive before the drawing)."""
+    page.wait_for_function(
+        """id => {
+            const gd = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
+            return !!gd && Array.isArray(gd.data);
+        }""",
+        arg=graph_id,
+    )
     return page.evaluate(
         """id => {
             const gd = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
