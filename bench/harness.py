@@ -26,9 +26,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 RESULT_PREFIX = "BENCH-RESULT "
 
@@ -180,3 +181,34 @@ if __name__ == "__main__":
         _child(sys.argv[2], sys.argv[3])
     else:
         raise SystemExit("usage: python -m bench.harness --call module:function JSON-ARGS")
+
+
+def time_steps(
+    steps: Iterable[tuple[str, str, str]],
+    times: dict[str, float],
+    cpu_times: dict[str, float] | None = None,
+) -> None:
+    """Wrap each (name, module, attribute) step function in place so that every call adds its
+    wall time (and, given cpu_times, its process CPU time, all threads: the figure that
+    survives a busy machine) under `name`. Only for a benchmark's own child process."""
+    for name, module_name, attribute in steps:
+        module = importlib.import_module(module_name)
+        setattr(module, attribute, _timed(times, name, getattr(module, attribute), cpu_times))
+
+
+def _timed(
+    times: dict[str, float],
+    name: str,
+    function: Callable[..., Any],
+    cpu_times: dict[str, float] | None,
+) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            times[name] = times.get(name, 0.0) + time.perf_counter() - started
+            if cpu_times is not None:
+                cpu_times[name] = cpu_times.get(name, 0.0) + time.process_time() - cpu
+
+    return wrapper

@@ -41,7 +41,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,7 @@ from bench.harness import (
     fmt_mb,
     fmt_seconds,
     run_isolated,
+    time_steps,
     write_result,
 )
 
@@ -83,17 +83,6 @@ def csv_members(path: Path) -> list[Path]:
     return sorted(path.glob("*.csv")) if path.is_dir() else [path]
 
 
-def _timed(times: dict[str, float], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            times[name] = times.get(name, 0.0) + time.perf_counter() - started
-
-    return wrapper
-
-
 # -- the sides, each called in its own process ---------------------------------------------------
 def prepare_home(home: str, catalogue: str | None) -> dict[str, Any]:
     """A warehouse home holding only the catalogue (the contender's starting point)."""
@@ -120,9 +109,7 @@ def contender(home: str, paths: list[str], expected_plays: dict[str, int]) -> di
 
     settings = load_settings(home)
     times: dict[str, float] = {}
-    for name, module_name, attribute in STEPS:
-        module = importlib.import_module(module_name)
-        setattr(module, attribute, _timed(times, name, getattr(module, attribute)))
+    time_steps(STEPS, times)
     # Which models the publish rebuilt (build_models returns them): the materialised ones are
     # most of the step's time, and only those whose inputs changed are rebuilt.
     schema = importlib.import_module("warehouse.schema")

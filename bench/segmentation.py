@@ -23,7 +23,6 @@ plumbing costs.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import json
 import os
@@ -31,7 +30,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,7 @@ from bench.harness import (
     fmt_seconds,
     ratio_line,
     run_isolated,
+    time_steps,
     write_result,
 )
 
@@ -107,27 +106,6 @@ def _fresh_copy(built: Path, home: Path) -> None:
     shutil.copyfile(built / POINTER, home / POINTER)
 
 
-def _timed(
-    times: dict[str, float],
-    name: str,
-    function: Callable[..., Any],
-    cpu_times: dict[str, float] | None = None,
-) -> Callable[..., Any]:
-    """Wrap a step to add its wall time (and, given cpu_times, its process CPU time, all
-    threads: the figure that survives a busy machine) under `name`."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started, cpu = time.perf_counter(), time.process_time()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            times[name] = times.get(name, 0.0) + time.perf_counter() - started
-            if cpu_times is not None:
-                cpu_times[name] = cpu_times.get(name, 0.0) + time.process_time() - cpu
-
-    return wrapper
-
-
 def contender(built: str, home: str) -> dict[str, Any]:
     """`creatorpulse segment` on a fresh copy of the built warehouse; time it and its steps."""
     from etl.cli import segment
@@ -138,9 +116,7 @@ def contender(built: str, home: str) -> dict[str, Any]:
     _fresh_copy(Path(built), Path(home))
     times: dict[str, float] = {}
     cpu_times: dict[str, float] = {}
-    for name, module_name, attribute in STEPS:
-        module = importlib.import_module(module_name)
-        setattr(module, attribute, _timed(times, name, getattr(module, attribute), cpu_times))
+    time_steps(STEPS, times, cpu_times)
     started, cpu = time.perf_counter(), time.process_time()
     with contextlib.redirect_stdout(io.StringIO()):
         segment(home=Path(home), k=None, min_cell=5, as_json=False)

@@ -24,7 +24,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from bench.harness import (
     fmt_seconds,
     ratio_line,
     run_isolated,
+    time_steps,
     write_result,
 )
 
@@ -55,30 +55,8 @@ def survey_file(data: Path) -> dict[str, Any]:
     return next(f for f in manifest["files"] if f["source"] == "survey" and f["ingest"])
 
 
-def _timed(
-    times: dict[str, float],
-    name: str,
-    function: Callable[..., Any],
-    cpu_times: dict[str, float] | None = None,
-) -> Callable[..., Any]:
-    """Wrap a step to add its wall time (and, given cpu_times, its process CPU time, all
-    threads: the figure that survives a busy machine) under `name`."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started, cpu = time.perf_counter(), time.process_time()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            times[name] = times.get(name, 0.0) + time.perf_counter() - started
-            if cpu_times is not None:
-                cpu_times[name] = cpu_times.get(name, 0.0) + time.process_time() - cpu
-
-    return wrapper
-
-
 def contender(path: str, home: str, edition: int) -> dict[str, Any]:
     """Load the survey file into a fresh warehouse with the real ETL; time it and its steps."""
-    import importlib
 
     from etl.ingest import ingest_files
     from warehouse.settings import load_settings
@@ -89,9 +67,7 @@ def contender(path: str, home: str, edition: int) -> dict[str, Any]:
     settings = load_settings(home)
     times: dict[str, float] = {}
     cpu_times: dict[str, float] = {}
-    for name, module_name, attribute in STEPS:
-        module = importlib.import_module(module_name)
-        setattr(module, attribute, _timed(times, name, getattr(module, attribute), cpu_times))
+    time_steps(STEPS, times, cpu_times)
     started, cpu = time.perf_counter(), time.process_time()
     [report] = ingest_files(settings, [path], source="survey", edition=edition, fresh=True)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
