@@ -1,0 +1,1 @@
+"""Survey-export layout readers, one module per tool; each yields a `base.SurveyExport`."""
