@@ -63,6 +63,12 @@ def detect_source(path: Path) -> str:
         return "roster"
     if {"序号", "编号"} & cleaned:
         return "survey"
+    from etl.attention.detect import attention_signature
+
+    # Google Trends (by its structure, in any UI language) and 百度指数 / 微信指数 / 巨量算数
+    # tables (by their headers) are attention series, never a survey.
+    if attention_signature(path, headers):
+        return "attention"
     from etl.platforms import detect_platform
 
     try:

@@ -106,12 +106,30 @@ ACTIVITY = {
     "row_number": pl.Int64,
 }
 
-# fct_topic_attention [source x keyword x date]
+# fct_topic_attention [source x keyword x region x granularity x date]
 TOPIC_ATTENTION = {
     "source": pl.String,
     "keyword": pl.String,
-    "date_on": pl.Date,
+    "date_on": pl.Date,  # the day, or the first day of the week / month
     "value": pl.Float64,
+    "row_number": pl.Int64,
+    "region": pl.String,  # Google Trends `term: (Region)`; null = none named
+    "granularity": pl.String,  # day | week | month; null = day
+    "is_below_one": pl.Boolean,  # Google Trends `<1`, stored as 0.5
+}
+
+# fct_topic_region [source x keyword x geo level x region x period]: Google Trends geoMap.csv.
+TOPIC_REGION = {
+    "source": pl.String,
+    "keyword": pl.String,
+    "geo_level": pl.String,  # country | region | city | metro | unknown
+    "region_name": pl.String,
+    "period_text": pl.String,  # the header's range as written
+    "period_start_on": pl.Date,
+    "period_end_on": pl.Date,
+    "value": pl.Float64,  # null = too little search volume (a blank cell)
+    "value_kind": pl.String,  # index (0..100) | share_pct (percent split among compared terms)
+    "is_below_one": pl.Boolean,
     "row_number": pl.Int64,
 }
 

@@ -15,7 +15,7 @@ import polars as pl
 from etl.calendar import CalendarError, build_calendar
 from etl.errors import IngestError
 from etl.report import LoadReport, new_load_id, utc_now
-from etl.schemas import Staged, rejects_frame
+from etl.schemas import TOPIC_ATTENTION, TOPIC_REGION, Staged, empty, rejects_frame
 from warehouse.loading import apply_load, query_session
 from warehouse.store import WriteSession
 
@@ -26,6 +26,8 @@ SCRIPTS = {
     "activity": "activity",
     "attention": "attention",
 }
+# Frames a kind's load script reads that its reader may leave out: staged empty.
+OPTIONAL_FRAMES = {"attention": {"topic_attention": TOPIC_ATTENTION, "topic_region": TOPIC_REGION}}
 DATE_COLUMNS = (
     "date_on",
     "published_on",
@@ -79,7 +81,9 @@ def load_staged(
     """Load one reader's output in one transaction and report read = loaded + rejected."""
     started = utc_now()
     load_id = new_load_id(started)
-    frames = {f"stg_{name}": frame for name, frame in staged.frames.items()}
+    optional = OPTIONAL_FRAMES.get(staged.kind, {})
+    frames = {f"stg_{name}": empty(schema) for name, schema in optional.items()}
+    frames |= {f"stg_{name}": frame for name, frame in staged.frames.items()}
     frames["stg_calendar"] = calendar_frame(session, path, staged_dates(staged.frames))
     frames["stg_reject"] = rejects_frame(staged.rejects)
     loaded = staged.rows_read - staged.rows_rejected

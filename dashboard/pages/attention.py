@@ -51,7 +51,10 @@ STATUS_KEYS = {
     attention.STATUS_NO_PEAK: "attention.status.no_peak",
     attention.STATUS_TOO_FEW: "attention.status.too_few",
     attention.STATUS_FIT_FAILED: "attention.status.fit_failed",
+    attention.STATUS_MONTHLY: "attention.status.monthly",
 }
+# A coarser series' id ends in its granularity (mart_attention_daily).
+GRANULARITY_SUFFIXES = {" [week]": "week", " [month]": "month"}
 
 register(
     {
@@ -100,6 +103,27 @@ register(
         "attention.status.too_few": {
             "zh": "未拟合：峰值后不足5天数据",
             "en": "Not fitted: fewer than 5 days of data after the peak",
+        },
+        "attention.status.monthly": {
+            "zh": "未拟合：月度数据（每月一个点，测不出几周内就消退的衰减）",
+            "en": "Not fitted: monthly data (one point a month cannot measure a decline that "
+            "fades within weeks)",
+        },
+        "attention.granularity.week": {"zh": "周数据", "en": "weekly"},
+        "attention.granularity.month": {"zh": "月度数据", "en": "monthly"},
+        "attention.note.weekly": {
+            "zh": "粒度：周数据（每周一个点）。每个点按所在周的中点（周首日+3天）计距春节天数，"
+            "半衰期仍以天为单位；点数约为日数据的七分之一，95%区间因此更宽。",
+            "en": "Granularity: weekly (one point a week). Each point is placed at its week's "
+            "centre (first day + 3) in days from Spring Festival and the half-life is still in "
+            "days; with about a seventh of the points of daily data its 95% interval is wider.",
+        },
+        "attention.note.monthly": {
+            "zh": "粒度：月度数据。只展示，不拟合：一个月一个点，无法测出几周内消退的节后衰减；"
+            "请下载日或周数据（如 Google Trends 选 90 天以内或 5 年以内的时间范围）。",
+            "en": "Granularity: monthly. Shown, not fitted: one point a month cannot measure a "
+            "post-festival decline that fades within weeks; download daily or weekly data "
+            "instead (e.g. a Google Trends range of up to 90 days, or up to 5 years).",
         },
         "attention.status.fit_failed": {
             "zh": "未拟合：测不出衰减（拟合失败或参数到达边界）",
@@ -171,11 +195,27 @@ def series_label(series: str, lang: str) -> str:
             t("trace.all_platforms", lang) if platform == "all" else platform_label(platform, lang)
         )
         return f"{t('attention.series.plays', lang)} · {where}"
+    granularity = None
+    for suffix, name in GRANULARITY_SUFFIXES.items():
+        if series.endswith(suffix):
+            series, granularity = series.removesuffix(suffix), name
     source, sep, keyword = series.partition("/")
     if not sep:
         return series
     name = SOURCE_NAMES_EN.get(source, source) if lang == "en" else source
-    return f"{name} · {keyword}"
+    label = f"{name} · {keyword}"
+    if granularity:
+        label += f" · {t(f'attention.granularity.{granularity}', lang)}"
+    return label
+
+
+def granularity_of(series: str | None, cover: pl.DataFrame | None = None) -> str:
+    """'day' | 'week' | 'month' of a series (from the page's coverage query)."""
+    cover = coverage() if cover is None else cover
+    if series is None or "granularity" not in cover.columns:
+        return "day"
+    rows = cover.filter(pl.col("series") == series)["granularity"].drop_nulls()
+    return str(rows[0]) if rows.len() else "day"
 
 
 def selection(filters: Mapping[str, Any], cover: pl.DataFrame) -> dict[str, Any]:
@@ -289,8 +329,10 @@ def fits_data(filters: Mapping[str, Any]) -> pl.DataFrame:
     peaks = _peaks(daily, fits)
     by_year = {int(r["year"]): r for r in fits.iter_rows(named=True)}
     rows = []
+    # Weekly points are drawn where the fit places them: at their week's centre.
+    shift = attention.WEEK_CENTRE_DAYS if granularity_of(sel["series"]) == "week" else 0
     values = {
-        (int(y), int(d)): v
+        (int(y), int(d) + shift): v
         for y, d, v in daily.select("year", "days_from_spring_festival", "value").iter_rows()
     }
     for year in sel["years"]:
@@ -451,8 +493,23 @@ def table(filters: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
     return rows, defs
 
 
+def granularity_note(filters: Mapping[str, Any]) -> str:
+    """What a weekly or monthly series means for the fit (empty for daily data)."""
+    lang = urlstate.lang_of(filters)
+    sel = _selected(filters)
+    granularity = granularity_of(sel["series"])
+    return t(f"attention.note.{granularity}ly", lang) if granularity != "day" else ""
+
+
 def caution(filters: Mapping[str, Any]) -> str:
-    """A warning naming the selected years whose fitted baseline is a large share of the peak."""
+    """The granularity note of a weekly / monthly series, then a warning naming the selected
+    years whose fitted baseline is a large share of the peak."""
+    note = granularity_note(filters)
+    baseline = _baseline_caution(filters)
+    return " ".join(part for part in (note, baseline) if part)
+
+
+def _baseline_caution(filters: Mapping[str, Any]) -> str:
     lang = urlstate.lang_of(filters)
     sel = _selected(filters)
     if sel["series"] is None:

@@ -20,15 +20,24 @@ Decisions where the spec is silent:
 - A repeated (source, keyword, day) is rejected as "duplicate of row N" (N the first row that
   loaded); in a wide file a repeated 日期 rejects the later row.
 - Keywords and sources are kept as written after clean_text (NFKC, trimmed).
-- details: `layout` (long | wide), `rows_loaded`, `observations`, `keywords`, `sources`.
+- The granularity is the spacing of the dates (`series.infer_granularity`): day, week (every
+  gap a whole number of weeks, as 百度指数 shows long ranges) or month.
+- details: `layout` (long | wide), `granularity`, `rows_loaded`, `observations`, `keywords`,
+  `sources`.
+- Google Trends downloads (trends.py) and 百度指数 / 微信指数 / 巨量算数 tables (indices.py) are
+  recognised first, by their structure and headers.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from etl.attention.indices import pick_index_layout, stage_index_table
+from etl.attention.series import infer_granularity
+from etl.attention.trends import read_google_trends
 from etl.errors import IngestError, Reject
 from etl.frames import (
     ROW,
@@ -44,7 +53,7 @@ from etl.frames import (
     text_frame,
 )
 from etl.reading import RawTable, read_table
-from etl.schemas import TOPIC_ATTENTION, Staged, conform
+from etl.schemas import TOPIC_ATTENTION, Staged, conform, empty
 from etl.values import parse_column
 from survey.text import clean_text
 
@@ -55,13 +64,52 @@ OPTIONAL = {"src": "来源"}
 
 
 def read_attention_export(path: Path | str, *, source_name: str | None = None) -> Staged:
-    """Read a long or wide attention export into (source, keyword, day) values."""
+    """Read an attention file: Google Trends (trends.py), a 百度指数 / 微信指数 / 巨量算数
+    table (indices.py), or our long / wide layouts, into (source, keyword, period) values."""
+    path = Path(path)
+    if path.is_file():
+        trends = read_google_trends(path)
+        if trends is not None:
+            return trends
     return stage_attention(read_table(path), source_name=source_name)
+
+
+def describe_attention_file(path: Path | str, *, source_name: str | None = None) -> dict[str, Any]:
+    """What an attention file holds, for `inspect`: layout, granularity, terms, regions, rows,
+    date span (raises IngestError naming what is missing when it is no attention file)."""
+    staged = read_attention_export(path, source_name=source_name)
+    values = staged.frames.get("topic_attention", empty(TOPIC_ATTENTION))
+    regions = staged.frames.get("topic_region")
+    is_geo = regions is not None and regions.height > 0 and values.is_empty()
+    dates = values["date_on"].drop_nulls()
+    return {
+        "layout": staged.details.get("layout"),
+        "granularity": None if is_geo else staged.details.get("granularity"),
+        "sources": staged.details.get("sources", []),
+        "terms": sorted(
+            (regions if is_geo else values)["keyword"].unique().to_list()  # type: ignore[index]
+        ),
+        "regions": sorted(
+            (regions["region_name"] if is_geo else values["region"].drop_nulls())  # type: ignore[index]
+            .unique()
+            .to_list()
+        ),
+        "geo_level": staged.details.get("geo_level"),
+        "rows": staged.rows_read,
+        "rows_loadable": staged.rows_read - staged.rows_rejected,
+        "rows_rejected": staged.rows_rejected,
+        "first_on": dates.min() if dates.len() else None,
+        "last_on": dates.max() if dates.len() else None,
+        "warnings": list(staged.warnings),
+    }
 
 
 def stage_attention(table: RawTable, *, source_name: str | None = None) -> Staged:
     """Pick the layout from the headers and parse it."""
     source_name = clean_text(source_name)
+    index_layout = pick_index_layout(table)
+    if index_layout is not None:
+        return stage_index_table(table, index_layout, source_name=source_name)
     headers = [clean_text(h) for h in table.headers]
     if DATE not in headers:
         raise IngestError(
@@ -89,7 +137,13 @@ def _staged(
     rejects: list[Reject],
     warnings: list[str],
 ) -> Staged:
-    values = conform(values.sort(["source", "keyword", "date_on"]), TOPIC_ATTENTION)
+    granularity = infer_granularity(values["date_on"].drop_nulls().to_list())
+    values = conform(
+        values.sort(["source", "keyword", "date_on"]).with_columns(
+            pl.lit(granularity, pl.String).alias("granularity")
+        ),
+        TOPIC_ATTENTION,
+    )
     return Staged(
         kind="attention",
         rows_read=len(table.rows),
@@ -98,6 +152,7 @@ def _staged(
         warnings=table.warnings + warnings,
         details={
             "layout": layout,
+            "granularity": granularity,
             "rows_loaded": values[ROW].n_unique(),
             "observations": values.height,
             "keywords": values["keyword"].n_unique(),

@@ -1,5 +1,6 @@
 -- Which attention series the warehouse holds and in which Spring Festival years, with how many
--- days each (the attention page's series and year choices) (grain: series x year).
+-- days (points) each and the series' granularity (the attention page's series and year
+-- choices) (grain: series x year).
 with daily as (
     select * from mart_attention_daily
 ),
@@ -9,6 +10,7 @@ final as (
         series,
         series_kind,
         year,
+        min(granularity) as granularity,
         min(spring_festival_on) as spring_festival_on,
         count(*) as count_days,
         min(date_on) as first_on,

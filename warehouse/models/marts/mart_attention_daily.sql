@@ -3,6 +3,10 @@
 -- attention as '<source>/<keyword>' (series_kind 'attention', value = the index) and the gala's
 -- plays as 'plays:<platform>' and 'plays:all' (series_kind 'plays', value = views summed over
 -- content that belongs to a program). A day with no reported value has no row, never a zero.
+-- granularity is 'day' | 'week' | 'month' (date_on = the first day of the week / month); a
+-- topic series with a region is '<source>/<keyword> (<region>)' and a coarser one ends in
+-- ' [week]' / ' [month]', so the same term in two regions or at two granularities never mixes.
+-- is_below_one marks Google Trends `<1` values (stored as 0.5).
 with attention as (
     select * from fct_topic_attention
 ),
@@ -21,10 +25,14 @@ calendar as (
 
 topic_series as (
     select
-        source || '/' || keyword as series,
+        source || '/' || keyword
+        || case when region <> '' then ' (' || region || ')' else '' end
+        || case when granularity <> 'day' then ' [' || granularity || ']' else '' end as series,
         'attention' as series_kind,
+        granularity,
         date_on,
-        value
+        value,
+        is_below_one
     from attention
 ),
 
@@ -45,8 +53,10 @@ plays_by_platform as (
     select
         'plays:' || platform_id as series,
         'plays' as series_kind,
+        'day' as granularity,
         date_on,
-        cast(sum(views) as double) as value
+        cast(sum(views) as double) as value,
+        false as is_below_one
     from program_views
     group by platform_id, date_on
 ),
@@ -55,8 +65,10 @@ plays_all as (
     select
         'plays:all' as series,
         'plays' as series_kind,
+        'day' as granularity,
         date_on,
-        cast(sum(views) as double) as value
+        cast(sum(views) as double) as value,
+        false as is_below_one
     from program_views
     group by date_on
 ),
@@ -77,7 +89,9 @@ final as (
         k.year,
         k.spring_festival_on,
         k.days_from_spring_festival,
-        s.value
+        s.value,
+        s.granularity,
+        s.is_below_one
     from all_series as s
     inner join calendar as k on k.date_on = s.date_on
 )
