@@ -5,6 +5,10 @@ overlaid on days from Spring Festival with each year's end of March marked, the 
 b + A·2^(−(d−d0)/h) per year as small multiples, and a table of half-life (with its 95%
 interval), share of the peak left 30 and 60 days after it and the March / festival-week ratio
 (DESIGN §5 "attention decline"; `warehouse.analytics.attention`).
+
+A weekly series (its id ends in ` [week]`) is fitted at its weeks' centres and drawn there; a
+monthly one (` [month]`) is drawn but not fitted. The series' granularity shows in its label and,
+for weekly / monthly data, a note above the method notes says what it means for the fit.
 """
 
 from __future__ import annotations
