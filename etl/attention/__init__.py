@@ -1,1 +1,2 @@
-"""Topic attention indices (百度指数, 微信指数, 微博热度), long or wide (FORMATS.md section 8)."""
+"""Topic attention series: Google Trends downloads (any UI language), 百度指数, 微信指数, 巨量算数
+and our own long / wide files (FORMATS.md section 8)."""

@@ -81,7 +81,12 @@ def describe_attention_file(path: Path | str, *, source_name: str | None = None)
     values = staged.frames.get("topic_attention", empty(TOPIC_ATTENTION))
     regions = staged.frames.get("topic_region")
     is_geo = regions is not None and regions.height > 0 and values.is_empty()
-    dates = values["date_on"].drop_nulls()
+    # A region file's span is its header's date range (when it could be read).
+    dates = (
+        pl.concat([regions["period_start_on"], regions["period_end_on"]]).drop_nulls()  # type: ignore[index]
+        if is_geo
+        else values["date_on"].drop_nulls()
+    )
     return {
         "layout": staged.details.get("layout"),
         "granularity": None if is_geo else staged.details.get("granularity"),

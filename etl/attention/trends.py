@@ -41,7 +41,8 @@ from survey.text import clean_text
 SOURCE = "Google Trends"
 BELOW_ONE_VALUE = 0.5
 _HEAD_BYTES = 65_536
-_TERM = re.compile(r"^(?P<term>.+?)\s*[:：]\s*[(（](?P<paren>[^()（）]*)[)）]\s*$")
+# The paren runs to the last closing parenthesis: a region may hold its own `(...)`.
+_TERM = re.compile(r"^(?P<term>.+?)\s*[:：]\s*[(（](?P<paren>.*)[)）]\s*$")
 _RANGE = re.compile(r"^(?P<a>[0-9][0-9./\-年月日 ]*?[0-9]日?)\s+[-–—~～]\s+(?P<b>[0-9].*)$")
 _HOURLY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}")
 _VALUE = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?)(?P<pct>\s*%)?$")

@@ -392,3 +392,28 @@ def test_describe_names_the_layout_granularity_terms_regions_rows_and_span(tmp_p
     assert info["regions"] == ["台灣"]
     assert (info["rows"], info["rows_loadable"], info["rows_rejected"]) == (3, 2, 1)
     assert (info["first_on"], info["last_on"]) == (date(2025, 1, 5), date(2025, 1, 12))
+
+
+def test_describe_a_region_file_names_its_places_level_and_range(tmp_path: Path) -> None:
+    path = write_trends(
+        tmp_path / "geoMap.csv",
+        "Category: All categories",
+        ["City", "AI: (2/1/25 - 4/30/25)"],
+        [["上海", "100"], ["杭州", "<1"]],
+    )
+    info = describe_attention_file(path)
+    assert info["layout"] == "google_trends_geo_map"
+    assert (info["geo_level"], info["granularity"]) == ("city", None)
+    assert info["regions"] == ["上海", "杭州"] and info["terms"] == ["AI"]
+    assert (info["first_on"], info["last_on"]) == (date(2025, 2, 1), date(2025, 4, 30))
+
+
+def test_a_region_with_its_own_parentheses_stays_whole(tmp_path: Path) -> None:
+    path = write_trends(
+        tmp_path / "multiTimeline.csv",
+        "Category: All categories",
+        ["Day", "AI: (Hong Kong (SAR))"],
+        [["2025-01-28", "40"]],
+    )
+    values = accounted(read_attention_export(path)).frames["topic_attention"]
+    assert values["region"].to_list() == ["Hong Kong (SAR)"]
