@@ -9,16 +9,21 @@ from etl.attention.series import SeriesRow, parse_dates
 from etl.attention.trends import is_google_trends
 from survey.text import clean_text
 
+STRONG_MEASURES = {"整体", "整体指数", "综合指数", "微信指数"}
+
 
 def index_table_signature(headers: list[str]) -> str | None:
     """The attention layout a header row shows (百度指数 / 微信指数 / 巨量算数 / our long), or None.
 
-    `日期` with a measure column (`整体`, `PC`, `移动`, `综合指数`, `搜索指数`, `微信指数`), or
+    `日期` with `整体` / `整体指数` / `综合指数` / `微信指数`, or with `关键词` and any measure
+    column (`PC`, `移动`, `搜索指数` ...), or
     `日期, 关键词, 指数`; `关键词` followed only by dates; a 百度指数 summary (`整体日均值`).
     """
     cleaned = [clean_text(h) or "" for h in headers]
     names = set(cleaned)
-    if DATE in names and names & set(MEASURES):
+    # `PC` / `移动` / `搜索指数` alone could be a platform's own breakdown: they count only
+    # beside a 关键词 column; the tools' main measures count on their own.
+    if DATE in names and (names & STRONG_MEASURES or ("关键词" in names and names & set(MEASURES))):
         return "index_measures"
     if {DATE, "关键词", "指数"} <= names:
         return "long"

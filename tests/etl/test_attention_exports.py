@@ -417,3 +417,9 @@ def test_a_region_with_its_own_parentheses_stays_whole(tmp_path: Path) -> None:
     )
     values = accounted(read_attention_export(path)).frames["topic_attention"]
     assert values["region"].to_list() == ["Hong Kong (SAR)"]
+
+
+def test_a_platform_file_with_a_pc_and_mobile_split_is_not_taken_for_baidu(tmp_path: Path) -> None:
+    headers = ["日期", "播放量", "PC端", "移动端"]
+    path = write_csv(tmp_path / "export.csv", headers, [["2025-01-28", "100", "40", "60"]])
+    assert detect_source(path) != "attention"
