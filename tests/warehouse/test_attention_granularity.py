@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from etl.ingest import ingest_files
-from tests.builders import published_rows
+from tests.builders import published_rows, write_csv, write_xlsx
 from tests.etl.trends_files import (
     UI,
     daily_values,
@@ -200,3 +200,33 @@ def test_a_frame_without_a_granularity_column_is_fitted_as_daily() -> None:
         }
     )
     assert fit_decline(frame)["granularity"].to_list() == ["day"]
+
+
+def test_baidu_and_juliang_tables_ingest_by_content_into_their_series(
+    tmp_path: Path, settings: Settings
+) -> None:
+    baidu = write_csv(
+        tmp_path / "百度指数_趋势研究.csv",
+        ["关键词", "2025-01-28", "2025-01-29", "2025-01-30"],
+        [["AI春晚", "1,200", "9,800", "5,600"], ["可灵", "300", "-", "280"]],
+        encoding="gb18030",
+    )
+    juliang = write_xlsx(
+        tmp_path / "关键词指数.xlsx",
+        ["日期", "关键词", "综合指数", "搜索指数"],
+        [[date(2025, 1, 28), "AI春晚", 52000, 8100], [date(2025, 1, 29), "AI春晚", 98000, ""]],
+    )
+    reports = ingest_files(settings, [baidu, juliang])
+    assert [(r.status, r.source) for r in reports] == [("loaded", "attention")] * 2
+    assert all(r.rows_read == r.rows_loaded + r.rows_rejected for r in reports)
+    rows = published_rows(
+        settings.home,
+        "select source, keyword, granularity, count(*) from fct_topic_attention "
+        "group by all order by all",
+    )
+    assert rows == [
+        ("巨量算数", "AI春晚", "day", 2),
+        ("巨量算数·搜索指数", "AI春晚", "day", 1),
+        ("百度指数", "AI春晚", "day", 3),
+        ("百度指数", "可灵", "day", 2),
+    ]
