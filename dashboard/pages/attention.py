@@ -117,10 +117,15 @@ register(
         "attention.granularity.month": {"zh": "月度数据", "en": "monthly"},
         "attention.note.weekly": {
             "zh": "粒度：周数据（每周一个点）。每个点按所在周的中点（周首日+3天）计距春节天数，"
-            "半衰期仍以天为单位；点数约为日数据的七分之一，95%区间因此更宽。",
+            "半衰期仍以天为单位；峰值所在周混合了节前上升与节后衰减，不参与拟合，曲线从其后一周"
+            "起拟合并外推到峰值日，因此“拟合”比例相对外推的峰值日、“实际”比例相对峰值周；"
+            "点数约为日数据的七分之一，95%区间因此更宽。",
             "en": "Granularity: weekly (one point a week). Each point is placed at its week's "
             "centre (first day + 3) in days from Spring Festival and the half-life is still in "
-            "days; with about a seventh of the points of daily data its 95% interval is wider.",
+            "days. The peak week blends the rise with the decline, so the curve is fitted from "
+            "the week after it and extrapolated to the peak day: “fitted” shares are of that "
+            "extrapolated peak, “observed” ones of the peak week. With about a seventh of the "
+            "points of daily data the 95% interval is wider.",
         },
         "attention.note.monthly": {
             "zh": "粒度：月度数据。只展示，不拟合：一个月一个点，无法测出几周内消退的节后衰减；"
@@ -285,11 +290,16 @@ DAILY_SCHEMA: dict[str, Any] = {
 
 @components.dataset(PAGE, "years", "attention.title.years")
 def years_data(filters: Mapping[str, Any]) -> pl.DataFrame:
-    """Daily values of the selected series and years in the window, raw and as share of peak."""
+    """Daily values of the selected series and years in the window, raw and as share of peak.
+
+    Weekly points are placed at their week's centre, as the fit places them (date_on stays the
+    week's first day, as the source dates it).
+    """
     sel = _selected(filters)
     if sel["series"] is None:
         return pl.DataFrame(schema=DAILY_SCHEMA)
     first, last = WINDOWS[sel["window"]]
+    shift = attention.WEEK_CENTRE_DAYS if granularity_of(sel["series"]) == "week" else 0
     # The peak window is always read too, for the share-of-peak fallback.
     daily = data.query(
         "attention_window",
@@ -297,6 +307,7 @@ def years_data(filters: Mapping[str, Any]) -> pl.DataFrame:
         first_day=min(first, attention.PEAK_WINDOW[0]),
         last_day=max(last, attention.PEAK_WINDOW[1]),
     ).filter(pl.col("year").is_in(sel["years"]))
+    daily = daily.with_columns(pl.col("days_from_spring_festival") + shift)
     peaks = _peaks(daily, declines(sel["series"]))
     peak = pl.col("year").replace_strict(peaks, default=None, return_dtype=pl.Float64)
     return (

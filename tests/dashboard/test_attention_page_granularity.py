@@ -82,6 +82,10 @@ def test_a_weekly_series_is_fitted_and_drawn_at_its_weeks_centres(trends_data: S
     # Weeks start on Sundays; 2025's Spring Festival (29 Jan) is the centre of the 26 Jan week.
     assert 0 in observed and all(d % 7 == 0 for d in observed)
     assert attention.WEEK_CENTRE_DAYS == 3
+    overlay = page.years_data({"series": WEEKLY, "window": "all"})
+    first = overlay.row(0, named=True)
+    assert first["days_from_spring_festival"] % 7 == 0  # centres, like the fit panel
+    assert first["date_on"].weekday() == 6  # still dated by the week's first day (a Sunday)
 
 
 def test_the_page_lays_out_a_monthly_series_without_error(trends_data: Settings) -> None:
