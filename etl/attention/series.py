@@ -176,7 +176,9 @@ def stage_series_rows(
         for key in keys:
             seen[key] = row.line
         loaded.append((row, good))
-    dates = sorted({c.date_on or row.date_on for row, good in loaded for c in good} - {None})
+    dates = sorted(
+        {d for row, good in loaded for c in good if (d := c.date_on or row.date_on) is not None}
+    )
     month_text = bool(loaded) and all(row.is_month_text for row, _ in loaded)
     found = infer_granularity(dates, month_text=month_text)
     extra: list[str] = []

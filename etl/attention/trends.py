@@ -351,7 +351,8 @@ def stage_geo_map(parts: TrendsFile) -> Staged:
         if not place:
             rejects.append(Reject(line, column, cells[0] or None, "missing"))
             continue
-        values, bad = [], []
+        values: list[tuple[str, str, float | None, str, bool]] = []
+        bad: list[Reject] = []
         padded = (cells + [""] * width)[1:width]
         for i, (header, (term, paren), raw) in enumerate(
             zip(parts.headers[1:], parts.terms, padded, strict=True)
