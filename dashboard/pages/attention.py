@@ -292,8 +292,8 @@ DAILY_SCHEMA: dict[str, Any] = {
 def years_data(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Daily values of the selected series and years in the window, raw and as share of peak.
 
-    Weekly points are placed at their week's centre, as the fit places them (date_on stays the
-    week's first day, as the source dates it).
+    Weekly points are placed at their week's centre (date_on and day both), as the fit places
+    them; the chart's end-of-March line reads its position from the pairs of the two.
     """
     sel = _selected(filters)
     if sel["series"] is None:
@@ -307,7 +307,10 @@ def years_data(filters: Mapping[str, Any]) -> pl.DataFrame:
         first_day=min(first, attention.PEAK_WINDOW[0]),
         last_day=max(last, attention.PEAK_WINDOW[1]),
     ).filter(pl.col("year").is_in(sel["years"]))
-    daily = daily.with_columns(pl.col("days_from_spring_festival") + shift)
+    daily = daily.with_columns(
+        pl.col("days_from_spring_festival") + shift,
+        pl.col("date_on") + pl.duration(days=shift),
+    )
     peaks = _peaks(daily, declines(sel["series"]))
     peak = pl.col("year").replace_strict(peaks, default=None, return_dtype=pl.Float64)
     return (

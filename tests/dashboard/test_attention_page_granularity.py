@@ -85,7 +85,7 @@ def test_a_weekly_series_is_fitted_and_drawn_at_its_weeks_centres(trends_data: S
     overlay = page.years_data({"series": WEEKLY, "window": "all"})
     first = overlay.row(0, named=True)
     assert first["days_from_spring_festival"] % 7 == 0  # centres, like the fit panel
-    assert first["date_on"].weekday() == 6  # still dated by the week's first day (a Sunday)
+    assert first["date_on"].weekday() == 2  # the centre of a Sunday-to-Saturday week
 
 
 def test_the_page_lays_out_a_monthly_series_without_error(trends_data: Settings) -> None:
