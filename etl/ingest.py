@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from etl.errors import IngestError
@@ -64,10 +65,15 @@ def detect_source(path: Path) -> str:
     if {"序号", "编号"} & cleaned:
         return "survey"
     from etl.platforms import detect_platform
+    from etl.platforms.describe import closest_platform_layout
 
     try:
         return detect_platform(path, headers, None)[0]
-    except IngestError:
+    except IngestError as exc:
+        closest = closest_platform_layout(headers)
+        if closest is not None:
+            # A creator-centre export is never a survey: say what it resembles instead.
+            raise IngestError(path, f"{exc.reason}; {closest}") from exc
         return "survey"
 
 
@@ -82,6 +88,7 @@ def ingest_one(
     mapping: Path | None = None,
     source_name: str | None = None,
     prepared: Prepared | None = None,
+    as_of: date | None = None,
 ) -> LoadReport:
     """Load one file (or YouTube folder); an IngestError leaves the warehouse exactly as it was.
 
@@ -129,6 +136,7 @@ def ingest_one(
         mapping=mapping,
         source_name=source_name,
         staged=prepared.staged if prepared else None,
+        as_of=as_of,
     )
 
 
@@ -150,7 +158,9 @@ class Prepared:
     error: IngestError | None = None
 
 
-def prepare(path: Path, *, source: str, mapping: Path | None) -> Prepared:
+def prepare(
+    path: Path, *, source: str, mapping: Path | None, as_of: date | None = None
+) -> Prepared:
     """Hash, detect and (for READ_AHEAD_KINDS) read one file without touching the warehouse."""
     if not path.exists():
         return Prepared()
@@ -159,12 +169,14 @@ def prepare(path: Path, *, source: str, mapping: Path | None) -> Prepared:
         kind = detect_source(path) if source == "auto" else source
         if kind not in READ_AHEAD_KINDS or (kind == "youtube") != path.is_dir():
             return Prepared(sha, kind)
-        return Prepared(sha, kind, stage_series(path, kind, mapping=mapping))
+        return Prepared(sha, kind, stage_series(path, kind, mapping=mapping, as_of=as_of))
     except IngestError as exc:
         return Prepared(sha, error=exc)
 
 
-def stage_series(path: Path, kind: str, *, mapping: Path | None) -> Staged:
+def stage_series(
+    path: Path, kind: str, *, mapping: Path | None, as_of: date | None = None
+) -> Staged:
     """The Staged rows of a platform export (youtube, a creator-centre platform or generic)."""
     if kind == "youtube":
         from etl.platforms import read_youtube_export
@@ -173,7 +185,7 @@ def stage_series(path: Path, kind: str, *, mapping: Path | None) -> Staged:
     if kind in PLATFORMS:
         from etl.platforms import read_platform_export
 
-        return read_platform_export(path, platform=kind)
+        return read_platform_export(path, platform=kind, as_of=as_of)
     if mapping is None:
         raise IngestError(path, "a generic platform export needs --mapping FILE.yaml")
     from etl.platforms import read_generic_export
@@ -191,13 +203,14 @@ def _load_series(
     mapping: Path | None,
     source_name: str | None,
     staged: Staged | None = None,
+    as_of: date | None = None,
 ) -> LoadReport:
     from etl.staged_load import load_staged
 
     if staged is not None:
         pass
     elif kind in READ_AHEAD_KINDS:
-        staged = stage_series(path, kind, mapping=mapping)
+        staged = stage_series(path, kind, mapping=mapping, as_of=as_of)
     elif kind == "live":
         from etl.audience.live import read_live_export
 
@@ -252,8 +265,13 @@ def ingest_files(
     mapping: Path | str | None = None,
     source_name: str | None = None,
     on_file: Callable[[LoadReport], None] | None = None,
+    as_of: date | None = None,
 ) -> list[LoadReport]:
-    """Load files into a new snapshot, published once at the end if anything changed."""
+    """Load files into a new snapshot, published once at the end if anything changed.
+
+    `as_of` is the day a snapshot export (no date column) was taken; without it the day comes
+    from the file name, else the file's time (etl.platforms.snapshot).
+    """
     if source not in SOURCES:
         raise IngestError(
             Path(str(source)), f"unknown source {source!r}; use one of {', '.join(SOURCES)}"
@@ -276,7 +294,7 @@ def ingest_files(
             ahead = None
             if index + 1 < len(files):
                 ahead = reader.submit(
-                    prepare, files[index + 1], source=source, mapping=mapping_path
+                    prepare, files[index + 1], source=source, mapping=mapping_path, as_of=as_of
                 )
             try:
                 prepared = current.result() if current is not None else None
@@ -290,6 +308,7 @@ def ingest_files(
                     mapping=mapping_path,
                     source_name=source_name,
                     prepared=prepared,
+                    as_of=as_of,
                 )
             except IngestError as exc:
                 report = LoadReport(path=path, source=source, status="failed", error=str(exc))

@@ -100,6 +100,7 @@ class RawTable:
         warnings: list[str] | None = None,
         *,
         frame: pl.DataFrame | None = None,
+        header_row: int = 1,
     ) -> None:
         if (rows is None) == (frame is None):
             raise ValueError("a RawTable needs rows or a frame, not both")
@@ -113,6 +114,7 @@ class RawTable:
             rows if rows is not None else TextRows(frame)  # type: ignore[arg-type]
         )
         self._frame = frame
+        self.header_row = header_row  # 1-based file row of the header (after any banner rows)
 
     @property
     def rows(self) -> Sequence[list[str | None]]:
@@ -132,8 +134,8 @@ class RawTable:
         return self._frame
 
     def line_number(self, index: int) -> int:
-        """1-based row number in the file of data row `index` (the header is row 1)."""
-        return index + 2
+        """1-based row number in the file of data row `index` (the header is `header_row`)."""
+        return index + self.header_row + 1
 
     def __repr__(self) -> str:
         return (
@@ -479,6 +481,11 @@ def _table(
         cleaned.pop()
     if not cleaned:
         raise IngestError(path, "file is empty")
+    banners = count_banner_rows(cleaned)
+    for number, row in enumerate(cleaned[:banners], start=1):
+        text = next(c for c in row if c is not None and c.strip()).strip()
+        warnings = [*warnings, f"row {number} {text!r} is a banner, not a header: skipped"]
+    cleaned = cleaned[banners:]
     headers = [(h or "").strip() for h in cleaned[0]]
     while headers and not headers[-1]:
         headers.pop()
@@ -499,7 +506,7 @@ def _table(
         seen[header] = index
     width = len(headers)
     body: list[list[str | None]] = []
-    for number, row in enumerate(cleaned[1:], start=2):
+    for number, row in enumerate(cleaned[1:], start=banners + 2):
         extra = [c for c in row[width:] if c is not None and c.strip()]
         if extra:
             raise IngestError(
@@ -517,7 +524,22 @@ def _table(
         body.append(padded)
     if not body and not allow_empty:
         raise IngestError(path, "file has a header row but no data rows")
-    return RawTable(path, headers, body, file_format, encoding, guessed, warnings)
+    return RawTable(
+        path, headers, body, file_format, encoding, guessed, warnings, header_row=banners + 1
+    )
+
+
+def count_banner_rows(rows: Sequence[Sequence[str | None]]) -> int:
+    """How many leading rows are banners: one text (alone, or repeated across a merged range)
+    over a row with at least three filled cells, like 小红书's `最多导出排序后前1000条笔记`."""
+    count = 0
+    while count + 1 < len(rows):
+        texts = {c.strip() for c in rows[count] if c is not None and c.strip()}
+        below = sum(1 for c in rows[count + 1] if c is not None and c.strip())
+        if len(texts) != 1 or below < 3:
+            break
+        count += 1
+    return count
 
 
 def peek(path: Path) -> tuple[list[str], list[str]]:
@@ -535,12 +557,14 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
             return [], []
         try:
             names = list(workbook.sheet_names)
-            first = workbook.get_sheet_by_index(0).to_python(nrows=1) if names else []
+            first = workbook.get_sheet_by_index(0).to_python(nrows=4) if names else []
         except Exception:
             return [], []
         finally:
             workbook.close()
-        return names, [cell_text(c) or "" for c in (first[0] if first else [])]
+        texts = [[cell_text(c) for c in row] for row in first]
+        texts = texts[count_banner_rows(texts) :]
+        return names, [c or "" for c in (texts[0] if texts else [])]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = head.decode(encoding)

@@ -22,6 +22,10 @@ CONTENT = {
     "url": pl.String,
     "published_at": pl.Datetime("us"),
     "duration_s": pl.Float64,
+    "content_format": pl.String,  # the platform's 体裁 (图文, 视频, 1min-视频 ...), as written
+    "review_status": pl.String,  # 抖音 审核状态, as written
+    "title_key": pl.String,  # etl.platforms.snapshot.title_key: what catalogue titles match on
+    "key_source": pl.String,  # platform_id | title_published | published_format (no title)
 }
 
 # fct_content_daily [platform x content x date]: daily values (cumulative exports already turned
@@ -46,6 +50,30 @@ CONTENT_DAILY = {
     "impressions_ctr": pl.Float64,  # 0..1
     "is_from_cumulative": pl.Boolean,
     "row_number": pl.Int64,  # file row the value came from (for audit)
+}
+
+# fct_content_snapshot [platform x content x as-of day]: running totals of a snapshot export
+# (no date column), as of the export. Counters become fct_content_daily deltas in the load;
+# rates and averages are to-date values and stay here.
+CONTENT_SNAPSHOT = {
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "as_of_on": pl.Date,
+    "views": pl.Int64,
+    "likes": pl.Int64,
+    "comments": pl.Int64,
+    "shares": pl.Int64,
+    "favorites": pl.Int64,
+    "coins": pl.Int64,
+    "danmaku": pl.Int64,
+    "new_followers": pl.Int64,
+    "impressions": pl.Int64,
+    "unique_viewers": pl.Int64,
+    "avg_view_duration_s": pl.Float64,
+    "completion_rate": pl.Float64,  # 0..1, to date
+    "impressions_ctr": pl.Float64,  # 0..1, to date
+    "as_of_source": pl.String,  # flag | file name | file time
+    "row_number": pl.Int64,
 }
 
 # fct_content_period [platform x content x period]: totals a platform reports only over a period

@@ -23,7 +23,7 @@ Kinds and the forms they accept:
 - `duration` in seconds: `102`, `102.5`, `102秒`, `1:42`, `0:01:42`, `1分42秒`, `1小时2分`,
   `1h2m3s`, `2 minutes`.
 - `date` and `datetime`: `2025-02-01`, `2025/2/1`, `2025.2.1`, `2025年2月1日`, `20250201`,
-  `Feb 1, 2025`, Excel serials (`45689`, 20000..80000), each optionally followed by a time
+  `Feb 1, 2025`, `2026年03月24日17时33分05秒`, Excel serials (`45689`, 20000..80000), each optionally followed by a time
   of day (`20:01`, `20:01:37`, `T20:01`), or a serial with a fraction. A date drops the time
   (`allow_time=False`: only midnight is allowed); a datetime without a time is midnight
   (`require_time=True`: rejected). Days outside 2000-01-01..2100-12-31 are typos.
@@ -309,10 +309,20 @@ def _clock_text(prefix: str) -> pl.Expr:
     )
 
 
+def _chinese_clock(text: pl.Expr) -> pl.Expr:
+    """`2026年03月24日17时33分05秒` as `2026年03月24日 17:33:05` (小红书 writes its times so)."""
+    return (
+        text.str.replace(r"日([0-9])", "日 $1")
+        .str.replace(r"([0-9])时([0-9])", "$1:$2")
+        .str.replace(r"([0-9])分([0-9])", "$1:$2")
+        .str.replace(r"([0-9])[时分秒]$", "$1")
+    )
+
+
 def _moment(
     frame: pl.DataFrame, *, day_only: bool, allow_time: bool, require_time: bool
 ) -> pl.DataFrame:
-    frame = frame.with_columns(_lower=pl.col("text").str.to_lowercase())
+    frame = frame.with_columns(_lower=_chinese_clock(pl.col("text").str.to_lowercase()))
     frame = frame.with_columns(
         pl.col("_lower").str.extract_groups(_YMD).alias("_ymd"),
         pl.col("_lower").str.extract_groups(_COMPACT).alias("_compact"),

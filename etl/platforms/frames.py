@@ -31,6 +31,7 @@ from etl.schemas import (
     CONTENT,
     CONTENT_DAILY,
     CONTENT_PERIOD,
+    CONTENT_SNAPSHOT,
     COUNTER_ISSUE,
     Staged,
     conform,
@@ -47,6 +48,7 @@ FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "content_daily": CONTENT_DAILY,
     "content_period": CONTENT_PERIOD,
     "counter_issue": COUNTER_ISSUE,
+    "content_snapshot": CONTENT_SNAPSHOT,
 }
 
 
@@ -298,7 +300,7 @@ def bundle(
     warnings: list[str],
     details: dict[str, object],
 ) -> Staged:
-    """A `content` Staged with all four frames present and conformed (empty when absent)."""
+    """A `content` Staged with all five frames present and conformed (empty when absent)."""
     conformed = {
         name: conform(frames[name], schema) if name in frames else empty(schema)
         for name, schema in FRAME_SCHEMAS.items()
