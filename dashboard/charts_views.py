@@ -49,6 +49,19 @@ register(
             "zh": "每日{metric}（按节目）",
             "en": "Daily {metric} by program",
         },
+        "views.note.first_snapshot": {
+            "zh": "（快照首日：截至当日的累计值，不是单日播放）",
+            "en": " (first snapshot: total to date, not one day's plays)",
+        },
+        "views.note.interval": {
+            "zh": "（快照间隔：多日的增量记在这一天）",
+            "en": " (snapshot interval: several days' change dated on this day)",
+        },
+        "views.note.snapshot_legend": {
+            "zh": "圆点 = 快照导出的值（首个快照为累计值，其后为两次快照之间的增量），不是每日曲线",
+            "en": "Dots = values from snapshot exports (first: total to date; then the change "
+            "between snapshots), not a daily curve",
+        },
         "views.title.top_programs": {
             "zh": "{metric}最高的节目（按平台堆叠）",
             "en": "Top programs by {metric}, stacked by platform",
@@ -118,7 +131,9 @@ def metric_over_time(
     `frame[date_on, key, label, value]`: `key` identifies the series (a platform id or program
     id), `label` is what the legend shows for a program (platforms are labelled by the i18n
     helper); values are summed per day and series. Platforms keep their theme colour; programs
-    take the series palette in order of their total, largest first.
+    take the series palette in order of their total, largest first. An optional `note` column
+    (hover text of a day that is no daily value: a snapshot's total to date or a multi-day
+    change) marks those days with dots, adds the note to their hover and a legend line below.
     """
     columns = ("date_on", "key", "label", "value")
     charts._require(frame, columns, "metric_over_time")
@@ -126,10 +141,12 @@ def metric_over_time(
         "views.title.platform_daily" if series == "platform" else "views.title.program_daily"
     )
     title = _title(title_key, metric, lang)
+    if "note" not in frame.columns:
+        frame = frame.with_columns(note=pl.lit("", dtype=pl.String))
     data = (
         frame.drop_nulls(["date_on", "key", "value"])
         .group_by("key", "date_on")
-        .agg(pl.col("label").first(), pl.col("value").sum())
+        .agg(pl.col("label").first(), pl.col("value").sum(), pl.col("note").fill_null("").max())
         .sort("date_on")
     )
     if data.is_empty():
@@ -147,24 +164,46 @@ def metric_over_time(
             .sort(["value", "key"], descending=[True, False])
         )
         keys = totals["key"].to_list()
-    hover = "%{x|%Y-%m-%d}: " + _hover_number(metric) + "<extra>%{fullData.name}</extra>"
+    hover = (
+        "%{x|%Y-%m-%d}: " + _hover_number(metric) + "%{customdata}<extra>%{fullData.name}</extra>"
+    )
     for index, key in enumerate(keys):
         part = data.filter(pl.col("key") == key)
         if series == "platform":
             name, colour = platform_label(key, lang), theme.platform_colour(key)
         else:
             name, colour = part["label"][0] or key, theme.series_colour(index)
+        notes = part["note"].to_list()
+        snapshot_days = any(notes)
+        if all(notes):  # only snapshots: dots alone, as nothing is known between them
+            mode = "markers"
+        else:
+            mode = "lines+markers" if part.height == 1 or snapshot_days else "lines"
         fig.add_trace(
             go.Scatter(
                 x=part["date_on"].to_list(),
                 y=part["value"].to_list(),
-                mode="lines+markers" if part.height == 1 else "lines",
+                mode=mode,
                 name=name,
                 legendgroup=key,
                 meta={"key": key},
                 line={"color": colour, "width": 2},
+                # A snapshot day is a dot (size 8), the days between a plain line: no invented curve.
+                marker={"size": [8 if n else 0 for n in notes]} if snapshot_days else None,
+                customdata=notes,
                 hovertemplate=hover,
             )
+        )
+    if data["note"].str.len_chars().max():
+        fig.add_annotation(
+            text=t("views.note.snapshot_legend", lang),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.28,
+            showarrow=False,
+            xanchor="left",
+            font={"size": 11},
         )
     fig.update_xaxes(title_text=t("axis.date", lang))
     fig.update_yaxes(title_text=t(METRICS[metric], lang), rangemode="tozero")

@@ -408,6 +408,20 @@ def _mark_festival(fig: go.Figure, s: ViewState, frame: pl.DataFrame) -> None:
         charts.mark_day(fig, day, t("marker.spring_festival", s.lang))
 
 
+def snapshot_note(frame: pl.DataFrame, lang: str) -> pl.Expr:
+    """Hover note of a day derived from snapshot exports (a total to date, a multi-day change)."""
+    if "is_first_snapshot" not in frame.columns:
+        return pl.lit("", dtype=pl.String).alias("note")
+    return (
+        pl.when(pl.col("is_first_snapshot"))
+        .then(pl.lit(t("views.note.first_snapshot", lang)))
+        .when(pl.col("is_interval"))
+        .then(pl.lit(t("views.note.interval", lang)))
+        .otherwise(pl.lit(""))
+        .alias("note")
+    )
+
+
 def platform_figure(filters: Mapping[str, Any]) -> go.Figure:
     """The chosen metric per day, one line per platform, Spring Festival marked."""
     s = state(filters)
@@ -419,6 +433,7 @@ def platform_figure(filters: Mapping[str, Any]) -> go.Figure:
             pl.col("platform_id").alias("key"),
             pl.col("platform_id").alias("label"),
             pl.col(column).alias("value"),
+            snapshot_note(frame, s.lang),
         ),
         series="platform",
         metric=s.metric,
@@ -439,6 +454,7 @@ def program_figure(filters: Mapping[str, Any]) -> go.Figure:
             pl.col("program_id").alias("key"),
             pl.col("title_zh").alias("label"),
             pl.col(column).alias("value"),
+            snapshot_note(frame, s.lang),
         ),
         series="program",
         metric=s.metric,

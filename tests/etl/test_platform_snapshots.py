@@ -388,3 +388,77 @@ def test_the_program_mart_says_which_days_are_first_snapshots_or_intervals(
         ("2026-03-21", 60, True, False),
         ("2026-03-23", 270, False, True),
     ]
+
+
+def test_a_catalogue_loaded_after_the_snapshot_matches_its_works_by_title(
+    tmp_path: Path, settings: Settings
+) -> None:
+    load(settings, snapshot(tmp_path, "20260320", [note("《算力不够》!", T1, 100.0)]))
+    assert sql(settings, "select program_id from dim_content") == [(None,)]
+    load(settings, write_workbook(tmp_path / "catalogue_test.xlsx", CATALOGUE))
+    assert sql(settings, "select program_id from dim_content where title is not null") == [
+        ("P2026-02",)
+    ]
+
+
+def test_a_work_with_a_link_matches_the_catalogue_publication_with_that_link(
+    tmp_path: Path, settings: Settings
+) -> None:
+    url = "https://www.bilibili.com/video/BV1xx411c7mD"
+    sheets = CATALOGUE | {
+        "发布": [["节目编号", "平台", "内容ID", "链接"], ["P2026-02", "B站", "BV1xx411c7mD", url]]
+    }
+    load(settings, write_workbook(tmp_path / "catalogue_test.xlsx", sheets))
+    export = write_csv(
+        tmp_path / "bilibili_稿件_20260320.csv",
+        ["稿件标题", "发布时间", "链接", "播放", "点赞", "投币"],
+        [["《赛博拜年》花絮", "2026-02-16 20:00:00", url, "1.2万", "30", "5"]],
+    )
+    report = load(settings, export)
+    assert report.details["layout"] == "稿件数据 (snapshot)"
+    rows = sql(settings, "select program_id, key_source from dim_content where title is not null")
+    assert rows == [("P2026-02", "title_published")]
+
+
+SNAPSHOT_LAYOUTS = {
+    "bilibili": (
+        ["稿件标题", "发布时间", "播放", "弹幕", "评论", "点赞", "投币", "收藏", "分享"],
+        ["《赛博拜年》", "2026-02-16 20:00:00", "1.2万", "35", "12", "300", "80", "40", "9"],
+        "稿件数据 (snapshot)",
+    ),
+    "wechat_channels": (
+        ["动态描述", "发布时间", "播放", "推荐", "喜欢", "评论", "分享", "完播率", "平均播放时长"],
+        [
+            "《赛博拜年》#AI春晚",
+            "2026/02/16 20:00",
+            "5000",
+            "30",
+            "88",
+            "6",
+            "14",
+            "35.2%",
+            "1分42秒",
+        ],
+        "动态数据 (snapshot)",
+    ),
+    "weibo": (
+        ["博文内容", "发布时间", "阅读数", "转发", "评论", "赞", "互动量"],
+        ["《赛博拜年》上线啦", "2026-02-16 20:00", "2.3万", "15", "20", "120", "155"],
+        "博文数据 (snapshot)",
+    ),
+}
+
+
+@pytest.mark.parametrize("platform_id", sorted(SNAPSHOT_LAYOUTS))
+def test_other_creator_centre_work_lists_are_detected_and_read_as_snapshots(
+    tmp_path: Path, platform_id: str
+) -> None:
+    headers, row, layout = SNAPSHOT_LAYOUTS[platform_id]
+    path = write_csv(tmp_path / "数据导出_20260301.csv", headers, [row])
+    assert detect_source(path) == platform_id
+    described = describe_platform_file(path)
+    assert (described["platform"], described["layout"]) == (platform_id, layout)
+    assert (described["rows"], described["works"], described["as_of"]) == (1, 1, "2026-03-01")
+    staged = read_platform_export(path)
+    assert staged.rows_rejected == 0
+    assert staged.frames["content_snapshot"]["views"].item() > 0

@@ -149,8 +149,28 @@ select $load_id, platform_id, content_id, date_on, metric, previous_value, value
 from stg_counter_issue;
 
 -- Works with no platform id (keyed by title + publish time) find their program through the
--- catalogue's titles: stg_program_title holds each program's title_key (etl.platforms.snapshot);
--- a title two programs share matches neither (it stays unmatched and is reported).
+-- catalogue: by the URL of a 发布 row on the same platform, else by title. stg_program_title holds
+-- each program's title_key (etl.platforms.snapshot); a URL or title two programs share matches
+-- neither (the work stays unmatched and is reported).
+update dim_content as c
+set program_id = u.program_id
+from (
+    select platform_id, url, min(program_id) as program_id
+    from dim_content
+    where program_id is not null and url is not null
+    group by platform_id, url
+    having count(distinct program_id) = 1
+) as u
+where
+    c.program_id is null
+    and c.key_source <> 'platform_id'
+    and c.platform_id = u.platform_id
+    and c.url = u.url
+    and exists (
+        select 1 from stg_content as s
+        where s.platform_id = c.platform_id and s.content_id = c.content_id
+    );
+
 update dim_content as c
 set program_id = m.program_id
 from (
