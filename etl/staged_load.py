@@ -101,9 +101,14 @@ def load_staged(
         frames["stg_program_title"] = program_titles(session)
     loaded = staged.rows_read - staged.rows_rejected
     warnings = list(staged.warnings)
+    scripts = [SCRIPTS[staged.kind]]
+    if staged.kind == "content" and staged.frames["content_snapshot"].height:
+        # Re-derives the snapshot works' days: run only for snapshot files, so a daily export
+        # never scans fct_content_daily for days it cannot have.
+        scripts.append("content_snapshot")
     apply_load(
         session,
-        [SCRIPTS[staged.kind], "calendar"],
+        [*scripts, "calendar"],
         frames,
         load_id=load_id,
         file_sha256=sha256,
