@@ -242,7 +242,11 @@ def _sniff_delimiter(head: str) -> str:
     try:
         return csv.Sniffer().sniff(head[:4096], delimiters=",\t;").delimiter
     except csv.Error:
-        return ","
+        # Too few lines to agree (a quoted cell holding a delimiter): the header line decides.
+        first = head.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in ",\t;"}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] > counts[","] else ","
 
 
 def _utf8_head(data: bytes) -> str | None:

@@ -55,6 +55,7 @@ _LAYOUTS: dict[
 LAYOUT_NAMES = {tool: name for tool, (name, _, _) in _LAYOUTS.items()}
 MIN_SCORE = 0.99  # every signature check of the best layout must pass (generic: 0.8 at best)
 _GENERIC_MIN = 0.8
+PARTIAL_SCORE = 0.5
 
 
 def detect_survey_layout(table: RawTable) -> list[LayoutMatch]:
@@ -75,6 +76,11 @@ def read_survey_export(source: Path | str | RawTable) -> SurveyExport:
     table = source if isinstance(source, RawTable) else read_table(source, raw_headers=True)
     matches = detect_survey_layout(table)
     best = matches[0]
+    if best.tool == "generic":
+        # Half of a tool's own signature means that tool's export with a part missing (edited or
+        # exported with other options): reading it as a generic table would misread it.
+        partial = [m for m in matches if m.tool != "generic" and m.score >= PARTIAL_SCORE]
+        best = partial[0] if partial else best
     if not _fits(best):
         lacking = "; ".join(best.missing) or "its signature"
         raise IngestError(

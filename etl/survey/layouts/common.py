@@ -85,8 +85,8 @@ def looks_like_question(cell: str) -> bool:
         return False
     if text[-1] in "?？:：" or re.match(r"^\d+[、.．]", text):
         return True
-    if has_cjk(text):
-        return len(_CJK.findall(text)) >= 6
+    if len(_CJK.findall(text)) >= 6:
+        return True
     return len(text) >= 15 and " " in text
 
 

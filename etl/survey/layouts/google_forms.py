@@ -30,7 +30,7 @@ META_NAMES = {
     "Score": "other",
     "分数": "other",
 }
-_STAMP = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s+\d{1,2}:\d{2}(:\d{2})?")
+_STAMP = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s+(?:上午|下午)?\s*\d{1,2}:\d{2}(:\d{2})?")
 _GRID = re.compile(r"^(.*\S)\s*\[([^\[\]]+)\]$", re.S)
 SEPARATOR = ", "
 

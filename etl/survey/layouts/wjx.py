@@ -104,8 +104,8 @@ def detect_text(table: RawTable) -> LayoutMatch:
             (meta_found >= 2, "序号 / 提交答卷时间"),
             (numbered > 0, "question headers numbered `N、text`"),
             (
-                not _is_code_export(numbered, expanded, coded),
-                "option texts (cells are option numbers)",
+                numbered > 0 and not _is_code_export(numbered, expanded, coded),
+                "option texts in the question columns",
             ),
         ],
     )

@@ -239,7 +239,7 @@ def google_forms_tsv_zh(path: Path) -> Path:
     rows = [
         ["时间戳记", "您的性别", "您使用哪些平台？"],
         ["2026/2/10 20:15:03", "女", "抖音, 小红书"],
-        ["2026/2/10 20:17:44", "男", "B站"],
+        ["2026/2/10 下午8:17:44", "男", "B站"],
     ]
     return write_text(path, rows, sep="\t", newline="\r\n")
 
