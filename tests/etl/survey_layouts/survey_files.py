@@ -223,13 +223,16 @@ def surveymonkey_csv(path: Path) -> Path:
 
 
 def google_forms_csv(path: Path) -> Path:
-    """Google Forms CSV: LF, quoted where needed, ", "-joined checkboxes, a grid, a multi-line answer."""
+    """Google Forms CSV: LF, quoted where needed, ", "-joined checkboxes, a grid, a multi-line answer.
+
+    The last column has no header: a note the form's owner typed into the response Sheet.
+    """
     rows = [
         ["Timestamp", "Email Address", "您的性别", "您使用哪些平台？",
-         "请评价晚会 [画面]", "请评价晚会 [音乐]", "您的建议"],
+         "请评价晚会 [画面]", "请评价晚会 [音乐]", "您的建议", ""],
         ["2/10/2026 20:15:03", "a@example.com", "女", "抖音, 小红书, Yes, often", "满意",
-         "非常满意", "希望明年继续,\n节目再短一点"],
-        ["2/10/2026 20:17:44", "b@example.com", "男", "B站", "一般", "满意", ""],
+         "非常满意", "希望明年继续,\n节目再短一点", "已回访"],
+        ["2/10/2026 20:17:44", "b@example.com", "男", "B站", "一般", "满意", "", ""],
     ]  # fmt: skip
     return write_text(path, rows, newline="\n")
 
@@ -280,11 +283,12 @@ def ms_forms_xlsx(path: Path) -> Path:
     """Microsoft Forms workbook: ID, Start time, Completion time, Email, Name; `;`-joined multi."""
     rows = [
         ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
-         "您的性别", "您使用哪些平台？", "您的建议"],
-        [1, "2/10/26 20:15:03", "2/10/26 20:16:38", "anonymous", None, None, "女",
-         "抖音;小红书;", "很好"],
-        [2, "2/10/26 20:17:44", "2/10/26 20:19:44", "anonymous", None, None, "男", "B站;",
-         None],
+         "Total points", "您的性别", "您使用哪些平台？", "Points - 您使用哪些平台？",
+         "Feedback - 您使用哪些平台？", "您的建议"],
+        [1, "2/10/26 20:15:03", "2/10/26 20:16:38", "anonymous", None, None, 1, "女",
+         "抖音;小红书;", 1, None, "很好"],
+        [2, "2/10/26 20:17:44", "2/10/26 20:19:44", "anonymous", None, None, 0, "男", "B站;",
+         0, None, None],
     ]  # fmt: skip
     return write_book(path, rows)
 

@@ -14,6 +14,7 @@ from etl.survey.layouts import (
     read_survey_export,
     split_joined_multi,
 )
+from etl.survey.layouts.base import CELL_KINDS, META_FIELDS, TYPE_HINTS
 from tests.builders import write_csv
 from tests.etl.survey_layouts import survey_files as files
 
@@ -42,7 +43,16 @@ def test_each_layout_is_recognised_whatever_the_file_is_called(tmp_path: Path, t
     assert matches[0].tool == tool
     assert matches[0].missing == ()
     assert matches[1].score < matches[0].score or matches[1].missing
-    assert read_survey_export(path).tool == tool
+    export = read_survey_export(path)
+    assert export.tool == tool
+    assert [c.index for c in export.columns] == list(range(len(export.table.headers)))
+    assert all(
+        (c.role == "meta" and c.meta in META_FIELDS)
+        or (c.role == "question" and c.question_key and c.cell in CELL_KINDS)
+        or (c.role == "ignored" and c.reason)
+        for c in export.columns
+    )
+    assert all(c.type_hint in TYPE_HINTS for c in export.columns if c.type_hint)
 
 
 def test_a_platform_export_is_refused_naming_the_closest_layout_and_what_it_lacked(

@@ -202,6 +202,8 @@ def test_google_forms_csv_marks_comma_joined_answers_and_grid_rows(tmp_path: Pat
     assert grouped["q3"][0].question_text == "请评价晚会"
     last = export.table.rows[0][grouped["q4"][0].index]
     assert last == "希望明年继续,\n节目再短一点"  # a newline inside an answer is one cell
+    assert ignored(export) == {"": "blank header (a column added in the Sheet)"}
+    assert every_column_is_accounted_for(export)
 
 
 def test_google_forms_chinese_tsv_starts_with_the_timestamp(tmp_path: Path) -> None:
@@ -257,9 +259,15 @@ def test_ms_forms_workbook_reads_metadata_and_semicolon_multi(tmp_path: Path) ->
         "Email": "email",
         "Name": "name",
         "Last modified time": "other",
+        "Total points": "other",
     }
     multi = next(c for c in export.columns if c.header == "您使用哪些平台？")
     assert (multi.multi_sep, multi.type_hint) == (";", "multi")
+    assert ignored(export) == {
+        "Points - 您使用哪些平台？": "quiz points/feedback, not an answer",
+        "Feedback - 您使用哪些平台？": "quiz points/feedback, not an answer",
+    }
+    assert every_column_is_accounted_for(export)
 
 
 def test_kobo_flags_join_their_question_and_repeated_labels_stay_apart(tmp_path: Path) -> None:
