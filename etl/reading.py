@@ -593,7 +593,9 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
                 break
     else:
         return [], []
-    first_line = next(csv.reader(io.StringIO(text, newline="")), [])
+    # Excel's "Unicode text" (UTF-16) is tab-separated; other text keeps the comma peek.
+    delimiter = _sniff_delimiter(text) if encoding == "utf-16" else ","
+    first_line = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     return [], [cell.strip() for cell in first_line]
 
 

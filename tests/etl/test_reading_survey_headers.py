@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.errors import IngestError
-from etl.reading import decode_strict, read_table
+from etl.reading import decode_strict, peek, read_table
 from tests.builders import write_xlsx
 
 ROWS = [["序号", "您的性别", "您的建议"], ["1", "女", "节目很好，\t继续"], ["2", "男", ""]]
@@ -35,6 +35,7 @@ def test_utf16_with_bom_tab_separated_reads_like_utf8(
     assert table.headers == ["序号", "您的性别", "您的建议"]
     assert [list(r) for r in table.rows] == [["1", "女", "节目很好，\t继续"], ["2", "男", None]]
     assert table.encoding == "utf-16"
+    assert peek(path) == ([], ["序号", "您的性别", "您的建议"])
 
 
 def test_a_utf16_bom_before_broken_utf16_is_an_error_not_a_guess(tmp_path: Path) -> None:

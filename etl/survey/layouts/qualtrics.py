@@ -73,6 +73,8 @@ LEGACY_META = {
 _QID = re.compile(r"^(?:(\d+)_)?(QID\d+)(?:#\d+)?((?:_\d+)*)(_TEXT)?(.*)$")
 _SHORT = re.compile(r"^(.+?)((?:_\d+)*)(_TEXT)?$")
 _LEGACY_V = re.compile(r"^V\d+$")
+_SELECTED = "Selected Choice"
+_JOINED = ","  # a multi-answer question not split into columns: choices joined by commas
 
 
 def _import_id(cell: str | None) -> dict[str, str] | None:
@@ -129,18 +131,29 @@ def _items(
 ) -> tuple[str | None, dict[int, str | None]]:
     """Question text and each column's item from the `text - choice` texts of one question.
 
-    Current exports write `text - choice` (a choice's text entry `text - choice - Text`); legacy
-    ones may write `text-choice`: without " - " the texts' common prefix is the question.
+    Current exports write `text - choice` (a choice's text entry `text - choice - Text`, the
+    chosen option of a single choice with an "other" box `text - Selected Choice`); legacy ones
+    may write `text-choice`: without " - " the texts' common prefix is the question.
     """
     if len(members) == 1:
         return texts.get(members[0]) or None, {members[0]: None}
-    choices = [i for i in members if i not in text_entry]
+    choices = [i for i in members if i not in text_entry] or members
     if all(" - " in texts.get(i, "") for i in choices):
         parts = {i: texts.get(i, "").rsplit(" - ", 2 if i in text_entry else 1) for i in members}
         items = {i: (p[1].strip() if len(p) > 1 else None) for i, p in parts.items()}
-        question = parts[choices[0] if choices else members[0]][0].strip() or None
+        items = {i: None if item == _SELECTED else item for i, item in items.items()}
+        question = parts[choices[0]][0].strip().removesuffix(" - " + _SELECTED) or None
         return question, items
-    prefix = common.common_prefix([texts.get(i, "") for i in choices or members])
+    if len(choices) == 1:
+        question = texts.get(choices[0], "").strip()
+        items = {
+            i: (texts.get(i, "").removeprefix(question).strip(" -:") or None)
+            if i in text_entry
+            else None
+            for i in members
+        }
+        return question or None, items
+    prefix = common.common_prefix([texts.get(i, "") for i in choices])
     prefix = prefix[: max(prefix.rfind("-"), prefix.rfind(" "), prefix.rfind(":")) + 1]
     items = {i: texts.get(i, "")[len(prefix) :].strip(" -:") or None for i in members}
     return prefix.strip(" -:") or None, items
@@ -202,6 +215,12 @@ def read(table: RawTable) -> SurveyExport:
             else:
                 cell = _cell_kind(values, item, is_text, choice_id is not None)
             hint = {"flag": "multi", "option_text": "multi", "score": "matrix"}.get(cell)
+            hint = hint if not alone else None
+            sep = None
+            if not is_text and item is None and any(_JOINED in v for v in values):
+                parts = [p for v in values for p in v.split(_JOINED)]
+                cell = "code" if all(common.is_integer(p) for p in parts) else "answer"
+                sep, hint = _JOINED, "multi"
             short = _SHORT.match(header.strip())
             columns[index] = ColumnInfo(
                 index=index,
@@ -212,7 +231,8 @@ def read(table: RawTable) -> SurveyExport:
                 question_text=question_text,
                 item=item,
                 cell=cell,
-                type_hint=hint if not alone else None,
+                multi_sep=sep,
+                type_hint=hint,
                 choice_code=choice,
             )
     ordered = [columns[i] for i in range(len(table.headers))]

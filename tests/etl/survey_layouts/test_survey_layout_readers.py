@@ -6,6 +6,7 @@ from pathlib import Path
 
 from etl.survey.layouts import read_survey_export
 from etl.survey.layouts.base import SurveyExport
+from tests.builders import write_xls
 from tests.etl.survey_layouts import survey_files as files
 
 
@@ -333,3 +334,67 @@ def test_plain_csv_with_question_text_headers_is_a_generic_survey(tmp_path: Path
         "您的年龄段是？",
         "您最喜欢的节目是什么？",
     ]
+
+
+def test_google_forms_saved_as_excel_unicode_text_reads_the_same(tmp_path: Path) -> None:
+    utf8 = read_survey_export(files.google_forms_tsv_zh(tmp_path / "a.tsv"))
+    rows = [line.split("\t") for line in (tmp_path / "a.tsv").read_text().splitlines()]
+    path = files.write_text(tmp_path / "b.txt", rows, sep="\t", bom=True, encoding="utf-16-le")
+    utf16 = read_survey_export(path)
+    assert utf16.table.encoding == "utf-16"
+    assert (utf16.tool, utf16.respondents) == ("google_forms", 2)
+    assert questions(utf16) == questions(utf8)
+    assert list(utf16.table.rows) == list(utf8.table.rows)
+
+
+def test_surveymonkey_newer_snake_case_metadata_reads_the_same(tmp_path: Path) -> None:
+    rows = [list(r) for r in files.SURVEYMONKEY_ROWS]
+    rows[0][:9] = [
+        "respondent_id",
+        "collector_id",
+        "date_created",
+        "date_modified",
+        "ip_address",
+        "email_address",
+        "first_name",
+        "last_name",
+        "custom_1",
+    ]
+    export = read_survey_export(files.write_book(tmp_path / "sm.xlsx", rows))
+    assert export.tool == "surveymonkey"
+    assert metas(export)["respondent_id"] == "response_no"
+    assert metas(export)["date_modified"] == "submitted_at"
+    assert questions(export)["q2"][0] == ("抖音", "option_text")
+
+
+def test_wjx_code_export_with_bare_number_multi_headers(tmp_path: Path) -> None:
+    headers = [h.replace("第3题(", "3(") for h in files.WJX_CODE_HEADERS]
+    export = read_survey_export(write_xls(tmp_path / "2.xls", headers, files.WJX_CODE_ROWS))
+    assert export.tool == "wjx_code"
+    assert questions(export)["q3"][:2] == [("抖音", "flag"), ("小红书", "flag")]
+
+
+def test_qualtrics_unsplit_multi_is_comma_joined_and_selected_choice_is_no_item(
+    tmp_path: Path,
+) -> None:
+    meta = [row[:17] for row in files.QUALTRICS_ROWS]
+    rows = [
+        [*meta[0], "Q1", "Q1_3_TEXT", "Q2", "Q3"],
+        [*meta[1], "您的性别 - Selected Choice", "您的性别 - 其他 - Text", "平台", "平台（文字）"],
+        [
+            *meta[2],
+            '{"ImportId":"QID1"}',
+            '{"ImportId":"QID1_3_TEXT"}',
+            '{"ImportId":"QID2"}',
+            '{"ImportId":"QID3"}',
+        ],
+        [*meta[3], "3", "保密", "1,2", "抖音,小红书"],
+        [*meta[4], "1", "", "4", "B站"],
+    ]
+    export = read_survey_export(files.write_text(tmp_path / "q.csv", rows, quote_all=True))
+    assert export.tool == "qualtrics"
+    grouped = export.question_columns()
+    assert [(c.item, c.cell) for c in grouped["QID1"]] == [(None, "code"), ("其他", "other_text")]
+    assert grouped["QID1"][0].question_text == "您的性别"
+    assert [(c.cell, c.multi_sep, c.type_hint) for c in grouped["QID2"]] == [("code", ",", "multi")]
+    assert [(c.cell, c.multi_sep) for c in grouped["QID3"]] == [("answer", ",")]
