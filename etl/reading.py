@@ -412,10 +412,12 @@ def _fast_table(
 
 def _written_width(frame: pl.DataFrame) -> int:
     """1 + the index of the last column with any non-blank cell (header included)."""
-    written = frame.select(
-        pl.col(c).str.strip_chars().ne("").fill_null(False).any() for c in frame.columns
-    ).row(0)
-    return max((i + 1 for i, flag in enumerate(written) if flag), default=0)
+    # From the right: usually the last column is written and only it is looked at.
+    for index in range(frame.width - 1, -1, -1):
+        column = frame.get_column(frame.columns[index])
+        if column.str.strip_chars().ne("").fill_null(False).any():
+            return index + 1
+    return 0
 
 
 def _read_excel(path: Path, kind: str, raw_headers: bool = False) -> RawTable:
