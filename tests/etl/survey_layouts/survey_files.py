@@ -213,8 +213,15 @@ SURVEYMONKEY_ROWS: list[list[str | None]] = [
 
 
 def surveymonkey_xlsx(path: Path) -> Path:
-    """SurveyMonkey expanded .xlsx: question text over its first column, row 2 Response/options."""
-    return write_book(path, SURVEYMONKEY_ROWS)
+    """SurveyMonkey expanded .xlsx: question text merged over its columns, row 2 Response/options."""
+    book = Workbook()
+    sheet = book.active
+    for row in SURVEYMONKEY_ROWS:
+        sheet.append(list(row))
+    sheet.merge_cells("K1:N1")  # 您使用哪些平台？ over its four option columns
+    sheet.merge_cells("O1:P1")  # 请评价晚会 over its two matrix rows
+    book.save(path)
+    return path
 
 
 def surveymonkey_csv(path: Path) -> Path:

@@ -398,3 +398,12 @@ def test_qualtrics_unsplit_multi_is_comma_joined_and_selected_choice_is_no_item(
     assert grouped["QID1"][0].question_text == "您的性别"
     assert [(c.cell, c.multi_sep, c.type_hint) for c in grouped["QID2"]] == [("code", ",", "multi")]
     assert [(c.cell, c.multi_sep) for c in grouped["QID3"]] == [("answer", ",")]
+
+
+def test_wjx_text_export_as_gb18030_csv_reads_like_the_workbook(tmp_path: Path) -> None:
+    rows = [files.WJX_TEXT_HEADERS, *files.WJX_TEXT_ROWS]
+    path = files.write_text(tmp_path / "问卷.csv", rows, encoding="gb18030")
+    export = read_survey_export(path)
+    assert (export.tool, export.table.encoding, export.respondents) == ("wjx_text", "gb18030", 3)
+    workbook = read_survey_export(files.wjx_text_xlsx(tmp_path / "问卷.xlsx"))
+    assert questions(export) == questions(workbook)
