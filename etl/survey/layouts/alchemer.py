@@ -61,8 +61,8 @@ def read(table: RawTable) -> SurveyExport:
     stems: dict[str, int] = {}
     for header in table.headers:
         if ":" in header and common.meta_field(header, META_NAMES) is None:
-            stem = header.rsplit(":", 1)[0].strip()
-            stems[stem] = stems.get(stem, 0) + 1
+            prefix = header.rsplit(":", 1)[0].strip()
+            stems[prefix] = stems.get(prefix, 0) + 1
     for index, header in enumerate(table.headers):
         field = common.meta_field(header, META_NAMES)
         if field is not None:
@@ -72,7 +72,7 @@ def read(table: RawTable) -> SurveyExport:
         if not text:
             columns.append(common.ignored(index, header, "blank header"))
             continue
-        item = None
+        item: str | None = None
         stem = text.rsplit(":", 1)[0].strip() if ":" in text else None
         if stem is not None and stems.get(stem, 0) > 1:
             text, item = stem, header.rsplit(":", 1)[1].strip()

@@ -69,7 +69,7 @@ def read(table: RawTable) -> SurveyExport:
         if grid is not None:
             text, item = grid.group(1).strip(), grid.group(2).strip()
         key = keys.setdefault(text, f"q{len(keys) + 1}")
-        if item is None and sum(1 for c in columns if c.question_key == key):
+        if item is None and any(c.question_key == key for c in columns):
             key = f"q{len(keys) + 1}_{index}"  # the same text twice is two questions
         values = common.column_sample(table, index, 0)
         joined = any(SEPARATOR in v for v in values)

@@ -73,8 +73,8 @@ def read(table: RawTable) -> SurveyExport:
     for header in headers:
         found = _NUMBERED.match(header.strip())
         if found is not None and ":" in found.group(2):
-            stem = header.strip().rsplit(":", 1)[0]
-            groups[stem] = groups.get(stem, 0) + 1
+            prefix = header.strip().rsplit(":", 1)[0]
+            groups[prefix] = groups.get(prefix, 0) + 1
     for index, header in enumerate(headers):
         field = common.meta_field(header, META_NAMES)
         if field is not None:
@@ -92,7 +92,7 @@ def read(table: RawTable) -> SurveyExport:
             continue
         number, text = int(found.group(1)), found.group(2).strip()
         stem = header.strip().rsplit(":", 1)[0] if ":" in text else None
-        item = None
+        item: str | None = None
         cell = "answer"
         hint = None
         if stem is not None and groups.get(stem, 0) >= 1:
