@@ -57,7 +57,9 @@ def read(table: RawTable) -> SurveyExport:
             columns.append(common.ignored(index, header, "blank header"))
             continue
         values = common.column_sample(table, index, 0)
-        joined = any(v.strip().endswith(SEPARATOR) or SEPARATOR in v for v in values)
+        # Forms ends every joined answer with ";" ("A;B;"): a ";" inside free text does not.
+        with_sep = [v for v in values if SEPARATOR in v]
+        joined = bool(with_sep) and all(v.rstrip().endswith(SEPARATOR) for v in with_sep)
         # Quizzes add "Points - Q" and "Feedback - Q" columns beside each question.
         if header.startswith(("Points - ", "Feedback - ")):
             columns.append(common.ignored(index, header, "quiz points/feedback, not an answer"))
