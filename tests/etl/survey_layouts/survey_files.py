@@ -293,7 +293,7 @@ def ms_forms_xlsx(path: Path) -> Path:
          "Total points", "您的性别", "您使用哪些平台？", "Points - 您使用哪些平台？",
          "Feedback - 您使用哪些平台？", "您的建议"],
         [1, "2/10/26 20:15:03", "2/10/26 20:16:38", "anonymous", None, None, 1, "女",
-         "抖音;小红书;", 1, None, "很好"],
+         "抖音;小红书;", 1, None, "很好; 明年再来"],
         [2, "2/10/26 20:17:44", "2/10/26 20:19:44", "anonymous", None, None, 0, "男", "B站;",
          0, None, None],
     ]  # fmt: skip

@@ -264,6 +264,8 @@ def test_ms_forms_workbook_reads_metadata_and_semicolon_multi(tmp_path: Path) ->
     }
     multi = next(c for c in export.columns if c.header == "您使用哪些平台？")
     assert (multi.multi_sep, multi.type_hint) == (";", "multi")
+    advice = next(c for c in export.columns if c.header == "您的建议")
+    assert advice.multi_sep is None  # a ";" inside free text is not a joined multi
     assert ignored(export) == {
         "Points - 您使用哪些平台？": "quiz points/feedback, not an answer",
         "Feedback - 您使用哪些平台？": "quiz points/feedback, not an answer",
