@@ -32,6 +32,11 @@ from survey.normalise.gender import (
     normalise_gender,
     normalise_gender_series,
 )
+from survey.normalise.occupation import (
+    OccupationResult,
+    normalise_occupation,
+    normalise_occupation_series,
+)
 from survey.normalise.role import (
     FUZZY_CUTOFF,
     ROLE_CODES,
@@ -55,6 +60,7 @@ __all__ = [
     "CityResult",
     "CountryResult",
     "GenderResult",
+    "OccupationResult",
     "RoleResult",
     "Status",
     "broad_age_band",
@@ -69,6 +75,8 @@ __all__ = [
     "normalise_country_series",
     "normalise_gender",
     "normalise_gender_series",
+    "normalise_occupation",
+    "normalise_occupation_series",
     "normalise_role",
     "normalise_role_series",
 ]
