@@ -115,11 +115,8 @@ def normalise_role(value: object) -> RoleResult:
         return RoleResult(raw, "blank")
 
     text, wrapped_other = unwrap_other(text)
-    if wrapped_other:
-        if not text:
-            return RoleResult(
-                raw, "mapped", code="other", score=100.0, matched="其他", method="exact"
-            )
+    if wrapped_other and not text:
+        return RoleResult(raw, "mapped", code="other", score=100.0, matched="其他", method="exact")
 
     result = _match_answer(raw, text)
     if wrapped_other and result.status == "unmapped" and result.reason == _NO_MATCH:
