@@ -26,6 +26,13 @@ from survey.normalise.country import (
     normalise_country,
     normalise_country_series,
 )
+from survey.normalise.education import (
+    EDUCATION_CODES,
+    EDUCATION_LEVELS,
+    EducationResult,
+    normalise_education,
+    normalise_education_series,
+)
 from survey.normalise.gender import (
     GENDER_CODES,
     GenderResult,
@@ -50,6 +57,8 @@ __all__ = [
     "BROAD_AGE_BANDS",
     "CITY_TIERS",
     "COARSE_AGE_BANDS",
+    "EDUCATION_CODES",
+    "EDUCATION_LEVELS",
     "FUZZY_CUTOFF",
     "GENDER_CODES",
     "GREATER_CHINA",
@@ -59,6 +68,7 @@ __all__ = [
     "AgeResult",
     "CityResult",
     "CountryResult",
+    "EducationResult",
     "GenderResult",
     "OccupationResult",
     "RoleResult",
@@ -73,6 +83,8 @@ __all__ = [
     "normalise_city_series",
     "normalise_country",
     "normalise_country_series",
+    "normalise_education",
+    "normalise_education_series",
     "normalise_gender",
     "normalise_gender_series",
     "normalise_occupation",
