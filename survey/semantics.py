@@ -232,10 +232,7 @@ def header_scores(header: str | None) -> dict[str, tuple[float, str]]:
     core = header_core(header)
     found: dict[str, tuple[float, str]] = {}
     for rule in _RULES:
-        if rule.bare:
-            match = rule.pattern.fullmatch(core)
-        else:
-            match = rule.pattern.search(text)
+        match = rule.pattern.fullmatch(core) if rule.bare else rule.pattern.search(text)
         if match and rule.strength > found.get(rule.semantic, (0.0, ""))[0]:
             found[rule.semantic] = (rule.strength, match[0])
     return found
