@@ -130,7 +130,9 @@ def _rules() -> tuple[_Rule, ...]:
         rule("education", r"学历|教育程度|教育水平|教育背景|文化程度|最高学位|学位"),
         rule(
             "education",
-            r"\beducation\b|\bdegree\b(?! to which)|\bschooling\b|highest level of",
+            # "to what degree", "to some degree" measure agreement, not schooling
+            r"\beducation\b|(?<!what )(?<!some )(?<!which )(?<!large )(?<!great )(?<!certain )"
+            r"\bdegree\b(?! to which)|\bschooling\b|highest level of",
         ),
         # phone: 手机 / 电话 need 号 or 号码 after them, or must be the whole header
         rule("phone", r"手机号|电话号|联系电话|手机/电话|电话/手机|手机或电话|手机/微信|电话/微信"),
