@@ -21,8 +21,10 @@ names a semantic whose values can be checked but fewer than 20% of the answers f
 column full of "非常满意"), the header is doubted: the confidence is capped at 0.7 × header.
 
 Semantics: age, gender, city, province, country, role (occupation), education, phone, email,
-wechat, name. phone/email/wechat/name are the contact semantics (``Recognition.kind`` is
-"contact" for the first three and "name" for names, the drafter's vocabulary).
+wechat, contact (a mix of phone/e-mail/WeChat, e.g. under 联系方式) and name; the last five are
+the contact semantics. ``Recognition.kind`` is the drafter's vocabulary: "contact" for phone,
+email, wechat and contact, the semantic itself otherwise; ``contact_kind`` says which contact
+("any" for a mix).
 """
 
 from __future__ import annotations
@@ -122,7 +124,9 @@ def _rules() -> tuple[_Rule, ...]:
         rule("country", r"地区|\bregion\b|\blocation\b|\bwhere do you live\b", WEAK),
         # role / occupation; 行业 (industry) and 身份证 (ID card) are not
         rule(
-            "role", r"职业|职位|岗位|职务|职称|(?<!证件)身份(?!证)|从事.{0,6}工作|工作是|做什么工作"
+            "role",
+            r"职业(?!规划|发展|生涯|技能|教育|培训)|职位|岗位|职务|职称|(?<!证件)身份(?!证)"
+            r"|从事.{0,6}工作|工作是|做什么工作",
         ),
         rule("role", r"\boccupation\b|\bjob title\b|\bprofession\b|\bcurrent role\b|\brole\b"),
         rule("role", r"\bjob\b|\bposition\b|\btitle\b.*\b(?:job|work)\b", WEAK),
@@ -143,7 +147,7 @@ def _rules() -> tuple[_Rule, ...]:
         rule("phone", r"联系方式|联系信息|\bcontact\b", WEAK),
         # email
         rule("email", r"邮箱|电子邮件|邮件地址|e-?mail地址"),
-        rule("email", r"\be-?mail address\b|\byour e-?mail\b"),
+        rule("email", r"\be-?mail address\b|\byour e-?mail\b|^recipient ?e-?mail$"),
         rule("email", r"e-?mail", bare=True),
         rule("email", r"\be-?mail\b", WEAK),
         rule("email", r"联系方式|联系信息|\bcontact\b", WEAK),
@@ -157,6 +161,7 @@ def _rules() -> tuple[_Rule, ...]:
         rule("name", r"姓名|联系人|怎么称呼|如何称呼|(?:^|您的|你的|真实|中文|英文)名字"),
         rule("name", r"名字|称呼|昵称", bare=True),
         rule("name", r"\bfull name\b|\bfirst name\b|\blast name\b|\bsurname\b|\byour name\b"),
+        rule("name", r"^recipient ?(?:first|last) ?name$"),  # Qualtrics metadata
         rule("name", r"name", bare=True),
     )
 

@@ -50,6 +50,9 @@ PHONES = ["13800138000", "13912345678", "15000000000", "18611112222"]
         pytest.param("您的微信号", "wechat", id="微信号"),
         pytest.param("您的姓名", "name", id="姓名"),
         pytest.param("First Name", "name", id="First Name"),
+        pytest.param("RecipientEmail", "email", id="Qualtrics RecipientEmail"),
+        pytest.param("RecipientLastName", "name", id="Qualtrics RecipientLastName"),
+        pytest.param("国家/地区", "country", id="国家/地区"),
     ],
 )
 def test_headers_name_their_semantic_as_a_phrase(header: str, semantic: str) -> None:
@@ -73,11 +76,23 @@ def test_headers_name_their_semantic_as_a_phrase(header: str, semantic: str) -> 
         pytest.param("平均观看时长", id="no age inside average"),
         pytest.param("Usage of image tools", id="no age inside usage or image"),
         pytest.param("To what degree do you agree?", id="degree as in how much"),
+        pytest.param("您的职业规划", id="career plans are not an occupation"),
+        pytest.param("您所在的行业", id="industry is not a role"),
+        pytest.param("提交答卷时间", id="问卷星 metadata"),
+        pytest.param("来自IP", id="问卷星 IP column: only its values say city"),
+        pytest.param("Duration (in seconds)", id="Qualtrics metadata"),
     ],
 )
 def test_unrelated_headers_do_not_name_a_contact_or_demographic(header: str) -> None:
     scores = header_scores(header)
     assert all(strength < 0.7 for strength, _ in scores.values()), scores
+
+
+def test_a_header_naming_two_semantics_leaves_the_choice_to_the_values() -> None:
+    scores = header_scores("省份/城市")
+    assert scores["province"][0] == scores["city"][0] == 0.7
+    found = recognise("省份/城市", ["成都", "杭州", "苏州"])
+    assert found is not None and found.semantic == "city"
 
 
 def test_the_phone_count_trap_is_not_a_contact_even_with_its_values() -> None:
