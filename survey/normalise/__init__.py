@@ -16,6 +16,7 @@ from survey.normalise.age import (
     coarse_age_band,
     normalise_age,
     normalise_age_interval,
+    normalise_age_interval_series,
     normalise_age_series,
 )
 from survey.normalise.city import CITY_TIERS, CityResult, normalise_city, normalise_city_series
@@ -78,6 +79,7 @@ __all__ = [
     "display_group",
     "normalise_age",
     "normalise_age_interval",
+    "normalise_age_interval_series",
     "normalise_age_series",
     "normalise_city",
     "normalise_city_series",

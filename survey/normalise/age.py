@@ -255,6 +255,29 @@ def normalise_age_series(series: pl.Series, *, reference_year: int = 2024) -> pl
     )
 
 
+def normalise_age_interval_series(series: pl.Series, *, reference_year: int = 2024) -> pl.DataFrame:
+    """Normalise a column of ages as intervals; returns age_raw, age_status, ..., age_broad_band."""
+    return normalise_series(
+        series,
+        lambda value: normalise_age_interval(value, reference_year=reference_year),
+        AgeIntervalResult,
+        "age_",
+        {
+            "raw": pl.String(),
+            "status": pl.String(),
+            "reason": pl.String(),
+            "band": pl.String(),
+            "low": pl.Int64(),
+            "high": pl.Int64(),
+            "broad_band": pl.String(),
+            "is_broad_exact": pl.Boolean(),
+            "canonical_bands": pl.List(pl.String()),
+            "years": pl.Int64(),
+            "kind": pl.String(),
+        },
+    )
+
+
 def _parse(value: object, reference_year: int) -> _Span | tuple[Status, str | None]:
     """Parse one answer into an age interval, or (status, reason) when there is none."""
     text = clean_text(value)

@@ -11,6 +11,7 @@ from survey.normalise import (
     broad_age_band,
     normalise_age,
     normalise_age_interval,
+    normalise_age_interval_series,
 )
 
 
@@ -112,8 +113,11 @@ def test_the_strict_reading_still_leaves_straddling_bands_unmapped() -> None:
     assert normalise_age("13–17 years").band == "under_18"
 
 
-def test_interval_results_make_a_frame_column_by_column() -> None:
-    values = ["16~19岁", "60岁以上", "不详"]
-    frame = pl.DataFrame([normalise_age_interval(v) for v in values])
-    assert frame["high"].to_list() == [19, None, None]
-    assert frame["broad_band"].to_list() == ["under_18", "50_plus", None]
+def test_the_series_helper_returns_one_row_per_input_row() -> None:
+    series = pl.Series(["16~19岁", "60岁以上", "不详", None, "16~19岁"])
+    frame = normalise_age_interval_series(series, reference_year=2024)
+    assert frame.height == 5
+    assert frame["age_high"].to_list() == [19, None, None, None, 19]
+    assert frame["age_broad_band"].to_list() == ["under_18", "50_plus", None, None, "under_18"]
+    assert frame["age_canonical_bands"].to_list()[0] == ["under_18", "18_24"]
+    assert frame["age_status"].to_list() == ["mapped", "mapped", "unmapped", "blank", "mapped"]
