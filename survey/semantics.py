@@ -178,6 +178,32 @@ _FILLER_START = re.compile(
 _FILLER_END = re.compile(r"(?:是什么|是多少|是|为|多少|号码是)$")
 _TRAILING = re.compile(r"[\s?？:：*＊。.!！]+$")
 
+# Values that say nothing about what a column is: tool markers for skipped and empty answers,
+# "other" options and refusals, which every demographic question may carry.
+_NEUTRAL = frozenset(
+    {
+        "(空)",
+        "(跳过)",
+        "-",
+        "null",
+        "-3",
+        "-2",
+        "n/a",
+        "na",
+        "无",
+        "其他",
+        "其它",
+        "other",
+        "others",
+        "保密",
+        "不愿透露",
+        "不想透露",
+        "prefer not to say",
+        "i prefer not to answer",
+        "prefer not to answer",
+        "i do not wish to disclose my location",
+    }
+)
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _FLOAT_PHONE = re.compile(r"^(\d{7,15})\.0$")
 _WECHAT_VALUE = re.compile(r"^(?=.*[\d_-])[a-zA-Z][-_a-zA-Z0-9]{5,19}$")
@@ -301,7 +327,7 @@ def _distinct(values: Iterable[object]) -> list[str]:
     seen: dict[str, None] = {}
     for value in values:
         text = clean_text(value)
-        if text is None or text in {"(空)", "(跳过)", "-", "NULL", "null", "-3", "-2"}:
+        if text is None or text.casefold() in _NEUTRAL:
             continue
         seen.setdefault(text, None)
         if len(seen) >= VALUE_SAMPLE:

@@ -18,7 +18,8 @@ Decisions:
 * A level with "及以上" / "以上" / "or higher" maps to the level named (its lower bound), one
   with "及以下" / "or less" to the level named (its upper bound): "本科及以上" → bachelor.
 * Answers naming several levels ("大专/本科") are "unmapped"; levels that agree
-  ("高中/中专/技校") map.
+  ("高中/中专/技校") map; a negated level names nothing ("大专或大学非本科" → associate).
+* "其他" / "Other" is "unmapped" with reason "other, no level named".
 * "在读" / "在校" / "student" marks ``is_in_progress`` (the level named is being studied for).
 * Kaggle's "Professional degree" (2018-2020) is a doctorate in some countries and a first degree
   in others: "unmapped" with that reason. Its later "Professional doctorate" is doctorate.
@@ -124,6 +125,9 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("小学", "below_secondary"),
 )
 _SPLIT = re.compile(r"[/、,，;；|]|或")
+# "大学非本科" (university, not a bachelor's): a negated level names nothing.
+_NEGATED = re.compile(r"非(?:本科|大专|专科|硕士|博士|研究生|学历)")
+_OTHER = {"其他", "其它", "other", "others"}
 _IN_PROGRESS = re.compile(r"在读|在校|就读|student|inprogress|currentlyenrolled")
 
 
@@ -146,11 +150,14 @@ def normalise_education(value: object) -> EducationResult:
     if text is None:
         return EducationResult(raw, "blank")
     key = re.sub(r"\s+", "", text.casefold()).replace("’", "'").replace("‘", "'")
+    if key in _OTHER:
+        return EducationResult(raw, "unmapped", "other, no level named")
     if key in _AMBIGUOUS:
         return EducationResult(raw, "unmapped", _AMBIGUOUS[key])
     level = _EXACT.get(key) or _EXACT.get(key.rstrip("."))
     if level is None:
-        levels = {found for part in _SPLIT.split(key) if part and (found := _level_in(part))}
+        parts = _SPLIT.split(_NEGATED.sub("", key))
+        levels = {found for part in parts if part and (found := _level_in(part))}
         if len(levels) > 1:
             named = ", ".join(sorted(levels, key=EDUCATION_CODES.index))
             return EducationResult(raw, "unmapped", f"several levels named: {named}")

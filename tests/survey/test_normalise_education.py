@@ -23,6 +23,10 @@ from survey.normalise import EDUCATION_LEVELS, normalise_education, normalise_ed
         ),
         pytest.param("大专", "associate", id="大专"),
         pytest.param("大学专科", "associate", id="大学专科"),
+        pytest.param(
+            "大专或大学非本科", "associate", id="问卷星 大专或大学非本科: a negated level"
+        ),
+        pytest.param("硕士及以上", "master", id="硕士及以上"),
         pytest.param("本科", "bachelor", id="本科"),
         pytest.param("大学本科", "bachelor", id="大学本科"),
         pytest.param("本科及以上", "bachelor", id="the lower bound of 及以上"),
@@ -67,6 +71,7 @@ def test_ambiguous_and_unknown_answers_are_unmapped_with_a_reason() -> None:
         "several levels named: associate, bachelor",
     )
     assert normalise_education("家里蹲").reason == "no education level matched"
+    assert normalise_education("其它").reason == "other, no level named"
 
 
 def test_a_refusal_is_undisclosed_without_a_rank() -> None:

@@ -167,6 +167,21 @@ def test_a_column_of_countries_at_80_percent_is_a_country() -> None:
     assert below is None or below.semantic != "country"
 
 
+def test_other_options_and_refusals_are_no_evidence_either_way() -> None:
+    values = [
+        "初中及以下",
+        "高中/中专/职高",
+        "大专或大学非本科",
+        "本科",
+        "硕士及以上",
+        "其它",
+        "保密",
+    ]
+    found = recognise("3、请问您的最高学历是? ", values)
+    assert found is not None and found.semantic == "education"
+    assert "5 of 5 distinct values" in found.evidence
+
+
 def test_plain_numbers_alone_are_not_enough_for_an_age() -> None:
     assert recognise("每周创作时长（小时）", ["10", "20", "30", "15"]) is None
     found = recognise("年龄", ["23", "31", "27", "45"])
