@@ -12,7 +12,8 @@ Pure functions for the questionnaire drafter. Each semantic is scored from two w
 * the **values**: the share of distinct non-blank answers that this package's normaliser of that
   semantic recognises (``normalise_age_interval``, ``normalise_country``, ...; phone and e-mail
   via ``survey.identity.normalise_contact``). A share of 80% or more counts in full, 50-80% half,
-  less not at all; each semantic has a reliability (``_VALUE_WEIGHT``): a column of phone
+  less not at all, and a column with a single distinct value half as much; "other" options,
+  refusals and skip markers are left out. Each semantic has a reliability (``_VALUE_WEIGHT``): a column of phone
   numbers is surely a phone column (0.9), a column of plain numbers only weakly an age (0.35,
   since ratings and counts look the same), of two-character Chinese words only weakly names.
 
@@ -293,13 +294,18 @@ def score_semantics(header: str | None, values: Sequence[object] = ()) -> list[R
         value_score = 0.0
         share = 0.0
         if sample and not _skip_values(semantic, numeric, long_text):
-            share, hits, looked = _share(_FITS[semantic], sample)
+            fits = _FITS[semantic]
+            if semantic == "contact" and not strength:
+                fits = _fits_contact_without_header
+            share, hits, looked = _share(fits, sample)
             weight = _VALUE_WEIGHT[semantic]
             if semantic == "age" and _mostly_plain_numbers(sample):
                 weight = _PLAIN_AGE_WEIGHT
             if semantic == "gender" and not _has_male_or_female(sample):
                 share = 0.0
             factor = 1.0 if share >= 0.8 else 0.5 if share >= 0.5 else 0.0
+            if len(sample) == 1:
+                factor *= 0.5  # one answer repeated (or one respondent) proves little
             value_score = weight * share * factor
             if hits:
                 parts.append(f"{hits} of {looked} distinct values ({share:.0%}) fit {semantic}")
@@ -367,6 +373,12 @@ def _contact_kind(value: str) -> str | None:
         value = match[1]
     contact = normalise_contact(value)
     return contact.kind if contact else None
+
+
+def _fits_contact_without_header(value: str) -> bool:
+    # Without a contact header, an id-like token (R_2YPOQ602ER1jkf1, a Qualtrics ResponseId) is
+    # not taken for a WeChat id: only phones, e-mails and explicitly labelled WeChat ids count.
+    return _contact_kind(value) in {"phone", "email"} or value.lower().startswith(("微信", "wx"))
 
 
 def _fits_wechat(value: str) -> bool:

@@ -182,6 +182,13 @@ def test_other_options_and_refusals_are_no_evidence_either_way() -> None:
     assert "5 of 5 distinct values" in found.evidence
 
 
+def test_tool_ids_and_a_single_answer_are_not_taken_for_contacts_or_roles() -> None:
+    assert recognise("ResponseId", ["R_2YPOQ602ER1jkf1", "R_3aBcD9eFgH1jk2L"]) is None
+    assert recognise("UserLanguage", ["DE"]) is None
+    lone = recognise("", ["美国"])
+    assert lone is None or lone.confidence < 0.75
+
+
 def test_plain_numbers_alone_are_not_enough_for_an_age() -> None:
     assert recognise("每周创作时长（小时）", ["10", "20", "30", "15"]) is None
     found = recognise("年龄", ["23", "31", "27", "45"])
