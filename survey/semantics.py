@@ -13,9 +13,10 @@ Pure functions for the questionnaire drafter. Each semantic is scored from two w
   semantic recognises (``normalise_age_interval``, ``normalise_country``, ...; phone and e-mail
   via ``survey.identity.normalise_contact``). A share of 80% or more counts in full, 50-80% half,
   less not at all, and a column with a single distinct value half as much; "other" options,
-  refusals and skip markers are left out. Each semantic has a reliability (``_VALUE_WEIGHT``): a column of phone
-  numbers is surely a phone column (0.9), a column of plain numbers only weakly an age (0.35,
-  since ratings and counts look the same), of two-character Chinese words only weakly names.
+  refusals and skip markers are left out. Each semantic has a reliability (``_VALUE_WEIGHT``):
+  a column of phone numbers is surely a phone column (0.9), a column of plain numbers only
+  weakly an age (0.35, since ratings and counts look the same), of two-character Chinese words
+  only weakly names.
 
 The two combine as independent evidence, ``1 - (1 - header) * (1 - values)``. Where the header
 names a semantic whose values can be checked but fewer than 20% of the answers fit (a "年龄"
