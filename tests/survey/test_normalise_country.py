@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
+import pycountry
 import pytest
 
 from survey.normalise import (
@@ -143,3 +146,11 @@ def test_the_series_helper_returns_one_row_per_input_row() -> None:
         "unmapped",
     ]
     assert frame["country_is_recognised"].to_list() == [True, False, True, True, False]
+
+
+def test_every_iso_country_has_a_chinese_name_that_maps_back_to_it() -> None:
+    for country in pycountry.countries:
+        name_en, name_zh = country_names(country.alpha_2)
+        assert re.search(r"[\u4e00-\u9fff]", name_zh), (country.alpha_2, name_zh)
+        assert normalise_country(name_zh).code == country.alpha_2, (country.alpha_2, name_zh)
+        assert normalise_country(name_en).code == country.alpha_2, (country.alpha_2, name_en)
