@@ -462,3 +462,25 @@ def test_other_creator_centre_work_lists_are_detected_and_read_as_snapshots(
     staged = read_platform_export(path)
     assert staged.rows_rejected == 0
     assert staged.frames["content_snapshot"]["views"].item() > 0
+
+
+def test_the_ingest_command_takes_the_as_of_day_and_reports_its_source(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = write_xhs_note_list(tmp_path / "笔记列表明细表.xlsx", [note("甲", T1, 100.0)])
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "ingest", str(path), "--as-of", "2026-03-25"]
+        + ["--home", str(tmp_path / "home"), "--json"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=dict(os.environ, CREATORPULSE_ID_KEY="cli-test"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert report["source"] == "xiaohongshu" and report["status"] == "loaded"
+    assert (report["details"]["as_of"], report["details"]["as_of_source"]) == ("2026-03-25", "flag")
+    assert any("as of 2026-03-25 (from the flag)" in w for w in report["warnings"])
