@@ -137,6 +137,7 @@ def ingest_one(
         source_name=source_name,
         staged=prepared.staged if prepared else None,
         as_of=as_of,
+        detected=source == "auto",
     )
 
 
@@ -169,13 +170,19 @@ def prepare(
         kind = detect_source(path) if source == "auto" else source
         if kind not in READ_AHEAD_KINDS or (kind == "youtube") != path.is_dir():
             return Prepared(sha, kind)
-        return Prepared(sha, kind, stage_series(path, kind, mapping=mapping, as_of=as_of))
+        staged = stage_series(path, kind, mapping=mapping, as_of=as_of, detected=source == "auto")
+        return Prepared(sha, kind, staged)
     except IngestError as exc:
         return Prepared(sha, error=exc)
 
 
 def stage_series(
-    path: Path, kind: str, *, mapping: Path | None, as_of: date | None = None
+    path: Path,
+    kind: str,
+    *,
+    mapping: Path | None,
+    as_of: date | None = None,
+    detected: bool = False,
 ) -> Staged:
     """The Staged rows of a platform export (youtube, a creator-centre platform or generic)."""
     if kind == "youtube":
@@ -185,7 +192,9 @@ def stage_series(
     if kind in PLATFORMS:
         from etl.platforms import read_platform_export
 
-        return read_platform_export(path, platform=kind, as_of=as_of)
+        # A detected platform is told again by the reader, so the report says how (file name,
+        # headers, layout) instead of "explicit".
+        return read_platform_export(path, platform=None if detected else kind, as_of=as_of)
     if mapping is None:
         raise IngestError(path, "a generic platform export needs --mapping FILE.yaml")
     from etl.platforms import read_generic_export
@@ -204,13 +213,14 @@ def _load_series(
     source_name: str | None,
     staged: Staged | None = None,
     as_of: date | None = None,
+    detected: bool = False,
 ) -> LoadReport:
     from etl.staged_load import load_staged
 
     if staged is not None:
         pass
     elif kind in READ_AHEAD_KINDS:
-        staged = stage_series(path, kind, mapping=mapping, as_of=as_of)
+        staged = stage_series(path, kind, mapping=mapping, as_of=as_of, detected=detected)
     elif kind == "live":
         from etl.audience.live import read_live_export
 

@@ -483,4 +483,5 @@ def test_the_ingest_command_takes_the_as_of_day_and_reports_its_source(tmp_path:
     (report,) = json.loads(result.stdout)
     assert report["source"] == "xiaohongshu" and report["status"] == "loaded"
     assert (report["details"]["as_of"], report["details"]["as_of_source"]) == ("2026-03-25", "flag")
+    assert report["details"]["detected_by"] == "file name"
     assert any("as of 2026-03-25 (from the flag)" in w for w in report["warnings"])

@@ -34,7 +34,7 @@ snapshot_marks as (
         content_id,
         as_of_on as date_on,
         lag(as_of_on) over w is null as is_first_snapshot,
-        coalesce(as_of_on - lag(as_of_on) over w > 1, false) as is_interval
+        coalesce(date_diff('day', lag(as_of_on) over w, as_of_on) > 1, false) as is_interval
     from snapshots
     window w as (partition by platform_id, content_id order by as_of_on)
 ),
