@@ -485,3 +485,13 @@ def test_the_ingest_command_takes_the_as_of_day_and_reports_its_source(tmp_path:
     assert (report["details"]["as_of"], report["details"]["as_of_source"]) == ("2026-03-25", "flag")
     assert report["details"]["detected_by"] == "file name"
     assert any("as of 2026-03-25 (from the flag)" in w for w in report["warnings"])
+
+
+def test_chinese_date_time_text_reads_as_a_moment_and_its_day() -> None:
+    from etl.values import parse_date, parse_datetime
+
+    assert parse_datetime("2026年03月24日17时33分05秒") == datetime(2026, 3, 24, 17, 33, 5)
+    assert parse_datetime("2026年03月24日 17时33分") == datetime(2026, 3, 24, 17, 33, 0)
+    assert parse_date("2026年03月24日00时00分00秒") == date(2026, 3, 24)
+    with pytest.raises(ValueError, match="not a date-time"):
+        parse_datetime("2026年13月24日17时33分05秒")
