@@ -84,9 +84,12 @@ def load_staged(
     frames["stg_reject"] = rejects_frame(staged.rejects)
     loaded = staged.rows_read - staged.rows_rejected
     warnings = list(staged.warnings)
+    scripts = [SCRIPTS[staged.kind], "calendar"]
+    if "channel_breakdown" in staged.frames:  # channel-level facts ride along (migration 0007)
+        scripts.insert(1, "channel_breakdown")
     apply_load(
         session,
-        [SCRIPTS[staged.kind], "calendar"],
+        scripts,
         frames,
         load_id=load_id,
         file_sha256=sha256,
