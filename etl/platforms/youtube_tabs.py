@@ -259,8 +259,14 @@ def _checks(
     return warnings
 
 
-def read_youtube_tab(path: Path, *, date_order: DayMonthOrder | None = None) -> Staged:
-    """Read a YouTube Studio tab export (folder or single Table data file) into channel facts."""
+def read_youtube_tab(
+    path: Path, *, date_order: DayMonthOrder | None = None, content_id: str | None = None
+) -> Staged:
+    """Read a YouTube Studio tab export (folder or single Table data file) into channel facts.
+
+    `content_id`: the video the export was filtered to (the Studio's per-video analytics); the
+    rows then describe that video's audience, not the channel's.
+    """
     path = Path(path)
     folder = path if path.is_dir() else None
     table_path = _find(path, "table") if folder else path
@@ -330,6 +336,7 @@ def read_youtube_tab(path: Path, *, date_order: DayMonthOrder | None = None) -> 
         how="diagonal_relaxed",
     ).with_columns(
         platform_id=pl.lit(PLATFORM_ID),
+        content_id=pl.lit(content_id, dtype=pl.String),
         period_start_on=pl.lit(period[0]),
         period_end_on=pl.lit(period[1]),
     )
@@ -368,6 +375,7 @@ def read_youtube_tab(path: Path, *, date_order: DayMonthOrder | None = None) -> 
             "period": period,
             "period_from": span_source,
             "date_order": order,
+            "content_id": content_id,
         },
     )
     staged.frames["channel_breakdown"] = conform(facts.sort(ROW), CHANNEL_BREAKDOWN)

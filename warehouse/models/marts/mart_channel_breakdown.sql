@@ -5,8 +5,13 @@
 -- the channel's views over the same period (the dimension 'channel' row of that period, e.g. a
 -- YouTube Table data Total row), else the share of the summed views of the dimension's values;
 -- is_views_estimated says it came from a share. Readers suppress small values on views_basis.
+-- program_id: the program of a per-video row's content (null for the whole channel or unmatched).
 with breakdown as (
     select * from fct_channel_breakdown
+),
+
+content as (
+    select * from dim_content
 ),
 
 platforms as (
@@ -39,6 +44,7 @@ final as (
         b.period_start_on,
         b.period_end_on,
         b.content_id,
+        ct.program_id,
         b.views,
         coalesce(
             b.views_share,
@@ -67,6 +73,7 @@ final as (
         b.shares
     from breakdown as b
     left join platforms as p on p.platform_id = b.platform_id
+    left join content as ct on ct.platform_id = b.platform_id and ct.content_id = b.content_id
     left join channel_totals as c
         on
             c.platform_id = b.platform_id
