@@ -84,3 +84,16 @@ def describe_intl_file(path: Path) -> dict[str, Any] | None:
             "files": [path.name],
         }
     return None
+
+
+def closest_intl_layout(headers: list[str]) -> tuple[str, list[str]] | None:
+    """(the TikTok layout sharing most signature headers, the ones missing), for the message of
+    an unrecognised file; None when no signature header is present at all."""
+    keys = {name_key(h) for h in headers}
+    best: tuple[int, str, list[str]] | None = None
+    for layout in layouts().values():
+        found = [w for w in layout.signature if w in keys]
+        missing = [w for w in layout.signature if w not in keys]
+        if found and (best is None or len(found) > best[0]):
+            best = (len(found), f"tiktok_{layout.name}", missing)
+    return (best[1], best[2]) if best else None

@@ -16,7 +16,7 @@ import pytest
 
 from etl.errors import IngestError
 from etl.ingest import detect_source, ingest_files
-from etl.platforms.intl import describe_intl_file
+from etl.platforms.intl import closest_intl_layout, describe_intl_file
 from etl.platforms.tiktok import read_tiktok_export
 from etl.platforms.youtube import read_youtube_export
 from etl.values import normalise_platform
@@ -460,6 +460,14 @@ def test_a_tiktok_file_is_never_sent_to_the_survey_reader(tmp_path: Path) -> Non
     )
     assert detect_source(path) == "tiktok"
     assert describe_intl_file(tmp_path / "nothing.csv") is None
+
+
+def test_a_file_missing_part_of_a_tiktok_signature_names_the_layout_and_what_it_lacks() -> None:
+    assert closest_intl_layout(["Date", "Video Views", "Likes"]) == (
+        "tiktok_overview",
+        ["profile views"],
+    )
+    assert closest_intl_layout(["序号", "提交答卷时间"]) is None
 
 
 # -- TikTok as a platform -------------------------------------------------------------------------
