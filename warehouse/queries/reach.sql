@@ -209,7 +209,7 @@ groups as (
     union all
     select platform_id as group_id, null, null, null, null, null, null, platform_id, name_zh, name_en
     from platforms
-    where $by = 'platform' and has_content  -- a platform known by name only is not listed
+    where $by = 'platform'
     union all
     select 'all' as group_id, null, null, null, null, null, null, null, null, null
     where $by = 'overall'

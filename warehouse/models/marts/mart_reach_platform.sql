@@ -1,8 +1,7 @@
 -- mart_reach_platform [platform], key platform_id: every platform with its names and what its
 -- content reporting unique viewers shows about plays per viewer (all time, matched or not):
 -- daily rows and period totals that report both plays and unique viewers (> 0).
--- views_per_viewer_observed is null where no content reports unique viewers. has_content: the
--- warehouse holds content of the platform (a platform known by name only has none).
+-- views_per_viewer_observed is null where no content reports unique viewers.
 with platforms as (
     select * from dim_platform
 ),
@@ -50,7 +49,6 @@ final as (
         i.platform_id,
         coalesce(p.name_zh, i.platform_id) as name_zh,
         coalesce(p.name_en, i.platform_id) as name_en,
-        i.platform_id in (select c.platform_id from content as c) as has_content,
         coalesce(o.count_content_reporting_viewers, 0) as count_content_reporting_viewers,
         o.views_reporting_viewers,
         o.unique_viewers_reported,
