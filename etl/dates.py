@@ -49,7 +49,8 @@ problem on its row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import cached_property
 from typing import Literal
 
 import polars as pl
@@ -117,11 +118,20 @@ class OrderInference:
 class DateColumn:
     """One column read as dates: a moment and a problem per row, how it was read, or why not."""
 
-    moments: pl.Series  # Datetime("us") per row, null where blank or unreadable
+    read: pl.Series | None  # Datetime("us") per row; None: cast from `iso` when first asked
     problems: pl.Series  # String per row, null where the cell is fine (blank is fine here)
     order: DayMonthOrder | None
     notes: list[str]  # how the column was read, for the load report
     error: str | None  # column-level: nothing in the column may be used
+    iso: pl.Series | None = None  # the values as ISO text, when asked for
+
+    @cached_property
+    def moments(self) -> pl.Series:
+        """Datetime("us") per row, null where blank or unreadable."""
+        if self.read is not None:
+            return self.read
+        assert self.iso is not None
+        return self.iso.str.to_datetime(time_unit="us", strict=False)
 
     @property
     def dates(self) -> pl.Series:
@@ -360,8 +370,12 @@ def read_date_column(
     as_of: date | pl.Series | None = None,
     span: tuple[date, date] | None = None,
     yearless: YearlessRule = "sequence",
+    iso: Literal["date", "datetime"] | None = None,
 ) -> DateColumn:
-    """Read a column of date texts in file order (see the module doc for every rule)."""
+    """Read a column of date texts in file order (see the module doc for every rule).
+
+    `iso`: also give each value as ISO text (`2025-02-01` or `2025-02-01 20:01:00`).
+    """
     parts = _parts(texts)
     inference = _order_from_parts(parts, column=column, explicit=order)
     notes = [inference.note] if inference.note else []
@@ -377,15 +391,16 @@ def read_date_column(
         yearless=pl.col("form").is_in(["cn_month_day"])
         | (pl.col("form").is_in(["month_first", "day_first"]) & pl.col("y").is_null()),
     )
-    # Back to one row per input row (file order), for the year of year-less dates.
-    rows = (
-        pl.DataFrame({"raw": texts.cast(pl.String)})
-        .with_row_index("_row")
-        .join(parts, on="raw", how="left", nulls_equal=True)
-        .sort("_row")
-    )
-    has_yearless = rows.get_column("yearless").fill_null(False).any()
+    raw = pl.DataFrame({"raw": texts.cast(pl.String)})
+    has_yearless = bool(parts.get_column("yearless").fill_null(False).any())
     error = inference.error
+    # A date with its year reads the same on every row: values and problems are worked out once
+    # per distinct text and joined back. Only year-less dates need the rows, in file order.
+    rows = (
+        raw.join(parts, on="raw", how="left", nulls_equal=True, maintain_order="left")
+        if has_yearless
+        else parts
+    )
     if has_yearless:
         anchor = _anchor_series(as_of, span, rows.height)
         if anchor is None:
@@ -442,12 +457,48 @@ def read_date_column(
         )
     rows = rows.with_columns(problem=problem)
     rows = rows.with_columns(value=pl.when(pl.col("problem").is_null()).then(pl.col("value")))
+    if iso is not None:
+        rows = rows.with_columns(
+            iso=pl.col("value").dt.strftime("%Y-%m-%d" if iso == "date" else "%Y-%m-%d %H:%M:%S")
+        )
+    if not has_yearless and iso is not None and _already_iso(rows):
+        # The usual export: every cell already ISO text. Nothing to join back: the texts are
+        # their own ISO form and the moments one cast of them.
+        return DateColumn(
+            read=None,
+            problems=pl.Series(f"p_{texts.name}", [None] * texts.len(), dtype=pl.String),
+            order=used,
+            notes=notes,
+            error=error,
+            iso=texts.cast(pl.String).alias(texts.name),
+        )
+    if not has_yearless:
+        rows = raw.join(
+            rows.select("raw", "value", "problem", *(["iso"] if iso else [])),
+            on="raw",
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
     return DateColumn(
-        moments=rows.get_column("value").alias(texts.name),
+        read=rows.get_column("value").alias(texts.name),
         problems=rows.get_column("problem").alias(f"p_{texts.name}"),
+        iso=rows.get_column("iso") if iso is not None else None,
         order=used,
         notes=notes,
         error=error,
+    )
+
+
+def _already_iso(distinct: pl.DataFrame) -> bool:
+    """Every distinct text is read without a problem and is its own ISO form (or blank)."""
+    return bool(
+        distinct.select(
+            (
+                pl.col("problem").is_null()
+                & (pl.col("raw").is_null() | (pl.col("iso") == pl.col("raw")))
+            ).all()
+        ).item()
     )
 
 
@@ -473,8 +524,3 @@ def read_one_date(
     if problem is not None:
         raise ValueError(f"{problem}: {text!r}")
     return result.dates[0]
-
-
-def span_of(day: date, days: int) -> tuple[date, date]:
-    """(first, last) day of a span of `days` days ending on `day` (an export's window)."""
-    return day - timedelta(days=days - 1), day

@@ -73,11 +73,12 @@ def with_iso_dates(
         as_of=as_of,
         span=span,
         yearless=yearless,
+        iso="datetime" if keep_time else "date",
     )
     if column.error:
         raise IngestError(table.path, column.error, column=header)
-    iso = column.moments.dt.strftime("%Y-%m-%d %H:%M:%S" if keep_time else "%Y-%m-%d")
-    rewritten = frame.with_columns(pl.coalesce(iso, raw).alias(f"c{index}"))
+    assert column.iso is not None
+    rewritten = frame.with_columns(pl.coalesce(column.iso, raw).alias(f"c{index}"))
     return (
         RawTable(
             table.path,
