@@ -351,8 +351,8 @@ def _place_years(
         .sort("_i")
         .get_column("y")
     )
-    crossings = int(run["_offset"].abs().max() or 0)
-    anchor_day = anchor.max()
+    crossings = int(run.select(pl.col("_offset").abs().max()).item() or 0)
+    anchor_day = str(anchor.max())
     note = (
         f"year-less dates: a run of days in {'ascending' if ascending else 'descending'} order "
         f"ending on or before {anchor_day}"
@@ -429,7 +429,7 @@ def read_date_column(
     )
     rows = rows.with_columns(value=value)
     day = pl.col("value").dt.date()
-    problem = (
+    problem: pl.Expr = (
         pl.when(pl.col("text").is_null())
         .then(None)
         .when(pl.col("form").is_null())
