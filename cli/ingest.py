@@ -64,7 +64,7 @@ def ingest(
     source: Annotated[
         str,
         typer.Option(
-            help="auto, survey, roster, catalogue, youtube, bilibili, douyin, wechat_channels, "
+            help="auto, survey, roster, catalogue, youtube, tiktok, bilibili, douyin, wechat_channels, "
             "xiaohongshu, weibo, generic, live, retention, activity or attention."
         ),
     ] = "auto",

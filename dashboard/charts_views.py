@@ -437,3 +437,111 @@ def reach_bars(
         fig.update_yaxes(**value_axis)
         fig.update_xaxes(title_text=t("dim.platform", lang), type="category")
     return fig
+
+
+register(
+    {
+        "views.title.audience_country": {
+            "zh": "观众所在国家/地区（观看次数占比）",
+            "en": "Audience by country (share of views)",
+        },
+        "views.title.audience_age": {
+            "zh": "观众年龄（观看次数占比）",
+            "en": "Audience by age (share of views)",
+        },
+        "views.axis.views_share": {"zh": "观看次数占比", "en": "Share of views"},
+        "views.empty.no_audience": {
+            "zh": "所选平台在该时段没有导出观众分布（如 YouTube 的地理位置、观众年龄）",
+            "en": "No audience breakdown exported for these platforms in this period "
+            "(e.g. YouTube's Geography or Viewer age tab)",
+        },
+        "views.age_band": {"zh": "{band} 岁", "en": "{band} years"},
+    }
+)
+
+
+def _country_name(code: str, lang: str) -> str | None:
+    """The country's name in `lang` for an ISO-2 code, None when the code is not one."""
+    import gettext
+
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if country is None:
+        return None
+    if lang == "zh":
+        zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+        return zh.gettext(country.name)
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def audience_value_label(dimension: str, key: str, text: str | None, lang: str) -> str:
+    """How one breakdown value is shown: a country's name in `lang`, `18-24 岁`, else its text."""
+    if dimension == "country":
+        return _country_name(key.upper(), lang) or text or key
+    if dimension == "age":
+        return t("views.age_band", lang).format(band=key)
+    return text or key
+
+
+def _age_order(key: str) -> int:
+    digits = key.split("-")[0].rstrip("+")
+    return int(digits) if digits.isdigit() else 999
+
+
+def audience_bars(
+    frame: pl.DataFrame, *, dimension: str, n: int = 12, lang: str = DEFAULT_LANG
+) -> go.Figure:
+    """Share of views per value of one audience dimension, one bar group per platform.
+
+    `frame[platform_id, value_key, value_text, views_share]` (shares 0..1, one row per platform
+    and value). Countries are the n with the largest share over all platforms, largest first;
+    age bands in age order. Platforms report shares, so platforms of any size compare.
+    """
+    charts._require(
+        frame, ("platform_id", "value_key", "value_text", "views_share"), "audience_bars"
+    )
+    title_key = f"views.title.audience_{dimension}"
+    data = frame.drop_nulls(["platform_id", "value_key", "views_share"])
+    if data.is_empty():
+        return charts.empty_figure(title_key, "views.empty.no_audience", lang)
+    totals = data.group_by("value_key").agg(
+        pl.col("views_share").sum(), pl.col("value_text").first()
+    )
+    if dimension == "age":
+        keys = sorted(totals["value_key"].to_list(), key=_age_order)
+    else:
+        keys = (
+            totals.sort(["views_share", "value_key"], descending=[True, False])
+            .head(n)["value_key"]
+            .to_list()
+        )
+    texts = dict(zip(totals["value_key"], totals["value_text"], strict=True))
+    labels = [audience_value_label(dimension, k, texts[k], lang) for k in keys]
+    fig = go.Figure()
+    fig.update_layout(**theme.base_layout(t(title_key, lang)))
+    for platform_id in charts._platform_order(data["platform_id"].unique().to_list()):
+        shares = dict(
+            data.filter(pl.col("platform_id") == platform_id)
+            .select("value_key", "views_share")
+            .iter_rows()
+        )
+        values = [shares.get(k) for k in keys]
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=platform_label(platform_id, lang),
+                meta={"platform_id": platform_id, "keys": keys},
+                marker_color=theme.platform_colour(platform_id),
+                hovertemplate="%{x}: %{y:.1%}<extra>"
+                + platform_label(platform_id, lang)
+                + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(
+        title_text=t("views.axis.views_share", lang), tickformat=".0%", rangemode="tozero"
+    )
+    return fig

@@ -27,6 +27,7 @@ SOURCES = (
     "roster",
     "catalogue",
     "youtube",
+    "tiktok",
     *PLATFORMS,
     "generic",
     "live",
@@ -47,7 +48,9 @@ NAME_PREFIXES = {
 def detect_source(path: Path) -> str:
     """Which reader a file needs: folder → youtube; name prefix; workbook sheets; headers."""
     if path.is_dir():
-        if (path / "Table data.csv").exists() or (path / "Chart data.csv").exists():
+        from etl.platforms.intl import detect_intl_source
+
+        if detect_intl_source(path, []) == "youtube":  # Table data.csv / 表格数据.csv ...
             return "youtube"
         raise IngestError(
             path, "is a folder, not a file (nor a YouTube Studio export with 'Table data.csv')"
@@ -56,6 +59,10 @@ def detect_source(path: Path) -> str:
     if prefix in NAME_PREFIXES:
         return NAME_PREFIXES[prefix]
     sheets, headers = peek(path)
+    from etl.platforms.intl import detect_intl_source
+
+    if (intl := detect_intl_source(path, headers)) is not None:  # TikTok / YouTube Studio
+        return intl
     if "节目" in sheets and "发布" in sheets:
         return "catalogue"
     cleaned = {h.strip().lower() for h in headers}
@@ -142,7 +149,7 @@ def ingest_one(
 
 
 # Kinds whose reader needs nothing but the file (and the mapping): safe to read ahead of the load.
-READ_AHEAD_KINDS = ("youtube", *PLATFORMS, "generic")
+READ_AHEAD_KINDS = ("youtube", "tiktok", *PLATFORMS, "generic")
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,10 @@ def stage_series(
         from etl.platforms import read_youtube_export
 
         return read_youtube_export(path)
+    if kind == "tiktok":
+        from etl.platforms.tiktok import read_tiktok_export
+
+        return read_tiktok_export(path)
     if kind in PLATFORMS:
         from etl.platforms import read_platform_export
 

@@ -105,6 +105,38 @@ COUNTER_ISSUE = {
     "row_number": pl.Int64,
 }
 
+# fct_channel_breakdown [platform x dimension x value x period x content]: channel-level figures
+# by audience dimension (country, city, age, gender, subscription_status, traffic_source, hour,
+# or channel = the whole channel). Shares are 0..1. content_id null = the whole channel.
+CHANNEL_BREAKDOWN = {
+    "platform_id": pl.String,
+    "dimension": pl.String,
+    "value_key": pl.String,  # ISO-2 country, age band `18-24`, ... (normalised)
+    "value_text": pl.String,  # as the export wrote it
+    "period_start_on": pl.Date,
+    "period_end_on": pl.Date,
+    "content_id": pl.String,
+    "views": pl.Int64,
+    "views_share": pl.Float64,
+    "watch_time_s": pl.Float64,
+    "watch_time_share": pl.Float64,
+    "avg_view_duration_s": pl.Float64,
+    "avg_pct_viewed": pl.Float64,
+    "impressions": pl.Int64,
+    "impressions_ctr": pl.Float64,
+    "unique_viewers": pl.Int64,
+    "new_viewers": pl.Int64,
+    "returning_viewers": pl.Int64,
+    "subscribers": pl.Int64,  # net subscribers / followers gained, may be negative
+    "followers": pl.Int64,  # follower count at the end of the period
+    "active_followers": pl.Int64,
+    "profile_views": pl.Int64,
+    "likes": pl.Int64,
+    "comments": pl.Int64,
+    "shares": pl.Int64,
+    "row_number": pl.Int64,
+}
+
 # fct_live_minute [stream x minute]
 LIVE_MINUTE = {
     "stream_id": pl.String,

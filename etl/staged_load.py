@@ -102,10 +102,13 @@ def load_staged(
     loaded = staged.rows_read - staged.rows_rejected
     warnings = list(staged.warnings)
     scripts = [SCRIPTS[staged.kind]]
-    if staged.kind == "content" and staged.frames["content_snapshot"].height:
+    snapshots = staged.frames.get("content_snapshot")
+    if staged.kind == "content" and snapshots is not None and snapshots.height:
         # Re-derives the snapshot works' days: run only for snapshot files, so a daily export
         # never scans fct_content_daily for days it cannot have.
         scripts.append("content_snapshot")
+    if "channel_breakdown" in staged.frames:  # channel-level facts ride along (migration 0007)
+        scripts.append("channel_breakdown")
     apply_load(
         session,
         [*scripts, "calendar"],

@@ -27,7 +27,7 @@ Kinds and the forms they accept:
   of day (`20:01`, `20:01:37`, `T20:01`), or a serial with a fraction. A date drops the time
   (`allow_time=False`: only midnight is allowed); a datetime without a time is midnight
   (`require_time=True`: rejected). Days outside 2000-01-01..2100-12-31 are typos.
-- `platform`: a platform id for any name in aliases/platforms.yaml (`B站`, `哔哩哔哩`, `油管`).
+- `platform`: a platform id for any name in warehouse/platforms.yaml (`B站`, `哔哩哔哩`, `油管`).
 - `id`: the text; Excel's rounded `7.3e+18` form of a long numeric id is rejected.
 - `text`: the cleaned text.
 - In every kind: blank, `-`, `--`, `—`, `/`, `N/A`, `NA`, `null`, `none`, `暂无` -> null:
@@ -39,18 +39,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
-import yaml
 
 from survey.text import clean_text
+from warehouse.platforms import PLATFORMS_FILE, platform_profiles
 
 NULL_MARKERS = ("-", "--", "—", "–", "/", "n/a", "na", "null", "none", "暂无")
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
-PLATFORMS_FILE = Path(__file__).parent / "platforms" / "aliases" / "platforms.yaml"
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel serials of 1954..2119: wide enough for any export, narrow enough not to take a
 # five-digit count for a date.
@@ -127,16 +125,9 @@ def name_key(text: object) -> str:
 @cache
 def platform_names() -> dict[str, str]:
     """Every accepted spelling of a platform (name_key form) -> platform id (platforms.yaml)."""
-    with open(PLATFORMS_FILE, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
-    if not isinstance(entries, dict):
-        raise ValueError(f"{PLATFORMS_FILE.name}: expected a mapping at the top level")
     names: dict[str, str] = {}
-    for platform_id, entry in entries.items():
-        aliases = entry.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
-            raise ValueError(f"{PLATFORMS_FILE.name}: {platform_id}.aliases must be a list")
-        for spelling in [platform_id, entry.get("zh"), entry.get("en"), *aliases]:
+    for platform_id, profile in platform_profiles().items():
+        for spelling in [platform_id, profile.name_zh, profile.name_en, *profile.aliases]:
             key = name_key(spelling)
             if key and names.setdefault(key, platform_id) != platform_id:
                 raise ValueError(f"{PLATFORMS_FILE.name}: {spelling!r} names two platforms")

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from warehouse import schema
+from warehouse.platforms import sync_dim_platform
 
 POINTER = "CURRENT"
 SNAPSHOT_DIR = "snapshots"
@@ -170,6 +171,8 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
         try:
             if schema.migrate(con):
                 session.written = None  # a migration may have changed any table
+            if sync_dim_platform(con):  # the platform list is data (warehouse/platforms.yaml)
+                session.mark_changed("dim_platform")
             yield session
             if session.changed:
                 schema.build_models(con, session.tables_written())
