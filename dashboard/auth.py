@@ -88,7 +88,7 @@ def secret_key(home: Path) -> str:
             f"serving on {host} needs {SECRET_ENV} (a long random string shared by all workers)"
         )
     path = Path(home) / SECRET_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:

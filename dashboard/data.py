@@ -342,7 +342,8 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
     if value is not None:
         return value
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(exist_ok=True, mode=0o700)  # HOME/cache, private like the home
+        folder.mkdir(exist_ok=True, mode=0o700)
         lock = open(folder / f"{digest}.lock", "a+b")  # noqa: SIM115 (held across the compute)
     except OSError:  # a read-only home: compute here, share nothing
         return compute()

@@ -108,7 +108,7 @@ def db_path(home: Path) -> Path:
 def connect(home: Path) -> Iterator[sqlite3.Connection]:
     """A connection with the schema in place; commits on success, rolls back on error."""
     path = db_path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         # Create it private before anything is written into it.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

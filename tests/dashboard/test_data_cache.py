@@ -237,6 +237,9 @@ def test_a_thousand_distinct_filter_values_keep_the_render_cache_within_its_boun
     assert 0 < len(renders) <= 100
     assert sum(p.stat().st_size for p in renders) <= 60000
     assert len(list(folder.glob("*.lock"))) <= 100
+    # Private to the server's user, like the snapshots the renders come from.
+    assert {p.stat().st_mode & 0o777 for p in renders} == {0o600}
+    assert folder.stat().st_mode & 0o777 == 0o700 == folder.parent.stat().st_mode & 0o777
     calls.clear()
     data.forget_outputs()
     data.output(build, "kept", viewer=("organizer", None))
