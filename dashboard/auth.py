@@ -353,6 +353,9 @@ def init_auth(
                 )
             user = accounts.authenticate(home, username, password)
             if user is None:
+                accounts.sign_in_failed(
+                    home, username, request.remote_addr, limits.signin_lockout_s
+                )
                 accounts.record(
                     home,
                     "sign_in_failed",
@@ -366,7 +369,7 @@ def init_auth(
                 session["username"] = user.username
                 session["issued_at"] = time.time()
                 session["epoch"] = user.session_epoch
-                accounts.sign_in_succeeded(home, username, request.remote_addr)
+                accounts.sign_in_succeeded(home, username)
                 accounts.record(home, "sign_in", user=user, remote_addr=request.remote_addr)
                 return redirect(_safe_next(request.args.get("next"), user), 303)
         return Response(login_page(lang, error), 200, mimetype="text/html")

@@ -590,7 +590,7 @@ def users_list(home: Home = None, as_json: AsJson = False) -> None:
     """List users (never their passwords)."""
     users = accounts.list_users(load_settings(home).home)
     if as_json:
-        _print_json([u.__dict__ for u in users])
+        _print_json([{k: v for k, v in u.__dict__.items() if k != "session_epoch"} for u in users])
         return
     table = Table(title="Users")
     for col in ("username", "role", "sponsor", "active"):

@@ -13,10 +13,11 @@ Sessions end on the server: each user has a session epoch that every session coo
 every request checks; signing out, a new password, disabling, enabling and a role change bump
 it, so every cookie issued before stops working (a re-enabled user signs in afresh).
 
-Sign-in attempts are throttled per user name and per client address (`begin_sign_in`): each
-attempt is counted before the password is checked, atomically, so parallel guesses cannot slip
-past the limit; after `signin_free_attempts` failures in the window each further attempt waits
-`signin_backoff_s` doubled per failure, at most `signin_lockout_s` (the window itself).
+Sign-in attempts are throttled per user name and per client address (`begin_sign_in`): after
+`signin_free_attempts` failures of a user name (`signin_addr_free_attempts` of an address) in
+the window, each further attempt waits `signin_backoff_s`, doubled per failure, at most
+`signin_lockout_s` (the window itself). A user name's attempt is counted before its password is
+checked, atomically, so parallel guesses at one account cannot slip past the limit.
 """
 
 from __future__ import annotations
@@ -323,6 +324,20 @@ def throttle_keys(username: str, remote_addr: str | None) -> tuple[str, str]:
     return "user:" + username.casefold()[:64], "addr:" + (remote_addr or "?")
 
 
+def _count_failure(con: sqlite3.Connection, key: str, now: float, lockout_s: float) -> None:
+    """One more failure of `key` in its window (a new window once the last one is over)."""
+    row = con.execute(
+        "select failures, first_at from sign_in_throttle where key = ?", (key,)
+    ).fetchone()
+    failures, first_at = row if row else (0, now)
+    if now - first_at > lockout_s:
+        failures, first_at = 0, now
+    con.execute(
+        "insert or replace into sign_in_throttle values (?, ?, ?, ?)",
+        (key, failures + 1, first_at, now),
+    )
+
+
 def begin_sign_in(
     home: Path,
     username: str,
@@ -333,47 +348,44 @@ def begin_sign_in(
     backoff_s: float,
     lockout_s: float,
 ) -> float:
-    """Count a sign-in attempt before its password is checked; return 0, or the seconds to wait
-    when the user name or the address is backing off (then nothing is counted)."""
+    """Return the seconds this sign-in attempt must wait (the user name or the address is
+    backing off), else 0 after counting it against the user name as a failure until
+    `sign_in_succeeded` says otherwise: checked and counted atomically across workers, so
+    parallel guesses at one account cannot slip past the limit."""
     now = _clock()
     keys = dict(zip(throttle_keys(username, remote_addr), (free, addr_free), strict=True))
     with connect(home) as con:
-        con.execute("begin immediate")  # check and count atomically across workers
-        found = {
-            key: (failures, first_at, last_at)
-            for key, failures, first_at, last_at in con.execute(
-                "select key, failures, first_at, last_at from sign_in_throttle where key in (?, ?)",
-                tuple(keys),
-            )
-        }
+        con.execute("begin immediate")
         wait = 0.0
         for key, allowed in keys.items():
-            failures, first_at, last_at = found.get(key, (0, now, now))
-            if now - first_at > lockout_s:
-                continue  # the window is over: counting starts again
-            until = last_at + _backoff_s(failures, allowed, backoff_s, lockout_s)
+            row = con.execute(
+                "select failures, first_at, last_at from sign_in_throttle where key = ?", (key,)
+            ).fetchone()
+            if row is None or now - row[1] > lockout_s:
+                continue  # nothing counted, or the window is over: counting starts again
+            until = row[2] + _backoff_s(row[0], allowed, backoff_s, lockout_s)
             wait = max(wait, until - now)
         if wait > 0:
             return wait
-        for key in keys:
-            failures, first_at, _last = found.get(key, (0, now, now))
-            if now - first_at > lockout_s:
-                failures, first_at = 0, now
-            con.execute(
-                "insert or replace into sign_in_throttle values (?, ?, ?, ?)",
-                (key, failures + 1, first_at, now),
-            )
+        _count_failure(con, next(iter(keys)), now, lockout_s)
     return 0.0
 
 
-def sign_in_succeeded(home: Path, username: str, remote_addr: str | None) -> None:
-    """Forget the user name's failures and uncount this attempt from the address."""
-    user_key, addr_key = throttle_keys(username, remote_addr)
+def sign_in_failed(home: Path, username: str, remote_addr: str | None, lockout_s: float) -> None:
+    """Count a failed attempt against the client address (the user name counted it already).
+
+    Counted after the check, not before: many people behind one address signing in at once
+    must not lock each other out.
+    """
     with connect(home) as con:
-        con.execute("delete from sign_in_throttle where key = ?", (user_key,))
+        _count_failure(con, throttle_keys(username, remote_addr)[1], _clock(), lockout_s)
+
+
+def sign_in_succeeded(home: Path, username: str) -> None:
+    """Forget the user name's failures (this attempt's included)."""
+    with connect(home) as con:
         con.execute(
-            "update sign_in_throttle set failures = max(failures - 1, 0) where key = ?",
-            (addr_key,),
+            "delete from sign_in_throttle where key = ?", (throttle_keys(username, None)[0],)
         )
 
 
