@@ -21,8 +21,8 @@ class Limits:
     signin_lockout_s: float = 900.0  # the window failures are counted over; longest lockout
     # Request limits.
     max_body_bytes: int = 1024 * 1024  # any request body (callbacks, sign-in form)
-    max_query_chars: int = 2048  # a URL's query string
-    max_value_chars: int = 512  # one filter value (a string inside a callback's inputs)
+    max_query_chars: int = 4096  # a URL's query string
+    max_value_chars: int = 2048  # one string in a callback's inputs (a filter value, the URL)
     # The render cache shared by workers, per snapshot (HOME/cache/<snapshot>/).
     cache_max_bytes: int = 64 * 1024 * 1024
     cache_max_entries: int = 2000

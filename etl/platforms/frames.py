@@ -101,6 +101,7 @@ def parse_rows(
             into=column.field,
             problem=column.problem,
             percent_units="%" in column.header,
+            serials=table.file_format != "csv",  # a CSV's 45000 is a number, never a date
         )
     # A value and its problem are both null only where the cell is blank or `-`, `N/A` ...
     parsed = [name for c in columns for name in (c.field, c.problem)]
