@@ -30,6 +30,8 @@ class Limits:
     xlsx_max_cells: int = 20_000_000  # rows x columns of a sheet's used range
     xlsx_max_uncompressed_bytes: int = 512 * 1024 * 1024  # all members together
     xlsx_max_ratio: float = 200.0  # uncompressed / compressed, per member of 1 MiB or more
+    # A platform export's date this far from the middle of its other dates is a typo (rejected).
+    max_date_spread_days: int = 3650
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ LIMIT_ENV = {
     "xlsx_max_cells": "CREATORPULSE_XLSX_MAX_CELLS",
     "xlsx_max_uncompressed_bytes": "CREATORPULSE_XLSX_MAX_UNCOMPRESSED_BYTES",
     "xlsx_max_ratio": "CREATORPULSE_XLSX_MAX_RATIO",
+    "max_date_spread_days": "CREATORPULSE_MAX_DATE_SPREAD_DAYS",
 }
 
 

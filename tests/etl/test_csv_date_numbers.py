@@ -53,3 +53,21 @@ def test_a_workbook_date_cell_stored_as_a_number_is_still_read_as_its_day(
     assert published_rows(settings.home, "select date_on::varchar from fct_content_daily") == [
         ("2024-02-09",)
     ]
+
+
+def test_a_date_decades_away_from_the_files_other_dates_is_rejected_not_added_to_the_calendar(
+    tmp_path: Path, settings: Settings
+) -> None:
+    rows = [
+        ["2024-02-10", "BV1ab411c7de", "《赛博拜年》", 100, 5],
+        ["2024-02-11", "BV1ab411c7de", "《赛博拜年》", 160, 9],
+        ["2099-02-12", "BV1ab411c7de", "《赛博拜年》", 200, 9],
+    ]
+    [report] = ingest_files(settings, [write_csv(tmp_path / "bilibili_春晚.csv", BILIBILI, rows)])
+    assert (report.status, report.rows_loaded, report.rows_rejected) == ("loaded", 2, 1)
+    [(row, reason)] = published_rows(settings.home, "select row_number, reason from load_reject")
+    assert (
+        row == 4 and "more than 3650 days from the file's other dates (around 2024-02-11)" in reason
+    )
+    [(last_day,)] = published_rows(settings.home, "select max(date_on)::varchar from dim_calendar")
+    assert last_day < "2030"

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from etl.errors import IngestError
 from etl.reading import peek, read_sheets, read_table
-from etl.workbook_guard import check_workbook, column_number
+from etl.workbook_guard import _greater_than, check_workbook, column_number
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -45,6 +45,10 @@ def _rewrite_sheet(path: Path, change: callable) -> Path:  # type: ignore[valid-
     return out
 
 
+def _undimensioned(xml: bytes) -> bytes:
+    return re.sub(rb"<dimension [^>]*/>", b"", xml)
+
+
 def _dimension(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         found = re.search(rb'<dimension ref="([^"]+)"', archive.read(SHEET))
@@ -53,6 +57,14 @@ def _dimension(path: Path) -> str:
 
 def test_excel_column_letters_are_numbered_like_excel() -> None:
     assert [column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
+
+
+@pytest.mark.parametrize("number", [0, 3, 9, 10, 99, 1999, 4000, 1048576])
+def test_the_greater_than_pattern_matches_exactly_the_larger_numbers(number: int) -> None:
+    pattern = re.compile(_greater_than(number) + rb"$")
+    for candidate in {0, 1, number - 1, number, number + 1, number * 10, 10**7, 999}:
+        if candidate >= 0:
+            assert bool(pattern.match(str(candidate).encode())) == (candidate > number), candidate
 
 
 def test_an_ordinary_workbook_passes_and_still_reads(tmp_path: Path) -> None:
@@ -87,6 +99,22 @@ def test_a_single_cell_at_xfd1048576_is_refused_before_the_reader_allocates_it(
                 re.sub(rb"<dimension [^>]*/>", b"", xml),
             ),
             id="reference after another attribute",
+        ),
+        pytest.param(
+            lambda xml: _undimensioned(xml).replace(b'<row r="4000"', b'<row r="3"'),
+            id="cell below its row's number",
+        ),
+        pytest.param(
+            lambda xml: _undimensioned(xml).replace(b'r="XFD4000"', b'r="XFD0004000"'),
+            id="leading zeros",
+        ),
+        pytest.param(
+            lambda xml: _undimensioned(xml).replace(b'<c r="XFD4000"', b'<c\tr="XFD4000"'),
+            id="tab before the reference",
+        ),
+        pytest.param(
+            lambda xml: _undimensioned(xml).replace(b'r="XFD4000"', b'r="xfd4000"'),
+            id="lower-case letters",
         ),
     ],
 )
