@@ -149,7 +149,7 @@ def _scan_member(
                 if declared:
                     rows, cols = _extent(declared.groups())
                     _check_cells(path, member.filename, rows, cols, limits, declared=True)
-            rows, cols = _chunk_extent(text, max_row)
+            rows, cols = _chunk_extent(text, max_row, max_col)
             max_row, max_col = max(max_row, rows), max(max_col, cols)
             _check_cells(path, member.filename, max_row, max_col, limits, declared=False)
             # The last tag may be cut by the chunk's end: scan it again with the next chunk.
@@ -165,29 +165,55 @@ _COLUMNS = re.compile(rb' r="([A-Za-z]{1,4})[0-9]')
 _ROWS = re.compile(rb' r="([0-9]{1,12})"')
 _CELL_ROWS = re.compile(rb' r="[A-Za-z]{1,4}([0-9]{1,12})"')
 # Any whitespace before the attribute, as XML allows: the slow path, for odd or hostile files.
-_ODD_SPACE = re.compile(rb'[\t\r\n]r="')
+_ODD_SPACES = (b'\tr="', b'\nr="', b'\rr="')
 _ANY_COLUMNS = re.compile(rb'\sr="([A-Za-z]{1,4})[0-9]')
 _ANY_ROWS = re.compile(rb'\sr="[A-Za-z]{0,4}([0-9]{1,12})"')
 
 
-def _chunk_extent(text: bytes, rows_so_far: int) -> tuple[int, int]:
-    """(last row, last column) referenced in a chunk of sheet XML.
+def _chunk_extent(text: bytes, rows_so_far: int, cols_so_far: int) -> tuple[int, int]:
+    """(last row, last column) referenced in a chunk of sheet XML, at least those so far.
 
-    Columns: the distinct letters of every cell reference (a few dozen values). Rows: the row
-    elements' numbers (one per row, not per cell), then one scan for any cell reference below
-    the last of them; only a chunk that has one (a hostile or odd file) takes every cell's row.
+    Rows: the row elements' numbers (one per row, not per cell). Columns and cells' rows: one
+    scan each for a reference beyond what is known, and only a chunk that has one (the first,
+    or a hostile file) collects every reference's letters or digits.
     """
-    if _ODD_SPACE.search(text):
+    if any(odd in text for odd in _ODD_SPACES):  # three substring searches: fast
         letters = set(_ANY_COLUMNS.findall(text))
         numbers = set(_ANY_ROWS.findall(text))
     else:
-        letters = set(_COLUMNS.findall(text))
         numbers = set(_ROWS.findall(text))
         last = max([rows_so_far, *map(int, numbers)])
         if re.search(rb' r="[A-Za-z]{1,4}0*' + _greater_than(last) + rb'"', text):
             numbers |= set(_CELL_ROWS.findall(text))
+        beyond = _letters_after(cols_so_far)
+        letters = set(_COLUMNS.findall(text)) if re.search(beyond, text) else set()
     cols = max((column_number(c.decode()) for c in letters), default=0)
-    return max(map(int, numbers), default=0), cols
+    return max([rows_so_far, *map(int, numbers)]), max(cols, cols_so_far)
+
+
+def column_letters(number: int) -> str:
+    """Excel letters of a 1-based column (1 -> "A", 16384 -> "XFD")."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _letters_after(column: int) -> bytes:
+    """A regex for a cell reference whose column is after `column` (0: any column)."""
+    if column <= 0:
+        return rb' r="[A-Za-z]'
+    letters = column_letters(column)
+    branches = [f"[A-Za-z]{{{len(letters) + 1},4}}[0-9]"]  # more letters
+    for index, char in enumerate(letters):
+        if char == "Z":
+            continue
+        prefix = "".join(f"[{c}{c.lower()}]" for c in letters[:index])
+        low = chr(ord(char) + 1)
+        rest = len(letters) - index - 1
+        branches.append(f"{prefix}[{low}-Z{low.lower()}-z][A-Za-z]{{{rest}}}[0-9]")
+    return (' r="(?:' + "|".join(branches) + ")").encode()
 
 
 def _greater_than(number: int) -> bytes:

@@ -17,7 +17,13 @@ from openpyxl import Workbook
 
 from etl.errors import IngestError
 from etl.reading import peek, read_sheets, read_table
-from etl.workbook_guard import _greater_than, check_workbook, column_number
+from etl.workbook_guard import (
+    _greater_than,
+    _letters_after,
+    check_workbook,
+    column_letters,
+    column_number,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -57,6 +63,7 @@ def _dimension(path: Path) -> str:
 
 def test_excel_column_letters_are_numbered_like_excel() -> None:
     assert [column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
+    assert all(column_number(column_letters(n)) == n for n in range(1, 16385))
 
 
 @pytest.mark.parametrize("number", [0, 3, 9, 10, 99, 1999, 4000, 1048576])
@@ -65,6 +72,15 @@ def test_the_greater_than_pattern_matches_exactly_the_larger_numbers(number: int
     for candidate in {0, 1, number - 1, number, number + 1, number * 10, 10**7, 999}:
         if candidate >= 0:
             assert bool(pattern.match(str(candidate).encode())) == (candidate > number), candidate
+
+
+@pytest.mark.parametrize("column", [0, 1, 25, 26, 27, 52, 702, 703, 9999, 16383])
+def test_the_letters_after_pattern_finds_exactly_the_later_columns(column: int) -> None:
+    pattern = re.compile(_letters_after(column))
+    for other in {1, 2, 26, 27, 53, 702, 703, 704, 16384, column, column + 1, max(column - 1, 1)}:
+        for letters in (column_letters(other), column_letters(other).lower()):
+            found = bool(pattern.search(b' r="' + letters.encode() + b'7"'))
+            assert found == (other > column), (column, letters)
 
 
 def test_an_ordinary_workbook_passes_and_still_reads(tmp_path: Path) -> None:
