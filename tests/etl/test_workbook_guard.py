@@ -209,7 +209,7 @@ def test_the_far_cell_workbook_cannot_abort_an_ingest_command(tmp_path: Path) ->
         [
             sys.executable,
             "-m",
-            "etl.cli",
+            "cli",
             "ingest",
             str(far),
             "--json",
