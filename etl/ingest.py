@@ -263,6 +263,23 @@ def _load_series(
     )
 
 
+def unexpected_error(path: Path, exc: BaseException) -> IngestError:
+    """An unexpected exception inside one file's load as that file's one-line IngestError."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = (lines[0] if lines else "no message")[:300]
+    return IngestError(path, f"unexpected {type(exc).__name__}: {reason}")
+
+
+def abandon_transaction(session: WriteSession) -> None:
+    """Roll back whatever a failed load left open (usually its own rollback already ran)."""
+    import contextlib
+
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):  # no transaction was open
+        session.con.execute("rollback")
+
+
 def _sha(path: Path) -> str:
     """Content hash of a file, or of a folder's files (names and bytes) for YouTube exports."""
     if path.is_file():
@@ -333,6 +350,10 @@ def ingest_files(
                 )
             except IngestError as exc:
                 report = LoadReport(path=path, source=source, status="failed", error=str(exc))
+            except Exception as exc:  # one file's surprise never blocks the files that loaded
+                abandon_transaction(session)
+                error = str(unexpected_error(path, exc))
+                report = LoadReport(path=path, source=source, status="failed", error=error)
             current = prepared = None  # the staged rows are loaded: free them before the next
             reports.append(report)
             if on_file:

@@ -32,6 +32,7 @@ import numpy as np
 import polars as pl
 
 from etl.errors import IngestError
+from etl.workbook_guard import check_workbook
 
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or hostile file
 XLSX_MAGIC = b"PK\x03\x04"
@@ -425,6 +426,7 @@ def _written_width(frame: pl.DataFrame) -> int:
 def _read_excel(path: Path, kind: str, raw_headers: bool = False) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for damaged files
@@ -594,6 +596,7 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
     if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
         from python_calamine import CalamineWorkbook
 
+        check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception:
@@ -636,6 +639,7 @@ def read_sheets(path: Path | str) -> dict[str, RawTable]:
     head = path.read_bytes()[:8]
     if not (head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC)):
         raise IngestError(path, "not an .xlsx/.xls workbook")
+    check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

@@ -311,7 +311,12 @@ def _chinese_clock(text: pl.Expr) -> pl.Expr:
 
 
 def _moment(
-    frame: pl.DataFrame, *, day_only: bool, allow_time: bool, require_time: bool
+    frame: pl.DataFrame,
+    *,
+    day_only: bool,
+    allow_time: bool,
+    require_time: bool,
+    serials: bool = True,
 ) -> pl.DataFrame:
     frame = frame.with_columns(_lower=_chinese_clock(pl.col("text").str.to_lowercase()))
     frame = frame.with_columns(
@@ -332,7 +337,7 @@ def _moment(
         [day, pl.col("_clock").fill_null("0:00:00")], separator=" "
     ).str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
     serial = pl.col("_serial")
-    in_range = serial.is_between(*_SERIAL_RANGE)
+    in_range = serial.is_between(*_SERIAL_RANGE) & pl.lit(serials)
     from_serial = pl.lit(_EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(
         seconds=(serial * 86_400).round(0).cast(pl.Int64)
     )
@@ -345,6 +350,10 @@ def _moment(
     )
     value = pl.col("value")
     checks = [
+        (
+            pl.col("_serial").is_not_null() & pl.lit(not serials),
+            "a plain number, not a date (day serials are read only from .xlsx/.xls files)",
+        ),
         (_UNREADABLE, "not a date" if day_only else "not a date-time"),
         (
             ~value.dt.date().is_between(FIRST_DAY, LAST_DAY),
@@ -393,6 +402,7 @@ def _parse(
     percent_units: bool,
     allow_time: bool,
     require_time: bool,
+    serials: bool = True,
 ) -> pl.DataFrame:
     match kind:
         case "text":
@@ -417,6 +427,7 @@ def _parse(
                 day_only=kind == "date",
                 allow_time=allow_time,
                 require_time=require_time,
+                serials=serials,
             )
     raise ValueError(f"unknown value kind {kind!r} (known: {', '.join(KINDS)})")
 
@@ -428,12 +439,15 @@ def parse_texts(
     percent_units: bool = False,
     allow_time: bool = True,
     require_time: bool = False,
+    serials: bool = True,
 ) -> pl.DataFrame:
     """Parse a column's distinct raw texts of one kind: frame [raw, value, problem].
 
     `percent_units`: the header says `%`, so bare numbers are percents (ratio kinds).
     `allow_time=False`: a date must not carry a time other than midnight.
     `require_time=True`: a datetime must carry a time of day.
+    `serials=False`: a plain number is no date (a CSV's cells are text someone typed, not a
+    spreadsheet's date cells).
     """
     frame = pl.DataFrame({"raw": raw.cast(pl.String)}).unique()
     parts = []
@@ -450,6 +464,7 @@ def parse_texts(
         percent_units=percent_units,
         allow_time=allow_time,
         require_time=require_time,
+        serials=serials,
     )
     parts.append(parsed.select(_OUT))
     # A value with a problem is no value.

@@ -38,6 +38,7 @@ from etl.schemas import (
     empty,
 )
 from etl.values import clean_expr, parse_column
+from warehouse.settings import load_limits
 
 MAX_LISTED = 20  # warning lines listed one by one before the rest are summed up
 SUMMARY_MARKERS = ("合计", "总计", "汇总", "total", "sum")
@@ -78,6 +79,36 @@ def field_column(index: int, header: str, field: str, *, cumulative: bool = Fals
     return FieldColumn(index, header, field, FIELD_KINDS[field], cumulative)
 
 
+def mark_far_dates(
+    frame: pl.DataFrame, columns: Sequence[FieldColumn], spread_days: int
+) -> pl.DataFrame:
+    """Give a problem to a date more than `spread_days` from the middle (median) of its column's
+    other dates: one typo (2099 among 2024's days) would otherwise stretch the calendar by
+    decades."""
+    for column in columns:
+        if column.kind not in ("date", "datetime"):
+            continue
+        days = pl.col(column.field).cast(pl.Date).cast(pl.Int32)
+        middle = frame.select(days.filter(pl.col(column.problem).is_null()).median()).item()
+        if middle is None:
+            continue
+        around = pl.lit(int(middle)).cast(pl.Date).dt.to_string("%Y-%m-%d")
+        far = pl.col(column.problem).is_null() & ((days - int(middle)).abs() > spread_days)
+        frame = frame.with_columns(
+            pl.when(far)
+            .then(
+                pl.concat_str(
+                    pl.lit(f"more than {spread_days} days from the file's other dates (around "),
+                    around,
+                    pl.lit("): a typo?"),
+                )
+            )
+            .otherwise(pl.col(column.problem))
+            .alias(column.problem)
+        )
+    return frame
+
+
 def parse_rows(
     table: RawTable,
     columns: Sequence[FieldColumn],
@@ -103,7 +134,9 @@ def parse_rows(
             into=column.field,
             problem=column.problem,
             percent_units="%" in column.header,
+            serials=table.file_format != "csv",  # a CSV's 45000 is a number, never a date
         )
+    frame = mark_far_dates(frame, columns, load_limits().max_date_spread_days)
     # A value and its problem are both null only where the cell is blank or `-`, `N/A` ...
     parsed = [name for c in columns for name in (c.field, c.problem)]
     frame, blank = take_blank_rows(frame, parsed, reason="empty row")
