@@ -1,6 +1,7 @@
 """Thin I/O: read a CSV/XLSX/XLS export into header + rows of text, decoding strictly.
 
-Encodings: UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312), then
+Encodings: UTF-16 when the file starts with its BOM (Excel "Unicode text"), UTF-8 (with or
+without BOM), then GB18030 (a superset of GBK/GB2312), then
 charset-normalizer's guess, which is flagged so the load log shows it was a guess. Bytes are
 never decoded lossily: a file no decoder reads cleanly is an error.
 
@@ -31,11 +32,13 @@ import numpy as np
 import polars as pl
 
 from etl.errors import IngestError
+from etl.workbook_guard import check_workbook
 
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or hostile file
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _TRANSCODE_CHUNK = 1 << 22  # GB18030 -> UTF-8 in 4 MiB pieces: never the whole text as a str
 _SNIFF_BYTES = 16_384  # >= 4096 characters of any encoding, for the delimiter sniffer
@@ -100,6 +103,7 @@ class RawTable:
         warnings: list[str] | None = None,
         *,
         frame: pl.DataFrame | None = None,
+        header_row: int = 1,
     ) -> None:
         if (rows is None) == (frame is None):
             raise ValueError("a RawTable needs rows or a frame, not both")
@@ -113,6 +117,7 @@ class RawTable:
             rows if rows is not None else TextRows(frame)  # type: ignore[arg-type]
         )
         self._frame = frame
+        self.header_row = header_row  # 1-based file row of the header (after any banner rows)
 
     @property
     def rows(self) -> Sequence[list[str | None]]:
@@ -132,8 +137,8 @@ class RawTable:
         return self._frame
 
     def line_number(self, index: int) -> int:
-        """1-based row number in the file of data row `index` (the header is row 1)."""
-        return index + 2
+        """1-based row number in the file of data row `index` (the header is `header_row`)."""
+        return index + self.header_row + 1
 
     def __repr__(self) -> str:
         return (
@@ -153,6 +158,14 @@ def file_sha256(path: Path) -> str:
 
 def decode_strict(path: Path, data: bytes) -> tuple[str, str, bool]:
     """Decode bytes as utf-8-sig, then gb18030, then a detector's guess: (text, encoding, guessed)."""
+    if data[:2] in UTF16_BOMS:
+        # Excel's "Unicode text" export: the BOM says UTF-16 for sure, so no other guess applies.
+        try:
+            return data.decode("utf-16"), "utf-16", False
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                path, f"starts with a UTF-16 BOM but is not valid UTF-16: {exc}"
+            ) from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding), encoding, False
@@ -196,13 +209,13 @@ def excel_serial_to_datetime(serial: float) -> datetime:
     return _EXCEL_EPOCH + timedelta(days=serial)
 
 
-def _read_csv(path: Path, data: bytes) -> RawTable:
+def _read_csv(path: Path, data: bytes, raw_headers: bool = False) -> RawTable:
     """A CSV as text: the fast native read when it applies, else the strict reader."""
-    table = _read_csv_fast(path, data)
-    return table if table is not None else _read_csv_strict(path, data)
+    table = _read_csv_fast(path, data, raw_headers)
+    return table if table is not None else _read_csv_strict(path, data, raw_headers)
 
 
-def _read_csv_strict(path: Path, data: bytes) -> RawTable:
+def _read_csv_strict(path: Path, data: bytes, raw_headers: bool = False) -> RawTable:
     """The reference reader: Python's csv module, strict excel dialect, every rule checked."""
     text, encoding, guessed = decode_strict(path, data)
     if "\x00" in text:
@@ -222,7 +235,7 @@ def _read_csv_strict(path: Path, data: bytes) -> RawTable:
             ) from exc
         raise IngestError(path, f"malformed CSV ({exc}), near a quote?", row=row) from exc
     warnings = [f"decoded as {encoding} by detection, please check"] if guessed else []
-    return _table(path, rows, "csv", encoding, guessed, warnings)
+    return _table(path, rows, "csv", encoding, guessed, warnings, raw_headers=raw_headers)
 
 
 def _sniff_delimiter(head: str) -> str:
@@ -232,7 +245,11 @@ def _sniff_delimiter(head: str) -> str:
     try:
         return csv.Sniffer().sniff(head[:4096], delimiters=",\t;").delimiter
     except csv.Error:
-        return ","
+        # Too few lines to agree (a quoted cell holding a delimiter): the header line decides.
+        first = head.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in ",\t;"}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] > counts[","] else ","
 
 
 def _utf8_head(data: bytes) -> str | None:
@@ -291,7 +308,7 @@ def _quotes_are_plain(buffer: np.ndarray, delimiter: str, start: int) -> bool:
     return bool(np.all(partner | opens))
 
 
-def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
+def _read_csv_fast(path: Path, data: bytes, raw_headers: bool = False) -> RawTable | None:
     """Polars' native CSV read into an all-text frame, or None where the strict reader must go.
 
     None is never an answer about the file, only "not sure": the strict reader then reads it or
@@ -301,9 +318,15 @@ def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
     MAX_CELL_CHARS, at least one data row. A row with more cells than headers makes Polars fail,
     so it also goes to the strict reader, which allows extra cells only when they are blank.
     """
+    encoding = "utf-8-sig"
+    if data[:2] in UTF16_BOMS:
+        try:  # UTF-16 has NUL bytes everywhere: transcode to UTF-8 first, strictly
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        encoding = "utf-16"
     if b"\x00" in data:
         return None
-    encoding = "utf-8-sig"
     head = _utf8_head(data)
     payload = data
     if head is None:
@@ -340,18 +363,23 @@ def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
     except pl.exceptions.PolarsError:  # any complaint: the strict reader says what it is
         return None
     del payload
-    return _fast_table(path, frame, encoding, quoted=quoted)
+    return _fast_table(path, frame, encoding, quoted=quoted, raw_headers=raw_headers)
 
 
-def _fast_table(path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool) -> RawTable | None:
+def _fast_table(
+    path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool, raw_headers: bool = False
+) -> RawTable | None:
     """The RawTable of a frame read without a header (row 0 is the header), or None."""
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     if frame.height < 2:
         return None
     headers = [(h or "").strip() for h in frame.row(0)]
-    while headers and not headers[-1]:
-        headers.pop()
-    if not headers or not all(headers) or len(set(headers)) != len(headers):
+    if raw_headers:  # keep blank and repeated header cells; drop only wholly blank end columns
+        headers = headers[: _written_width(frame)]
+    else:
+        while headers and not headers[-1]:
+            headers.pop()
+    if not headers or (not raw_headers and (not all(headers) or len(set(headers)) != len(headers))):
         return None
     body = frame.slice(1)
     extra = body.columns[len(headers) :]
@@ -385,9 +413,20 @@ def _fast_table(path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool)
     return RawTable(path, headers, None, "csv", encoding, False, [], frame=body)
 
 
-def _read_excel(path: Path, kind: str) -> RawTable:
+def _written_width(frame: pl.DataFrame) -> int:
+    """1 + the index of the last column with any non-blank cell (header included)."""
+    # From the right: usually the last column is written and only it is looked at.
+    for index in range(frame.width - 1, -1, -1):
+        column = frame.get_column(frame.columns[index])
+        if column.str.strip_chars().ne("").fill_null(False).any():
+            return index + 1
+    return 0
+
+
+def _read_excel(path: Path, kind: str, raw_headers: bool = False) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for damaged files
@@ -413,7 +452,7 @@ def _read_excel(path: Path, kind: str) -> RawTable:
             if r < len(rows):
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
                 rows[r][c] = error
-    return _table(path, rows, kind, None, False, [])
+    return _table(path, rows, kind, None, False, [], raw_headers=raw_headers)
 
 
 _CELL_ERROR = re.compile(
@@ -473,33 +512,46 @@ def _table(
     warnings: list[str],
     *,
     allow_empty: bool = False,
+    raw_headers: bool = False,
 ) -> RawTable:
     cleaned = [[cell_text(v) for v in row] for row in rows]
     while cleaned and not any(c is not None and c.strip() for c in cleaned[-1]):
         cleaned.pop()
     if not cleaned:
         raise IngestError(path, "file is empty")
+    # Survey layouts read their own header rows (raw_headers): banners are a platform matter.
+    banners = 0 if raw_headers else count_banner_rows(cleaned)
+    for number, row in enumerate(cleaned[:banners], start=1):
+        text = next(c for c in row if c is not None and c.strip()).strip()
+        warnings = [*warnings, f"row {number} {text!r} is a banner, not a header: skipped"]
+    cleaned = cleaned[banners:]
     headers = [(h or "").strip() for h in cleaned[0]]
-    while headers and not headers[-1]:
+    if raw_headers:  # blank (continuation) and repeated header cells are the tool's layout
+        width = max(
+            (i + 1 for row in cleaned for i, c in enumerate(row) if c is not None and c.strip()),
+            default=0,
+        )
+        headers = (headers + [""] * width)[:width]
+    while headers and not headers[-1] and not raw_headers:
         headers.pop()
     if not headers:
-        raise IngestError(path, "header row is empty", row=1)
-    for index, header in enumerate(headers):
+        raise IngestError(path, "header row is empty", row=banners + 1)
+    for index, header in enumerate(headers if not raw_headers else ()):
         if not header:
-            raise IngestError(path, f"column {index + 1} has no header", row=1)
+            raise IngestError(path, f"column {index + 1} has no header", row=banners + 1)
     seen: dict[str, int] = {}
-    for index, header in enumerate(headers):
+    for index, header in enumerate(headers if not raw_headers else ()):
         if header in seen:
             raise IngestError(
                 path,
                 f"duplicate column header (columns {seen[header] + 1} and {index + 1})",
-                row=1,
+                row=banners + 1,
                 column=header,
             )
         seen[header] = index
     width = len(headers)
     body: list[list[str | None]] = []
-    for number, row in enumerate(cleaned[1:], start=2):
+    for number, row in enumerate(cleaned[1:], start=banners + 2):
         extra = [c for c in row[width:] if c is not None and c.strip()]
         if extra:
             raise IngestError(
@@ -517,7 +569,22 @@ def _table(
         body.append(padded)
     if not body and not allow_empty:
         raise IngestError(path, "file has a header row but no data rows")
-    return RawTable(path, headers, body, file_format, encoding, guessed, warnings)
+    return RawTable(
+        path, headers, body, file_format, encoding, guessed, warnings, header_row=banners + 1
+    )
+
+
+def count_banner_rows(rows: Sequence[Sequence[str | None]]) -> int:
+    """How many leading rows are banners: one text (alone, or repeated across a merged range)
+    over a row with at least three filled cells, like 小红书's `最多导出排序后前1000条笔记`."""
+    count = 0
+    while count + 1 < len(rows):
+        texts = {c.strip() for c in rows[count] if c is not None and c.strip()}
+        below = sum(1 for c in rows[count + 1] if c is not None and c.strip())
+        if len(texts) != 1 or below < 3:
+            break
+        count += 1
+    return count
 
 
 def peek(path: Path) -> tuple[list[str], list[str]]:
@@ -529,19 +596,23 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
     if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
         from python_calamine import CalamineWorkbook
 
+        check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception:
             return [], []
         try:
             names = list(workbook.sheet_names)
-            first = workbook.get_sheet_by_index(0).to_python(nrows=1) if names else []
+            first = workbook.get_sheet_by_index(0).to_python(nrows=4) if names else []
         except Exception:
             return [], []
         finally:
             workbook.close()
-        return names, [cell_text(c) or "" for c in (first[0] if first else [])]
-    for encoding in ("utf-8-sig", "gb18030"):
+        texts = [[cell_text(c) for c in row] for row in first]
+        texts = texts[count_banner_rows(texts) :]
+        return names, [c or "" for c in (texts[0] if texts else [])]
+    encodings = ("utf-16",) if head[:2] in UTF16_BOMS else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             text = head.decode(encoding)
             break
@@ -552,7 +623,9 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
                 break
     else:
         return [], []
-    first_line = next(csv.reader(io.StringIO(text, newline="")), [])
+    # Excel's "Unicode text" (UTF-16) is tab-separated; other text keeps the comma peek.
+    delimiter = _sniff_delimiter(text) if encoding == "utf-16" else ","
+    first_line = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     return [], [cell.strip() for cell in first_line]
 
 
@@ -566,6 +639,7 @@ def read_sheets(path: Path | str) -> dict[str, RawTable]:
     head = path.read_bytes()[:8]
     if not (head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC)):
         raise IngestError(path, "not an .xlsx/.xls workbook")
+    check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
@@ -588,8 +662,12 @@ def read_sheets(path: Path | str) -> dict[str, RawTable]:
     return sheets
 
 
-def read_table(path: Path | str) -> RawTable:
-    """Read the first sheet of an .xlsx/.xls workbook or a CSV file as text cells."""
+def read_table(path: Path | str, *, raw_headers: bool = False) -> RawTable:
+    """Read the first sheet of an .xlsx/.xls workbook or a CSV file as text cells.
+
+    raw_headers keeps blank and repeated header cells (survey exports whose header rows mean
+    them: SurveyMonkey's continuation cells, KoboToolbox's repeated labels) instead of refusing.
+    """
     path = Path(path)
     if not path.exists():
         raise IngestError(path, "no such file")
@@ -599,11 +677,11 @@ def read_table(path: Path | str) -> RawTable:
     if not data or data.isspace():  # (strip() would copy the whole file to find out)
         raise IngestError(path, "file is empty")
     if data.startswith(XLSX_MAGIC):
-        return _read_excel(path, "xlsx")
+        return _read_excel(path, "xlsx", raw_headers)
     if data.startswith(XLS_MAGIC):
-        return _read_excel(path, "xls")
+        return _read_excel(path, "xls", raw_headers)
     if path.suffix.lower() in {".xlsx", ".xls"}:
         raise IngestError(
             path, f"not a valid {path.suffix.lower()} workbook (wrong or damaged content)"
         )
-    return _read_csv(path, data)
+    return _read_csv(path, data, raw_headers)
