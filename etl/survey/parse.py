@@ -195,7 +195,9 @@ def _answer(qid: str, item: str = "", status: str = ANSWERED, **values: Any) -> 
 def _choice_value(
     question: Question, role: ColumnRole, text: str, flavour: str
 ) -> tuple[Option, str | None]:
-    if flavour == "wjx_code" and re.fullmatch(r"\d+", text):
+    if role.cell == "code" and re.fullmatch(r"-?\d+\.0", text):
+        text = text[:-2]  # a workbook's number cell
+    if (flavour == "wjx_code" or role.cell == "code") and re.fullmatch(r"\d+", text):
         option = question.option_for_code(int(text))
         if option is None:
             raise RowError(
@@ -237,9 +239,53 @@ class SurveyRowParser:
             "number": self._number,
             "rating": self._number,
             "text": self._text,
+            "date": self._text,
             "city": self._text,
             "contact": self._contact,
         }
+
+    def handle(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
+        """Parse one question's cells: its answer columns, then any "other" free-text column."""
+        main = [r for r in roles if r.kind != "other_text"]
+        extra = [r for r in roles if r.kind == "other_text"]
+        if main:
+            self.handlers[question.type](question, main, row, out)
+        for role in extra:
+            self._other_text(question, role, row, out)
+
+    def _other_text(self, question: Question, role: ColumnRole, row: Cells, out: _Row) -> None:
+        """The free text of an "other" option, from its own column (Q5_TEXT, Q7_OTHER...)."""
+        text = clean_text(row[role.index])
+        if text is None or cell_state(text, self.flavour) is not None:
+            return
+        other = question.other_option
+        if other is None:  # an open question's text beside it: kept as the answer's text
+            if not any(a["question_id"] == question.id for a in out.answers):
+                out.answers.append(_answer(question.id, answer_text=text))
+            return
+        for answer in out.answers:
+            chose_other = other.key in {answer["answer_text"], answer["item_key"]}
+            if chose_other and answer["answer_status"] in {OTHER, ANSWERED}:
+                answer["other_text"] = answer["other_text"] or text
+                answer["answer_status"] = OTHER
+                return
+        single = question.type not in {"multi", "ranking"}
+        out.answers[:] = [
+            a
+            for a in out.answers
+            if not (a["question_id"] == question.id and a["answer_status"] in {EMPTY, SKIPPED})
+        ]
+        out.answers.append(
+            _answer(
+                question.id,
+                "" if single else other.key,
+                OTHER,
+                option_code=other.code,
+                answer_text=other.key,
+                answer_number=None if single else 1.0,
+                other_text=text,
+            )
+        )
 
     # -- single-valued choice questions (single, gender, role, age) ---------------------------
     def _single(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
@@ -258,7 +304,8 @@ class SurveyRowParser:
                 # is an option code (never an age or a free-text role): unknown means reject.
                 if question.type == "single" or self.flavour == "wjx_code":
                     raise
-        value_text = other_text or (option.label.zh if option and not option.is_other else text)
+        label = (option.label.zh or option.label.en) if option else None
+        value_text = other_text or (label if option and not option.is_other else text)
         self._demographic(question, (text, option, value_text), out, role=role)
         status = OTHER if option is not None and option.is_other else ANSWERED
         out.answers.append(
@@ -334,8 +381,7 @@ class SurveyRowParser:
         role, raw = roles[0], row[roles[0].index]
         if self._record_missing(question, role, raw, out):
             return
-        splitter = _MULTI_SEP.get(self.flavour, _MULTI_SEP["generic"])
-        for part in splitter.split(clean_text(raw) or ""):
+        for part in self._multi_parts(question, role, clean_text(raw) or ""):
             if not part:
                 continue
             option, other_text = _choice_value(question, role, part, self.flavour)
@@ -350,6 +396,29 @@ class SurveyRowParser:
                     other_text=other_text,
                 )
             )
+
+    def _multi_parts(self, question: Question, role: ColumnRole, text: str) -> list[str]:
+        """The chosen options' texts of a joined multi answer.
+
+        A comma-joined answer (Google Forms ', ') is matched against the known options longest
+        first, since an option's own text may hold the separator; the rest is split.
+        """
+        sep = role.multi_sep
+        if sep is None:
+            return _MULTI_SEP.get(self.flavour, _MULTI_SEP["generic"]).split(text)
+        if sep.strip() == "":
+            return text.split()
+        if sep.strip() in {",", "，"}:
+            found: list[str] = []
+            rest = text
+            for label in _labels_longest_first(question):
+                at = rest.find(label)
+                if at >= 0:
+                    found.append(label)
+                    rest = rest[:at] + sep + rest[at + len(label) :]
+            found += [p.strip() for p in rest.split(sep.strip()) if p.strip()]
+            return found
+        return [p.strip() for p in text.split(sep)]
 
     def _expanded(
         self,
@@ -370,6 +439,9 @@ class SurveyRowParser:
             text = clean_text(raw) or ""
             assert role.item is not None
             option = role.item
+            if role.cell in {"flag", "option_text"}:
+                chosen += self._chosen(question, role, option, text, out)
+                continue
             if ranked:
                 rank = parse_number(text, role.header, (1, len(question.options)))
                 out.answers.append(
@@ -407,6 +479,37 @@ class SurveyRowParser:
             self._require(question, roles[0], None, state)
             out.answers.append(_answer(question.id, status=state))
 
+    def _chosen(
+        self, question: Question, role: ColumnRole, option: Option, text: str, out: _Row
+    ) -> int:
+        """One option column of a multi (a 0/1 flag, or the option's own text): 1 if chosen."""
+        flag = text.lower().removesuffix(".0")
+        if role.cell == "flag" and flag in _FALSE:
+            return 0
+        other_text = None
+        if role.cell == "flag" and flag not in _TRUE:
+            if not option.is_other:
+                raise RowError(
+                    role.header, text, f"expected 1 or 0 for option {option.key}, got {text!r}"
+                )
+            other_text = text
+        if role.cell == "option_text" and option.is_other:
+            labels = {label_key(option.label.zh), label_key(option.label.en), *_OTHER_KEYS}
+            if label_key(text) not in labels:
+                other_text = text
+        out.answers.append(
+            _answer(
+                question.id,
+                option.key,
+                OTHER if option.is_other else ANSWERED,
+                option_code=option.code,
+                answer_text=option.key,
+                answer_number=1.0,
+                other_text=other_text,
+            )
+        )
+        return 1
+
     # -- ranking: A→B→C ------------------------------------------------------------------
     def _ranking(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         if roles[0].kind == "option":
@@ -442,7 +545,21 @@ class SurveyRowParser:
             if state is not None:
                 out.answers.append(_answer(question.id, role.item.key, state))
                 continue
-            number = parse_number(clean_text(raw) or "", role.header, question.scale)
+            text = clean_text(raw) or ""
+            label = question.option_for_label(text) if question.options else None
+            if label is not None and label.code is not None:  # a scale label: its code
+                out.answers.append(
+                    _answer(
+                        question.id,
+                        role.item.key,
+                        answer_number=float(label.code),
+                        option_code=label.code,
+                        answer_text=label.key,
+                    )
+                )
+                any_answer = True
+                continue
+            number = parse_number(text, role.header, question.scale)
             out.answers.append(_answer(question.id, role.item.key, answer_number=number))
             any_answer = True
         if not any_answer and question.required:
@@ -500,6 +617,22 @@ class SurveyRowParser:
             out.name = text
         elif out.contact is None:
             out.contact = normalise_contact(text)
+
+
+_TRUE = {"1", "true", "yes", "y", "是", "checked", "selected", "√", "✓", "x"}
+_FALSE = {"0", "false", "no", "n", "否", "not selected", "unchecked"}
+_OTHER_KEYS = {"其他", "其它", "other", "others"}
+
+
+def _labels_longest_first(question: Question) -> list[str]:
+    """The option labels (zh, en, aliases) of a question, longest first."""
+    labels = {
+        text
+        for option in question.options
+        for text in (option.label.zh, option.label.en, *option.aliases)
+        if text
+    }
+    return sorted(labels, key=len, reverse=True)
 
 
 RESPONSE_COLUMNS = [
@@ -795,7 +928,7 @@ def _parse_distinct(
         nulls_equal=True,
         maintain_order="left",
     ).get_column("__k")
-    handler = parser.handlers[question.type]
+    handler = parser.handle
     indexes = [role.index for role in roles]
     errs: list[int | None] = []
     demo: list[dict[str, Any]] = []
@@ -981,8 +1114,14 @@ def parse_survey(
     survey_key: str,
     edition_year: int,
     id_key: bytes,
+    start: int = 0,
+    end: int | None = None,
 ) -> ParsedSurvey:
     """Parse every row: each is loaded or rejected with a reason (read = loaded + rejected).
+
+    Only the rows `start:end` of the table are respondents (a SurveyExport's data_start and
+    data_end): the extra header rows before them and footers after them are never read as
+    answers, and row numbers stay the file's own.
 
     A row is rejected, in this order, for: a response number already used on an earlier row;
     its first bad cell in questionnaire order (column and reason); being an exact duplicate
@@ -991,6 +1130,9 @@ def parse_survey(
     """
     parser = SurveyRowParser(q, cmap, reference_year=edition_year)
     frame = text_frame(table)
+    if start or end is not None:
+        stop = frame.height if end is None else end
+        frame = frame.slice(start, max(0, stop - start))
     rows_read = frame.height
     for name in META_FIELDS:
         frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
