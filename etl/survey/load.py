@@ -147,7 +147,11 @@ def looks_like_survey(export: SurveyExport) -> str | None:
     if export.tool != "generic":
         return None
     metas = {c.meta for c in export.columns if c.role == "meta"}
-    numbered = [c for c in export.columns if c.role == "question" and c.number is not None]
+    numbered = [
+        c
+        for c in export.columns
+        if c.role == "question" and (c.number is not None or c.short_id is not None)
+    ]
     if metas & {"response_no", "submitted_at", "started_at"} or numbered:
         return None
     return (

@@ -635,6 +635,9 @@ def _labels_longest_first(question: Question) -> list[str]:
     return sorted(labels, key=len, reverse=True)
 
 
+WIDE = 64  # columns from which a raw row leaves its blank cells out
+PAYLOAD_BATCH = 4096  # rows per batch of raw-row JSON
+
 RESPONSE_COLUMNS = [
     "age_raw",
     "age_years",
@@ -854,8 +857,9 @@ def with_timestamps(frame: pl.DataFrame, source: str, target: str) -> pl.DataFra
     return frame.drop("__slash", "__dash", "__fast", *parts)
 
 
-def _json_string(column: str, frame: pl.DataFrame) -> pl.Expr:
-    """The cell as json.dumps(ensure_ascii=False) writes it: null, or a quoted string."""
+def _json_string(column: str, frame: pl.DataFrame, *, null: str | None = "null") -> pl.Expr:
+    """The cell as json.dumps(ensure_ascii=False) writes it: `null` (as text, or a null with
+    null=None), or a quoted string."""
     value = pl.col(column)
     special = value.str.contains(_JSON_ESCAPED)
     texts = frame.select(value.filter(special).unique()).to_series()
@@ -867,18 +871,39 @@ def _json_string(column: str, frame: pl.DataFrame) -> pl.Expr:
             .then(value.replace_strict(texts, escaped, default=None, return_dtype=pl.String))
             .otherwise(quoted)
         )
-    return pl.when(value.is_null()).then(pl.lit("null")).otherwise(quoted)
+    if null is None:
+        return quoted  # null where the cell is: concat_str of a null is null
+    return pl.when(value.is_null()).then(pl.lit(null)).otherwise(quoted)
 
 
-def payload_expr(frame: pl.DataFrame, headers: list[str], pii_headers: set[str]) -> pl.Expr:
+def payload_expr(
+    frame: pl.DataFrame, headers: list[str], pii_headers: set[str], *, omit_blank: bool = False
+) -> pl.Expr:
     """Each row as json.dumps(dict(zip(headers, row)), ensure_ascii=False), PII cells '<pii>'.
 
     Built from the columns (a repeated header keeps its first place and its last cell, as a
-    dict does), so the JSON is byte for byte what the per-row encoder wrote.
+    dict does), so the JSON is byte for byte what the per-row encoder wrote. With `omit_blank`
+    (wide exports, where most cells are blank and the keys would be most of the bytes) a blank
+    cell's key is left out instead of written as null.
     """
     last: dict[str, int] = {}
     for i, header in enumerate(headers):
         last[header] = i
+    if omit_blank:
+        members = [  # '"header": "cell"', null for a blank cell
+            pl.concat_str(
+                [
+                    pl.lit(json.dumps(header, ensure_ascii=False) + ": "),
+                    pl.when(pl.col(f"c{i}").is_not_null()).then(pl.lit('"<pii>"'))
+                    if header in pii_headers
+                    else _json_string(f"c{i}", frame, null=None),
+                ]
+            )
+            for header, i in last.items()
+        ]
+        return pl.concat_str(
+            [pl.lit("{"), pl.concat_str(members, separator=", ", ignore_nulls=True), pl.lit("}")]
+        )
     parts: list[pl.Expr] = []
     for n, (header, i) in enumerate(last.items()):
         key = json.dumps(header, ensure_ascii=False)
@@ -1129,15 +1154,33 @@ def parse_survey(
     submission from the same participant.
     """
     parser = SurveyRowParser(q, cmap, reference_year=edition_year)
-    frame = text_frame(table)
+    full = text_frame(table)
     if start or end is not None:
-        stop = frame.height if end is None else end
-        frame = frame.slice(start, max(0, stop - start))
-    rows_read = frame.height
-    for name in META_FIELDS:
-        frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
+        stop = full.height if end is None else end
+        full = full.slice(start, max(0, stop - start))
+    rows_read = full.height
     answer_cols = [c for c in cmap.columns if c.kind != "meta" and c.kind != "unmatched"]
     pii_headers = {c.header for c in answer_cols if c.question is not None and c.question.is_pii}
+    # The raw rows are every column as read (one String column, built now); everything else
+    # works on the mapped columns only, so a wide export's other columns are never copied.
+    headers = list(table.headers)
+    payload = pl.concat(  # in row batches: each cell's JSON text is held for one batch only
+        [
+            batch.select(
+                pl.col(ROW),
+                payload_expr(batch, headers, pii_headers, omit_blank=len(headers) > WIDE).alias(
+                    "payload"
+                ),
+            )
+            for offset in range(0, max(1, full.height), PAYLOAD_BATCH)
+            if (batch := full.slice(offset, PAYLOAD_BATCH)) is not None
+        ]
+    )
+    needed = sorted({c.index for c in cmap.columns if c.kind != "unmatched"})
+    frame = full.select(pl.col(ROW), *(pl.col(f"c{i}") for i in needed))
+    del full
+    for name in META_FIELDS:
+        frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
 
     # Each question once per distinct value; the first failing question rejects a row.
     errors: list[tuple[str, str | None, str]] = []
@@ -1235,9 +1278,8 @@ def parse_survey(
         ),
         pl.col("_submitted_at").alias("submitted_at"),
     )
-    raw_rows = kept.select(
-        pl.col(ROW), payload_expr(kept, list(table.headers), pii_headers).alias("payload")
-    )
+    raw_rows = kept.select(pl.col(ROW)).join(payload, on=ROW, how="left", maintain_order="left")
+    del payload
     answers = _answer_frame(kept, parsed)
 
     unmapped: dict[str, int] = {
