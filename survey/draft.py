@@ -34,6 +34,7 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*[^\d\s]{0,4}$")
 _LEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 _RATING_WORDS = re.compile(r"满意|评分|打分|分数|推荐|rate|rating|satisf|likely|score|scale", re.I)
 _RANK_SEP = re.compile(r"\s*(?:→|->)\s*")
+_SENTENCE = re.compile(r"[，。！？；]|[.!?;] \w")
 _LIKERT_ORDERS = (
     ("非常不满意", "不满意", "一般", "满意", "非常满意"),
     ("非常不同意", "不同意", "一般", "同意", "非常同意"),
@@ -340,8 +341,24 @@ def _split_multi(values: list[str], sep: str, known: list[str]) -> list[str]:
         for option in sorted(set(options), key=len, reverse=True):
             if option and option in rest:
                 rest = rest.replace(option, "\0")
-        options += [p.strip() for p in rest.split(sep) for p in p.split("\0") if p.strip()]
+        parts = [p.strip() for p in rest.split(sep) for p in p.split("\0") if p.strip()]
+        options += _rejoin_brackets(parts, sep)
     return [_option_label(o) for o in dict.fromkeys(options)]
+
+
+def _rejoin_brackets(parts: list[str], sep: str) -> list[str]:
+    """Parts split inside brackets joined back: 'RED (小红书', '书)' were one option."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and _open_brackets(joined[-1]) > 0:
+            joined[-1] = f"{joined[-1]}{sep}{part}"
+        else:
+            joined.append(part)
+    return joined
+
+
+def _open_brackets(text: str) -> int:
+    return sum(text.count(c) for c in "([（【") - sum(text.count(c) for c in ")]）】")
 
 
 @dataclass
@@ -403,9 +420,11 @@ def _infer_single_column(
         return "text", "the layout says number but not every answer is one"
     if _date_share(values.distinct) >= 0.95:
         return "date", "answers are dates"
-    choice_like = len(values.distinct) <= 20 or (
-        len(values.distinct) <= 60 and len(values.distinct) <= 0.2 * values.answered
-    )
+    count = len(values.distinct)
+    # Choices repeat, or are short; a few long answers that never repeat are free text.
+    sentences = sum(bool(_SENTENCE.search(v)) or len(v) > 20 for v in values.distinct)
+    repeats = values.answered >= 2 * count or sentences < 0.3 * count
+    choice_like = (count <= 20 and repeats) or (count <= 60 and count <= 0.2 * values.answered)
     if hint == "single" or (choice_like and values.mean_length <= 40):
         return "single", f"{len(values.distinct)} distinct short answers"
     return "text", f"{len(values.distinct)} distinct answers of {values.answered}"
@@ -632,7 +651,9 @@ def _apply_semantic(entry: dict[str, Any], semantic: Semantic, values: list[str]
     elif kind == "contact" and entry["type"] in {"text", "number"}:
         entry["type"], entry["contact_kind"] = "contact", "any"
         entry.pop("options", None)
-    elif kind in {"gender", "role", "age"} and entry["type"] in {"single", "text"}:
+    elif (kind in {"gender", "role", "age"} and entry["type"] in {"single", "text"}) or (
+        kind == "age" and entry["type"] == "number"
+    ):
         entry["type"] = _TYPED[kind]
         for option in entry.get("options", ()):
             option["key"] = _option_key(option["zh"] or option["en"], option["code"], kind)
