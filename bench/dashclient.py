@@ -97,7 +97,7 @@ def serve(
         or "bench-session-secret-" + "x" * 32,
         GUNICORN_CMD_ARGS=f"--access-logformat '{LOG_FORMAT}'",
     )
-    command = [sys.executable, "-m", "etl.cli", "serve", "--home", str(home), "--port", str(port)]
+    command = [sys.executable, "-m", "cli", "serve", "--home", str(home), "--port", str(port)]
     command += ["--workers", str(workers)]
     if threads:
         command += ["--threads", str(threads)]

@@ -355,7 +355,7 @@ def run(
             time.sleep(max(0.0, start + seconds / 2 - time.monotonic()))
             events["ingest_started"] = time.monotonic() - start
             clock["deadline"] = start + seconds + MAX_EXTENSION_S
-            command = [sys.executable, "-m", "etl.cli", "ingest", "--home", str(home)]
+            command = [sys.executable, "-m", "cli", "ingest", "--home", str(home)]
             command += ["--source", ingest_source, *map(str, ingest_files)]
             with open(ingest_log, "wb") as sink:
                 code = subprocess.run(

@@ -6,7 +6,7 @@ Warehouse: the instance's survey file, catalogue and creator activity, loaded wi
 `etl.ingest.ingest_files` in manifest order (platform files do not take part in segmentation),
 built once into `WORK/home` and reused while the instance's manifest is the same.
 
-Contender: the `creatorpulse segment` command itself (`etl.cli.segment`, output discarded) on
+Contender: the `creatorpulse segment` command itself (`cli.analytics.segment`, output discarded) on
 a fresh copy of that warehouse: store the default segment definitions and run a clustering in
 one write (published as a new snapshot, models rebuilt), then the clusters' profiles and the
 profile (size, outcomes, lift tables) of every saved segment. The time spent in each step is
@@ -108,7 +108,7 @@ def _fresh_copy(built: Path, home: Path) -> None:
 
 def contender(built: str, home: str) -> dict[str, Any]:
     """`creatorpulse segment` on a fresh copy of the built warehouse; time it and its steps."""
-    from etl.cli import segment
+    from cli.analytics import segment
     from survey.segments import latest_run  # imported before the clock starts, like the baseline's
     from warehouse.query import Reader
 

@@ -1,6 +1,7 @@
 """Thin I/O: read a CSV/XLSX/XLS export into header + rows of text, decoding strictly.
 
-Encodings: UTF-8 (with or without BOM), then GB18030 (a superset of GBK/GB2312), then
+Encodings: UTF-16 when the file starts with its BOM (Excel "Unicode text"), UTF-8 (with or
+without BOM), then GB18030 (a superset of GBK/GB2312), then
 charset-normalizer's guess, which is flagged so the load log shows it was a guess. Bytes are
 never decoded lossily: a file no decoder reads cleanly is an error.
 
@@ -36,6 +37,7 @@ MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _TRANSCODE_CHUNK = 1 << 22  # GB18030 -> UTF-8 in 4 MiB pieces: never the whole text as a str
 _SNIFF_BYTES = 16_384  # >= 4096 characters of any encoding, for the delimiter sniffer
@@ -153,6 +155,14 @@ def file_sha256(path: Path) -> str:
 
 def decode_strict(path: Path, data: bytes) -> tuple[str, str, bool]:
     """Decode bytes as utf-8-sig, then gb18030, then a detector's guess: (text, encoding, guessed)."""
+    if data[:2] in UTF16_BOMS:
+        # Excel's "Unicode text" export: the BOM says UTF-16 for sure, so no other guess applies.
+        try:
+            return data.decode("utf-16"), "utf-16", False
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                path, f"starts with a UTF-16 BOM but is not valid UTF-16: {exc}"
+            ) from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding), encoding, False
@@ -196,13 +206,13 @@ def excel_serial_to_datetime(serial: float) -> datetime:
     return _EXCEL_EPOCH + timedelta(days=serial)
 
 
-def _read_csv(path: Path, data: bytes) -> RawTable:
+def _read_csv(path: Path, data: bytes, raw_headers: bool = False) -> RawTable:
     """A CSV as text: the fast native read when it applies, else the strict reader."""
-    table = _read_csv_fast(path, data)
-    return table if table is not None else _read_csv_strict(path, data)
+    table = _read_csv_fast(path, data, raw_headers)
+    return table if table is not None else _read_csv_strict(path, data, raw_headers)
 
 
-def _read_csv_strict(path: Path, data: bytes) -> RawTable:
+def _read_csv_strict(path: Path, data: bytes, raw_headers: bool = False) -> RawTable:
     """The reference reader: Python's csv module, strict excel dialect, every rule checked."""
     text, encoding, guessed = decode_strict(path, data)
     if "\x00" in text:
@@ -222,7 +232,7 @@ def _read_csv_strict(path: Path, data: bytes) -> RawTable:
             ) from exc
         raise IngestError(path, f"malformed CSV ({exc}), near a quote?", row=row) from exc
     warnings = [f"decoded as {encoding} by detection, please check"] if guessed else []
-    return _table(path, rows, "csv", encoding, guessed, warnings)
+    return _table(path, rows, "csv", encoding, guessed, warnings, raw_headers=raw_headers)
 
 
 def _sniff_delimiter(head: str) -> str:
@@ -232,7 +242,11 @@ def _sniff_delimiter(head: str) -> str:
     try:
         return csv.Sniffer().sniff(head[:4096], delimiters=",\t;").delimiter
     except csv.Error:
-        return ","
+        # Too few lines to agree (a quoted cell holding a delimiter): the header line decides.
+        first = head.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in ",\t;"}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] > counts[","] else ","
 
 
 def _utf8_head(data: bytes) -> str | None:
@@ -291,7 +305,7 @@ def _quotes_are_plain(buffer: np.ndarray, delimiter: str, start: int) -> bool:
     return bool(np.all(partner | opens))
 
 
-def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
+def _read_csv_fast(path: Path, data: bytes, raw_headers: bool = False) -> RawTable | None:
     """Polars' native CSV read into an all-text frame, or None where the strict reader must go.
 
     None is never an answer about the file, only "not sure": the strict reader then reads it or
@@ -301,9 +315,15 @@ def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
     MAX_CELL_CHARS, at least one data row. A row with more cells than headers makes Polars fail,
     so it also goes to the strict reader, which allows extra cells only when they are blank.
     """
+    encoding = "utf-8-sig"
+    if data[:2] in UTF16_BOMS:
+        try:  # UTF-16 has NUL bytes everywhere: transcode to UTF-8 first, strictly
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        encoding = "utf-16"
     if b"\x00" in data:
         return None
-    encoding = "utf-8-sig"
     head = _utf8_head(data)
     payload = data
     if head is None:
@@ -340,18 +360,23 @@ def _read_csv_fast(path: Path, data: bytes) -> RawTable | None:
     except pl.exceptions.PolarsError:  # any complaint: the strict reader says what it is
         return None
     del payload
-    return _fast_table(path, frame, encoding, quoted=quoted)
+    return _fast_table(path, frame, encoding, quoted=quoted, raw_headers=raw_headers)
 
 
-def _fast_table(path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool) -> RawTable | None:
+def _fast_table(
+    path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool, raw_headers: bool = False
+) -> RawTable | None:
     """The RawTable of a frame read without a header (row 0 is the header), or None."""
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     if frame.height < 2:
         return None
     headers = [(h or "").strip() for h in frame.row(0)]
-    while headers and not headers[-1]:
-        headers.pop()
-    if not headers or not all(headers) or len(set(headers)) != len(headers):
+    if raw_headers:  # keep blank and repeated header cells; drop only wholly blank end columns
+        headers = headers[: _written_width(frame)]
+    else:
+        while headers and not headers[-1]:
+            headers.pop()
+    if not headers or (not raw_headers and (not all(headers) or len(set(headers)) != len(headers))):
         return None
     body = frame.slice(1)
     extra = body.columns[len(headers) :]
@@ -385,7 +410,17 @@ def _fast_table(path: Path, frame: pl.DataFrame, encoding: str, *, quoted: bool)
     return RawTable(path, headers, None, "csv", encoding, False, [], frame=body)
 
 
-def _read_excel(path: Path, kind: str) -> RawTable:
+def _written_width(frame: pl.DataFrame) -> int:
+    """1 + the index of the last column with any non-blank cell (header included)."""
+    # From the right: usually the last column is written and only it is looked at.
+    for index in range(frame.width - 1, -1, -1):
+        column = frame.get_column(frame.columns[index])
+        if column.str.strip_chars().ne("").fill_null(False).any():
+            return index + 1
+    return 0
+
+
+def _read_excel(path: Path, kind: str, raw_headers: bool = False) -> RawTable:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -413,7 +448,7 @@ def _read_excel(path: Path, kind: str) -> RawTable:
             if r < len(rows):
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
                 rows[r][c] = error
-    return _table(path, rows, kind, None, False, [])
+    return _table(path, rows, kind, None, False, [], raw_headers=raw_headers)
 
 
 _CELL_ERROR = re.compile(
@@ -473,6 +508,7 @@ def _table(
     warnings: list[str],
     *,
     allow_empty: bool = False,
+    raw_headers: bool = False,
 ) -> RawTable:
     cleaned = [[cell_text(v) for v in row] for row in rows]
     while cleaned and not any(c is not None and c.strip() for c in cleaned[-1]):
@@ -480,15 +516,21 @@ def _table(
     if not cleaned:
         raise IngestError(path, "file is empty")
     headers = [(h or "").strip() for h in cleaned[0]]
-    while headers and not headers[-1]:
+    if raw_headers:  # blank (continuation) and repeated header cells are the tool's layout
+        width = max(
+            (i + 1 for row in cleaned for i, c in enumerate(row) if c is not None and c.strip()),
+            default=0,
+        )
+        headers = (headers + [""] * width)[:width]
+    while headers and not headers[-1] and not raw_headers:
         headers.pop()
     if not headers:
         raise IngestError(path, "header row is empty", row=1)
-    for index, header in enumerate(headers):
+    for index, header in enumerate(headers if not raw_headers else ()):
         if not header:
             raise IngestError(path, f"column {index + 1} has no header", row=1)
     seen: dict[str, int] = {}
-    for index, header in enumerate(headers):
+    for index, header in enumerate(headers if not raw_headers else ()):
         if header in seen:
             raise IngestError(
                 path,
@@ -541,7 +583,8 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
         finally:
             workbook.close()
         return names, [cell_text(c) or "" for c in (first[0] if first else [])]
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = ("utf-16",) if head[:2] in UTF16_BOMS else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             text = head.decode(encoding)
             break
@@ -552,7 +595,9 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
                 break
     else:
         return [], []
-    first_line = next(csv.reader(io.StringIO(text, newline="")), [])
+    # Excel's "Unicode text" (UTF-16) is tab-separated; other text keeps the comma peek.
+    delimiter = _sniff_delimiter(text) if encoding == "utf-16" else ","
+    first_line = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     return [], [cell.strip() for cell in first_line]
 
 
@@ -588,8 +633,12 @@ def read_sheets(path: Path | str) -> dict[str, RawTable]:
     return sheets
 
 
-def read_table(path: Path | str) -> RawTable:
-    """Read the first sheet of an .xlsx/.xls workbook or a CSV file as text cells."""
+def read_table(path: Path | str, *, raw_headers: bool = False) -> RawTable:
+    """Read the first sheet of an .xlsx/.xls workbook or a CSV file as text cells.
+
+    raw_headers keeps blank and repeated header cells (survey exports whose header rows mean
+    them: SurveyMonkey's continuation cells, KoboToolbox's repeated labels) instead of refusing.
+    """
     path = Path(path)
     if not path.exists():
         raise IngestError(path, "no such file")
@@ -599,11 +648,11 @@ def read_table(path: Path | str) -> RawTable:
     if not data or data.isspace():  # (strip() would copy the whole file to find out)
         raise IngestError(path, "file is empty")
     if data.startswith(XLSX_MAGIC):
-        return _read_excel(path, "xlsx")
+        return _read_excel(path, "xlsx", raw_headers)
     if data.startswith(XLS_MAGIC):
-        return _read_excel(path, "xls")
+        return _read_excel(path, "xls", raw_headers)
     if path.suffix.lower() in {".xlsx", ".xls"}:
         raise IngestError(
             path, f"not a valid {path.suffix.lower()} workbook (wrong or damaged content)"
         )
-    return _read_csv(path, data)
+    return _read_csv(path, data, raw_headers)

@@ -22,7 +22,7 @@ PLANTED = yaml.safe_load((ROOT / "etl" / "sample" / "planted.yaml").read_text(en
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the real command line."""
     return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -52,7 +52,7 @@ def serve(home: Path, log: Path, *, workers: int = 2) -> Iterator[str]:
             [
                 sys.executable,
                 "-m",
-                "etl.cli",
+                "cli",
                 "serve",
                 "--home",
                 str(home),

@@ -20,7 +20,7 @@ def run(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str
     env.pop("CREATORPULSE_DEBUG", None)
     extra = ["--home", str(home)] if home else []
     return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args, *extra],
+        [sys.executable, "-m", "cli", *args, *extra],
         cwd=ROOT,
         env=env,
         capture_output=True,

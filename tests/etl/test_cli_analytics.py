@@ -22,7 +22,7 @@ PLANTED = yaml.safe_load((ROOT / "etl" / "sample" / "planted.yaml").read_text(en
 def run_json(*args: str, home: Path) -> Any:
     env = {k: v for k, v in os.environ.items() if k != "CREATORPULSE_DEBUG"}
     result = subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args, "--home", str(home), "--json"],
+        [sys.executable, "-m", "cli", *args, "--home", str(home), "--json"],
         cwd=ROOT,
         env=env,
         capture_output=True,

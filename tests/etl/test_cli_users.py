@@ -91,7 +91,7 @@ def test_serving_beyond_loopback_needs_a_configured_secret(tmp_path: Path) -> No
 
     env = {k: v for k, v in os.environ.items() if k != "CREATORPULSE_SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "serve", "--host", "0.0.0.0", "--home", str(tmp_path)],
+        [sys.executable, "-m", "cli", "serve", "--host", "0.0.0.0", "--home", str(tmp_path)],
         cwd=ROOT,
         env=env,
         capture_output=True,

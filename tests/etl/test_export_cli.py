@@ -15,13 +15,8 @@ from survey.segments import store_segments
 from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-# The export sub-app is registered by etl/cli.py; register it here too if it is not (yet).
-RUNNER = (
-    "import sys; from etl import cli; from etl.export_cli import export_app\n"
-    "if 'export' not in {g.name for g in cli.app.registered_groups}:\n"
-    "    cli.app.add_typer(export_app, name='export')\n"
-    "sys.argv[0] = 'creatorpulse'; cli.main()\n"
-)
+# The real entry point, as the `creatorpulse` command runs it.
+RUNNER = "import sys; from cli.main import main\nsys.argv[0] = 'creatorpulse'; main()\n"
 
 
 @pytest.fixture(scope="module")

@@ -15,19 +15,13 @@ import typer
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
-from etl.report_cli import report_app
+from cli.report import report_app
 from tests.etl.test_cli import ROOT, one_line_error
 from warehouse import accounts
 from warehouse.settings import Settings
 
-# Runs the real entry point; registers the sub-app itself until etl/cli.py does.
-ENTRY = (
-    "from etl.cli import app, main\n"
-    "from etl.report_cli import report_app\n"
-    "if not any(g.name == 'report' for g in app.registered_groups):\n"
-    "    app.add_typer(report_app, name='report')\n"
-    "main()\n"
-)
+# Runs the real entry point, as the `creatorpulse` command runs it.
+ENTRY = "from cli.main import main\nmain()\n"
 
 
 def run(
@@ -56,7 +50,7 @@ def home(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> P
 def invoke(*args: str, home: Path, catch: bool = False) -> Result:
     """Run the sub-app in-process (the error paths below go through the real entry point)."""
     cli = typer.Typer()
-    cli.add_typer(report_app, name="report")  # as etl/cli.py registers it
+    cli.add_typer(report_app, name="report")  # as cli/main.py registers it
     return CliRunner().invoke(cli, ["report", *args, "--home", str(home)], catch_exceptions=catch)
 
 

@@ -105,7 +105,7 @@ def test_a_load_killed_midway_leaves_the_published_snapshot_intact(
     )
     env = dict(os.environ, CREATORPULSE_ID_KEY="test-secret")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "ingest", str(big), "--home", str(settings.home)],
+        [sys.executable, "-m", "cli", "ingest", str(big), "--home", str(settings.home)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""`creatorpulse export ...`: de-identified exports for researchers (registered by etl/cli.py).
+"""`creatorpulse export ...`: de-identified exports for researchers (registered by cli/main.py).
 
 The split: a segment NAME or `--where` filters are survey semantics (city spellings, "has any of
 these tools"), so they are resolved here with `survey.segments` into the matching response ids;
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from cli.common import Home
 from survey.identity import load_id_key
 from survey.segments import SegmentError
 from survey.segments.cohorts import resolve_cohort
@@ -40,13 +41,6 @@ export_app = typer.Typer(
 )
 console = Console()
 
-# The same option as etl.cli's `Home` (not imported: etl.cli imports this module).
-Home = Annotated[
-    Path | None,
-    typer.Option(
-        "--home", help="Warehouse folder (default: $CREATORPULSE_HOME or ~/.creatorpulse)."
-    ),
-]
 # Derives the stable-id key from the participant-id secret, so it is never the secret itself.
 _STABLE_ID_CONTEXT = b"creatorpulse cohort export: stable ids v1"
 

@@ -1,4 +1,4 @@
-"""`creatorpulse report ...`: read-side reports for organizers (registered by etl/cli.py).
+"""`creatorpulse report ...`: read-side reports for organizers (registered by cli/main.py).
 
 `report sponsor ID --out FILE` writes one sponsor's reach report; the output format follows the
 file's extension: .xlsx (workbook), .html (print-ready page) or .pdf (that page printed by the
@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.common import Home
 from survey.segments.dimensions import value_label
 from warehouse import accounts
 from warehouse.privacy import DEFAULT_K
@@ -39,13 +40,6 @@ report_app = typer.Typer(
 )
 console = Console()
 
-# The same option as etl.cli's `Home` (not imported: etl.cli imports this module).
-Home = Annotated[
-    Path | None,
-    typer.Option(
-        "--home", help="Warehouse folder (default: $CREATORPULSE_HOME or ~/.creatorpulse)."
-    ),
-]
 FORMATS = (".xlsx", ".html", ".pdf")
 
 
