@@ -34,6 +34,11 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*[^\d\s]{0,4}$")
 _LEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 _RATING_WORDS = re.compile(r"满意|评分|打分|分数|推荐|rate|rating|satisf|likely|score|scale", re.I)
 _RANK_SEP = re.compile(r"\s*(?:→|->)\s*")
+_OPEN_WORDS = re.compile(
+    r"建议|意见|想法|原因|为什么|请说明|请描述|备注|留言|comment|feedback|suggest|why|describe|"
+    r"explain|anything else|remarks|notes",
+    re.I,
+)
 _SENTENCE = re.compile(r"[，。！？；]|[.!?;] \w")
 _LIKERT_ORDERS = (
     ("非常不满意", "不满意", "一般", "满意", "非常满意"),
@@ -73,6 +78,7 @@ class Semantic:
     confidence: float
     header_hit: bool = False
     value_share: float = 0.0
+    contact_kind: str | None = None
 
 
 def recognise_demographic(header: str, values: Sequence[str]) -> Semantic:
@@ -82,14 +88,17 @@ def recognise_demographic(header: str, values: Sequence[str]) -> Semantic:
     that kind recognises). Contacts and ages need the answers to agree: a header naming
     `手机` or `年` is not enough.
     """
-    try:  # the full recognisers, where survey-normalise provides them
-        from survey.semantics import recognise as _recognise  # type: ignore[import-not-found]
-    except ImportError:
-        _recognise = None
-    if _recognise is not None:
-        found = _recognise(header, values)
-        if found is not None:
-            return Semantic(found.kind, float(found.confidence), True, 0.0)
+    try:  # the full recognisers (survey.semantics), where present
+        from survey import semantics
+    except ImportError:  # pragma: no cover - the stand-in below
+        semantics = None  # type: ignore[assignment]
+    if semantics is not None:
+        found = semantics.recognise(header, list(values))
+        if found is None:
+            return Semantic(None, 0.0)
+        kind = "city" if found.semantic == "province" else found.kind
+        hit = found.semantic in semantics.header_scores(header)
+        return Semantic(kind, round(float(found.confidence), 2), hit, 0.0, found.contact_kind)
     best = Semantic(None, 0.0)
     text = clean_text(header) or ""
     for kind, pattern in _SEMANTIC_HEADERS.items():
@@ -425,6 +434,8 @@ def _infer_single_column(
     sentences = sum(bool(_SENTENCE.search(v)) or len(v) > 20 for v in values.distinct)
     repeats = values.answered >= 2 * count or sentences < 0.3 * count
     choice_like = (count <= 20 and repeats) or (count <= 60 and count <= 0.2 * values.answered)
+    if hint != "single" and _OPEN_WORDS.search(text) and values.answered < 20:
+        return "text", "an open question with too few answers to see choices repeat"
     if hint == "single" or (choice_like and values.mean_length <= 40):
         return "single", f"{len(values.distinct)} distinct short answers"
     return "text", f"{len(values.distinct)} distinct answers of {values.answered}"
@@ -458,6 +469,8 @@ def _scale(numbers: list[float]) -> dict[str, float]:
 def _question_text(columns: list[ColumnInfo]) -> str:
     first = columns[0]
     text = clean_text(first.question_text) or ""
+    if not text and first.item and first.number is not None:
+        text = f"第{first.number}题"  # a code export's `第N题(option)` columns: no text
     if not text:
         text = clean_text(re.sub(r"^\s*\d+\s*[、.．]\s*", "", first.header)) or first.header
         if first.item and len(columns) > 1:
@@ -588,6 +601,15 @@ def _draft_question(
         if kind == "single":
             if column.cell == "code":
                 labels = _labels_for_codes(values.distinct, known_codes)
+                # A code the paired text export does not name is still its own code.
+                known_codes = {
+                    **{
+                        lab: c
+                        for lab, v in zip(labels, values.distinct, strict=True)
+                        if (c := _as_int(v)) is not None
+                    },
+                    **known_codes,
+                }
             else:
                 labels = [_option_label(v) for v in values.distinct]
             entry["options"] = _options(labels, known=known_codes, language=language, semantic=None)
@@ -627,7 +649,7 @@ def _draft_question(
     _apply_semantic(entry, semantic, all_values)
     if entry["type"] in {"single", "multi", "ranking"} and not entry.get("options"):
         entry["type"] = "text"
-    entry["id"] = _question_id(first, entry, text, header_hit=semantic.header_hit)
+    entry["id"] = _question_id(first, entry, text, header_kind=header_semantic(text))
     return entry
 
 
@@ -646,10 +668,11 @@ def _apply_semantic(entry: dict[str, Any], semantic: Semantic, values: list[str]
     kind = semantic.kind
     if kind is None or semantic.confidence < TYPE_CONFIDENCE:
         return
-    if kind == "name" and entry["type"] == "text":
+    if kind == "name" and entry["type"] in {"text", "single"}:
         entry["type"], entry["contact_kind"] = "contact", "name"
-    elif kind == "contact" and entry["type"] in {"text", "number"}:
-        entry["type"], entry["contact_kind"] = "contact", "any"
+        entry.pop("options", None)
+    elif kind == "contact" and entry["type"] in {"text", "number", "single"}:
+        entry["type"], entry["contact_kind"] = "contact", semantic.contact_kind or "any"
         entry.pop("options", None)
     elif (kind in {"gender", "role", "age"} and entry["type"] in {"single", "text"}) or (
         kind == "age" and entry["type"] == "number"
@@ -669,13 +692,31 @@ def _unique_keys(options: Iterable[dict[str, Any]]) -> None:
         option["key"] = ids.take(option["key"])
 
 
-def _question_id(first: ColumnInfo, entry: dict[str, Any], text: str, *, header_hit: bool) -> str:
-    """The tool's short id where it has one, else q<number>_<slug>."""
-    if first.short_id:
+def header_semantic(text: str) -> str | None:
+    """The demographic a question's text names on its own ('您的性别' -> gender), if any."""
+    try:
+        from survey import semantics
+    except ImportError:  # pragma: no cover
+        semantics = None  # type: ignore[assignment]
+    if semantics is not None:
+        scores = semantics.header_scores(text)
+        strong = [(s, k) for k, (s, _) in scores.items() if s >= semantics.STRONG]
+        if not strong:
+            return None
+        kind = max(strong)[1]
+        return {"province": "city", "phone": "contact", "email": "contact"}.get(kind, kind)
+    found = [k for k, p in _SEMANTIC_HEADERS.items() if p.search(clean_text(text) or "")]
+    return found[0] if len(found) == 1 else None
+
+
+def _question_id(
+    first: ColumnInfo, entry: dict[str, Any], text: str, *, header_kind: str | None
+) -> str:
+    """The tool's short id where its header shows one (Q5, Q7_Part_1), else q<number>_<slug>."""
+    if first.short_id and first.short_id.lower() in first.header.lower():
         return first.short_id
-    semantic = entry.get("semantic", {})
-    if header_hit and semantic.get("kind"):
-        name = semantic["kind"]  # from the header alone: the same for a text and a code export
+    if header_kind:
+        name = header_kind  # from the header alone: the same for a text and a code export
     else:
         english = entry["text"]["en"] or (text if not is_chinese(text) else "")
         name = slug(english, limit=24)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.errors import IngestError
 from etl.reading import RawTable, read_table
 from etl.survey.layouts.base import ColumnInfo, SurveyExport
 from etl.survey.mapping import META_HEADERS, detect_flavour
 from survey.text import clean_text
 
+_HEADER_TROUBLE = re.compile(r"has no header|duplicate column header|cells but only")
 _NUMBERED = re.compile(r"^\s*(?:Q|第)?\s*(\d+)\s*(?:、|\.|．|题)\s*(.*)$", re.DOTALL)
 _CODE_ITEM = re.compile(r"^\s*(?:第)?\s*(\d+)\s*(?:题)?\s*[(（](.+)[)）]\s*$")
 _MATRIX = re.compile(r"^(.+?)\s*(?:——|—|－)\s*(.+)$")
@@ -37,14 +39,41 @@ _ENGLISH_META = {
 
 
 def read_survey_export(path: Path, table: RawTable | None = None) -> SurveyExport:
-    """The file's layout: the layout readers' reading, or the plain one-header-row reading."""
+    """The file's layout as the layout readers see it (IngestError names the closest layout)."""
+    from etl.survey.layouts import read_survey_export as read_layout
+
+    return read_layout(table if table is not None else read_table(path, raw_headers=True))
+
+
+def read_survey_file(
+    path: Path,
+) -> tuple[SurveyExport, IngestError | None, IngestError | None]:
+    """The file's layout, the strict reader's complaint about its header if it had one, and the
+    layout readers' complaint if none recognised the file.
+
+    The file is read once with strict headers (every header named, none repeated: what a
+    hand-written questionnaire's header matching needs); a header the strict reader refuses is
+    read again keeping blank and repeated header cells, which some tools mean (SurveyMonkey's
+    continuation cells, KoboToolbox's repeated labels). A file no layout reader recognises is
+    read plainly (one header row), so a hand-written questionnaire can still be matched to it;
+    the layout readers' error stays the answer when none is.
+    """
+    strict_error: IngestError | None = None
     try:
-        from etl.survey.layouts import read_export  # type: ignore[attr-defined]
-    except ImportError:
-        read_export = None
-    if read_export is not None:
-        return read_export(path)  # type: ignore[no-any-return]
-    return plain_export(table if table is not None else read_table(path))
+        table = read_table(path)
+    except IngestError as exc:
+        if not _HEADER_TROUBLE.search(exc.reason):
+            raise
+        strict_error = exc
+        table = read_table(path, raw_headers=True)
+    try:
+        return read_survey_export(path, table), strict_error, None
+    except IngestError as exc:
+        if strict_error is not None:
+            raise
+        export = plain_export(table)
+        export.layout = f"no known survey layout ({exc.reason})"
+        return export, None, exc
 
 
 def plain_export(table: RawTable) -> SurveyExport:

@@ -17,10 +17,10 @@ import polars as pl
 import yaml
 
 from etl.errors import IngestError
-from etl.reading import RawTable, read_table
+from etl.reading import RawTable
 from etl.report import LoadReport, new_load_id, utc_now
 from etl.schemas import rejects_frame
-from etl.survey.export import read_survey_export
+from etl.survey.export import read_survey_file
 from etl.survey.layouts.base import SurveyExport
 from etl.survey.mapping import ColumnMap, map_columns
 from etl.survey.matching import MatchScore, choose_questionnaire, map_export
@@ -112,9 +112,13 @@ def column_map(export: SurveyExport, q: Questionnaire) -> ColumnMap:
     A hand-written questionnaire keeps its own header matching on the one-header-row layouts it
     was written for; anything else is mapped from the layout (short ids, whole texts, items).
     """
-    if not is_drafted(q) and export.data_start == 0 and export.tool in LEGACY_TOOLS:
+    if _legacy(export, q):
         return map_columns(export.table, q)
     return map_export(export, q)
+
+
+def _legacy(export: SurveyExport, q: Questionnaire) -> bool:
+    return not is_drafted(q) and export.data_start == 0 and export.tool in LEGACY_TOOLS
 
 
 def with_version(q: Questionnaire, version: int) -> Questionnaire:
@@ -142,32 +146,19 @@ def resolve_given(q: Questionnaire, stored: list[dict[str, object]]) -> tuple[Qu
     return q, "refined"
 
 
-def looks_like_survey(export: SurveyExport) -> str | None:
-    """Why an export cannot be a survey to draft a questionnaire from (None: it can be)."""
-    if export.tool != "generic":
-        return None
-    metas = {c.meta for c in export.columns if c.role == "meta"}
-    numbered = [
-        c
-        for c in export.columns
-        if c.role == "question" and (c.number is not None or c.short_id is not None)
-    ]
-    if metas & {"response_no", "submitted_at", "started_at"} or numbered:
-        return None
-    return (
-        "is not a recognised export: no survey tool's layout fits it (closest: a generic survey, "
-        "which needs a response id or submission time column or numbered questions) and it is "
-        "no known platform export"
-    )
-
-
 def find_questionnaire(
     session: WriteSession,
     export: SurveyExport,
     sha256: str,
     given: Questionnaire | None,
+    *,
+    layout_error: IngestError | None = None,
 ) -> tuple[Questionnaire, dict[str, object]]:
-    """The questionnaire to load an export with, and how it was found (for the report)."""
+    """The questionnaire to load an export with, and how it was found (for the report).
+
+    A file no layout reader recognised (`layout_error`) is never drafted from: it loads only
+    where a questionnaire's own headers match it, else the layout readers' error is the answer.
+    """
     stored = stored_questionnaires(session)
     if given is not None:
         q, origin = resolve_given(given, stored)
@@ -190,9 +181,8 @@ def find_questionnaire(
         return chosen, {"how": "matched", "origin": origin, "score": scores[0].score} | {
             "candidates": listed
         }
-    why = looks_like_survey(export)
-    if why:
-        raise IngestError(export.table.path, why)
+    if layout_error is not None:
+        raise layout_error
     drafted = draft_questionnaire(export, source_sha256=sha256)
     taken = [
         int(r["questionnaire_version"])  # type: ignore[call-overload]
@@ -224,9 +214,10 @@ def load_survey_file(
     edition: int | None = None,
 ) -> LoadReport:
     """Read a survey file, find or draft its questionnaire, and load it in one transaction."""
-    table = read_table(path)
-    export = read_survey_export(path, table)
-    q, found = find_questionnaire(session, export, sha256, questionnaire)
+    export, header_error, layout_error = read_survey_file(path)
+    q, found = find_questionnaire(session, export, sha256, questionnaire, layout_error=layout_error)
+    if header_error is not None and _legacy(export, q):
+        raise header_error  # a hand-written questionnaire matches headers one by one
     return load_survey_table(
         session, export.table, sha256, q, id_key=id_key, edition=edition, export=export, found=found
     )

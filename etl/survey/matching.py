@@ -59,26 +59,33 @@ def _short_ids(q: Questionnaire, question: Question) -> list[str]:
     return []
 
 
-def question_index(q: Questionnaire) -> tuple[dict[str, Question], dict[str, Question]]:
+Index = tuple[dict[str, Question], dict[str, list[Question]]]
+
+
+def question_index(q: Questionnaire) -> Index:
     """(by short id / question id, by whole question text key) of a questionnaire."""
     by_id: dict[str, Question] = {}
-    by_text: dict[str, Question] = {}
+    by_text: dict[str, list[Question]] = {}
     for question in q.questions:
         by_id.setdefault(question.id.lower(), question)
         for short in _short_ids(q, question):
             by_id.setdefault(short.lower(), question)
-        for text in (*question.headers, question.text.en):
-            key = header_key(text)[1]
-            if key:
-                by_text.setdefault(key, question)
+        keys = {header_key(text)[1] for text in (*question.headers, question.text.en)}
+        for key in sorted(keys - {""}):
+            by_text.setdefault(key, []).append(question)
     return by_id, by_text
 
 
 def find_question(
-    columns: list[ColumnInfo], index: tuple[dict[str, Question], dict[str, Question]]
+    columns: list[ColumnInfo], index: Index, taken: set[str] | None = None
 ) -> Question | None:
-    """The question a group of export columns answers: by short id, then by whole text."""
+    """The question a group of export columns answers: by short id, then by whole text.
+
+    Questions asked twice with the same text (two 备注 fields) are taken in order: a text
+    already answered by an earlier column group goes to the next question holding it.
+    """
     by_id, by_text = index
+    taken = taken if taken is not None else set()
     first = columns[0]
     if first.short_id and first.short_id.lower() in by_id:
         return by_id[first.short_id.lower()]
@@ -88,7 +95,8 @@ def find_question(
     for text in texts:
         key = header_key(text)[1]
         if key and key in by_text:
-            return by_text[key]
+            found = by_text[key]
+            return next((q for q in found if q.id not in taken), found[0])
         if key and key in by_id:
             return by_id[key]
     return None
@@ -119,8 +127,11 @@ def map_export(export: SurveyExport, q: Questionnaire, *, check: bool = True) ->
             roles.append(ColumnRole(column.index, column.header, "meta", meta=column.meta))
         elif column.role != "question":
             roles.append(ColumnRole(column.index, column.header, "unmatched"))
+    taken: set[str] = set()
     for columns in export.question_columns().values():
-        question = find_question(columns, index)
+        question = find_question(columns, index, taken)
+        if question is not None:
+            taken.add(question.id)
         for column in columns:
             role = _column_role(column, question) if question is not None else None
             if role is None:

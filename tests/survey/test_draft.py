@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from etl.reading import read_table
-from etl.survey.export import plain_export, read_survey_export
+from etl.survey.export import read_survey_export
 from etl.survey.layouts.base import ColumnInfo, SurveyExport
 from survey.draft import draft_definition, draft_questionnaire, recognise_demographic
 from tests.builders import write_csv, write_xls, write_xlsx
@@ -187,7 +187,7 @@ def test_a_wjx_text_export_is_drafted_with_wjx_conventions(tmp_path: Path) -> No
     ]
     assert matrix["scale"] == {"min": 1, "max": 5}
     contact = question(definition, "q6_contact")
-    assert (contact["type"], contact["contact_kind"]) == ("contact", "any")
+    assert (contact["type"], contact["contact_kind"]) == ("contact", "phone")
     assert question(definition, "q7")["type"] == "text"
     assert [m["field"] for m in definition["metadata"]] == [
         "response_no", "submitted_at", "duration", "channel", "channel_detail", "ip",
@@ -220,10 +220,11 @@ def test_demographic_questions_are_recognised_from_header_and_values(
 
 
 def test_a_header_alone_gives_a_lower_confidence_than_header_and_answers() -> None:
-    alone = recognise_demographic("您的性别", ["甲", "乙"])
+    alone = recognise_demographic("您的性别", [])
     both = recognise_demographic("您的性别", ["男", "女"])
     assert alone.kind == both.kind == "gender"
     assert alone.confidence < 0.75 <= both.confidence
+    assert recognise_demographic("您的性别", ["甲", "乙"]).confidence < 0.75  # answers disagree
 
 
 WJX_PAIR_HEADERS = [
@@ -243,8 +244,8 @@ def test_the_wjx_code_export_paired_with_its_text_export_gives_the_tools_own_cod
         [2.0, "NULL", "NULL", "NULL", "手机提交", "直接访问", 1.0, 4.0, 4.0],
         [3.0, "NULL", "NULL", "NULL", "手机提交", "直接访问", 2.0, 9.0, 2.0],
     ]
-    text = plain_export(read_table(write_xls(tmp_path / "t.xls", WJX_PAIR_HEADERS, text_rows)))
-    codes = plain_export(read_table(write_xls(tmp_path / "c.xls", WJX_PAIR_HEADERS, code_rows)))
+    text = read_survey_export(write_xls(tmp_path / "t.xls", WJX_PAIR_HEADERS, text_rows))
+    codes = read_survey_export(write_xls(tmp_path / "c.xls", WJX_PAIR_HEADERS, code_rows))
     assert (text.tool, codes.tool) == ("wjx_text", "wjx_code")
     definition = draft_definition(text, codes=codes)
     assert [(o["code"], o["zh"]) for o in question(definition, "q2_age")["options"]] == [
@@ -271,7 +272,7 @@ def ingest_export(
     """Ingest a file through a given layout reading (the layout readers' contract)."""
     from etl.ingest import ingest_files
 
-    monkeypatch.setattr("etl.survey.load.read_survey_export", lambda path, table=None: export)
+    monkeypatch.setattr("etl.survey.load.read_survey_file", lambda path: (export, None, None))
     [report] = ingest_files(settings, [export.table.path], source="survey", **kwargs)
     return report
 
