@@ -8,24 +8,20 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.console import Console
 from rich.table import Table
 
-from etl.errors import IngestError
-from etl.reading import read_table
+from cli.common import AsJson, CliError, Home, console
 from etl.survey.describe import row_yaml, stored_rows
 from etl.survey.export import read_survey_export
+from etl.survey.layouts import pair_wjx_codes
 from survey.draft import draft_questionnaire, draft_summary
 
-console = Console()
 questionnaire_app = typer.Typer(
     help="Questionnaires: draft one from survey exports; list, show and export stored versions.",
     no_args_is_help=True,
 )
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", help="Warehouse home (default: CREATORPULSE_HOME).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+HomeOption = Home
+JsonOption = AsJson
 
 
 @questionnaire_app.command("draft")
@@ -40,17 +36,12 @@ def draft(
     out: Annotated[Path | None, typer.Option(help="Write the drafted YAML here.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Draft a questionnaire from exports: each question's id, type, options (with codes) and,
-    for demographic questions, how sure the draft is."""
-    try:
-        exports = [read_survey_export(f, read_table(f)) for f in files]
-        code_export = read_survey_export(codes, read_table(codes)) if codes else None
-    except IngestError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    """Draft a questionnaire from exports: ids, types, options with codes, demographic confidence."""
+    exports = [read_survey_export(f) for f in files]  # IngestError: one line, exit 2
+    paired = pair_wjx_codes(exports[0], read_survey_export(codes)) if codes else None
     drafts = []
     for i, export in enumerate(exports):
-        q = draft_questionnaire(export, codes=code_export if i == 0 else None)
+        q = draft_questionnaire(export, codes=paired if i == 0 else None)
         drafts.append(q)
         if as_json:
             continue
@@ -159,15 +150,13 @@ def list_(home: HomeOption = None, as_json: JsonOption = False) -> None:
 def _version_row(questionnaire_id: str, version: int | None, home: Path | None) -> dict[str, Any]:
     rows = [r for r in stored_rows(home) if r["questionnaire_id"] == questionnaire_id]
     if not rows:
-        console.print(f"[red]no stored questionnaire {questionnaire_id!r}[/red]")
-        raise typer.Exit(1)
+        raise CliError(f"no stored questionnaire {questionnaire_id!r}")
     if version is None:
         return next((r for r in rows if r["is_current"]), rows[-1])
     found = [r for r in rows if r["questionnaire_version"] == version]
     if not found:
         known = ", ".join(str(r["questionnaire_version"]) for r in rows)
-        console.print(f"[red]{questionnaire_id} has no version {version} (stored: {known})[/red]")
-        raise typer.Exit(1)
+        raise CliError(f"{questionnaire_id} has no version {version} (stored: {known})")
     return found[0]
 
 
