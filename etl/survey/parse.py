@@ -1009,6 +1009,170 @@ def _parse_distinct(
     )
 
 
+def _by_column(question: Question, roles: list[ColumnRole]) -> bool:
+    """A multi spread one column per option (flags or option texts), each column on its own.
+
+    Its rows' combinations of choices are nearly as many as its rows on a big survey, so such a
+    question is parsed column by column (each column once per distinct value) instead of once per
+    distinct combination.
+    """
+    options = [r for r in roles if r.kind == "option"]
+    others = [r for r in roles if r.kind == "other_text"]
+    return (
+        question.type == "multi"
+        and len(options) > 1
+        and all(r.cell in {"flag", "option_text"} for r in options)
+        and len(options) + len(others) == len(roles)
+        and (not others or (len(others) == 1 and question.other_option is not None))
+    )
+
+
+def _parse_option_columns(
+    parser: SurveyRowParser,
+    question: Question,
+    roles: list[ColumnRole],
+    frame: pl.DataFrame,
+    errors: list[tuple[str, str | None, str]],
+) -> _Parsed:
+    """A one-column-per-option multi: what `_expanded` does for each row, column by column.
+
+    Each column's distinct cells go through `_chosen` once; a row's answers are its chosen
+    options in column order; a row with none is skipped (every cell skipped) or empty; the first
+    bad cell in column order rejects the row.
+    """
+    height = frame.height
+    work = pl.DataFrame({"__k": pl.int_range(height, dtype=pl.UInt32, eager=True)})
+    other = question.other_option
+    free = [r for r in roles if r.kind == "other_text"]
+    roles = [r for r in roles if r.kind == "option"]
+    if free:  # the "other" option's free text, from its own column (Q7_OTHER, Q5_TEXT)
+        text = with_clean(frame.select(f"c{free[0].index}"), f"c{free[0].index}", "__t")
+        missing = text.get_column("__t").str.to_lowercase().is_in(sorted(_EMPTY_MARKERS)) | (
+            text.get_column("__t").is_in(sorted(_SKIP_MARKERS))
+        )
+        work = work.with_columns(
+            text.get_column("__t")
+            .zip_with(~missing.fill_null(True), pl.Series([None], dtype=pl.String))
+            .alias("__t")
+        )
+    else:
+        work = work.with_columns(pl.lit(None, dtype=pl.String).alias("__t"))
+    parts: list[pl.DataFrame] = []
+    error_columns: list[str] = []
+    skipped_columns: list[str] = []
+    other_chosen: pl.Expr = pl.lit(False)
+    for n, role in enumerate(roles):
+        assert role.item is not None
+        cells = frame.get_column(f"c{role.index}")
+        distinct = cells.unique(maintain_order=True)
+        chosen, other_texts, skipped, error_ids = [], [], [], []
+        for raw in distinct.to_list():
+            state = cell_state(raw, parser.flavour)
+            out = _Row()
+            error = None
+            if state is None:
+                try:
+                    parser._chosen(question, role, role.item, clean_text(raw) or "", out)
+                except RowError as err:
+                    error = len(errors)
+                    errors.append((err.column, err.value, err.reason))
+            chosen.append(bool(out.answers))
+            other_texts.append(out.answers[0]["other_text"] if out.answers else None)
+            skipped.append(state == SKIPPED)
+            error_ids.append(error)
+        index = cells.replace_strict(
+            distinct, pl.int_range(len(distinct), dtype=pl.UInt32, eager=True), default=None
+        )
+        if distinct.null_count():  # replace_strict cannot map a null cell: its own row
+            index = index.fill_null(distinct.to_list().index(None))
+        work = work.with_columns(
+            pl.Series(chosen, dtype=pl.Boolean).gather(index).alias(f"__c{n}"),
+            pl.Series(other_texts, dtype=pl.String).gather(index).alias(f"__o{n}"),
+            pl.Series(skipped, dtype=pl.Boolean).gather(index).alias(f"__s{n}"),
+            pl.Series(error_ids, dtype=pl.Int64).gather(index).alias(f"__e{n}"),
+        )
+        error_columns.append(f"__e{n}")
+        skipped_columns.append(f"__s{n}")
+        option = role.item
+        free_text = pl.col(f"__o{n}")
+        if other is not None and option.key == other.key:
+            free_text = pl.coalesce(free_text, pl.col("__t"))
+            other_chosen = other_chosen | pl.col(f"__c{n}")
+        parts.append(
+            work.filter(pl.col(f"__c{n}")).select(
+                pl.col("__k"),
+                pl.lit(option.key).alias("item_key"),
+                pl.lit(OTHER if option.is_other else ANSWERED).alias("answer_status"),
+                pl.lit(option.code, dtype=pl.Int64).alias("option_code"),
+                pl.lit(option.key).alias("answer_text"),
+                pl.lit(1.0).alias("answer_number"),
+                pl.lit(None, dtype=pl.Int64).alias("answer_rank"),
+                free_text.alias("other_text"),
+            )
+        )
+    # Free text written for "other" without the other option ticked: other was chosen.
+    written = pl.col("__t").is_not_null() & ~other_chosen
+    if other is not None and free:
+        parts.append(
+            work.filter(written).select(
+                pl.col("__k"),
+                pl.lit(other.key).alias("item_key"),
+                pl.lit(OTHER).alias("answer_status"),
+                pl.lit(other.code, dtype=pl.Int64).alias("option_code"),
+                pl.lit(other.key).alias("answer_text"),
+                pl.lit(1.0).alias("answer_number"),
+                pl.lit(None, dtype=pl.Int64).alias("answer_rank"),
+                pl.col("__t").alias("other_text"),
+            )
+        )
+    ticked = pl.any_horizontal(pl.col(f"__c{n}") for n in range(len(roles)))
+    any_chosen = ticked | written
+    all_skipped = pl.all_horizontal(pl.col(c) for c in skipped_columns)
+    work = work.with_columns(
+        pl.coalesce(pl.col(c) for c in error_columns).alias("__error"),
+        any_chosen.alias("__any"),
+        ticked.alias("__ticked"),
+        pl.when(all_skipped).then(pl.lit(SKIPPED)).otherwise(pl.lit(EMPTY)).alias("__state"),
+    )
+    none = work.filter(~pl.col("__any"))
+    if question.required:
+        required = len(errors)
+        errors.append((roles[0].header, None, f"required question {question.id} is empty"))
+        work = work.with_columns(
+            # as row by row: a required multi with no option ticked is empty, whatever was written
+            pl.when(
+                pl.col("__error").is_null() & ~pl.col("__ticked") & (pl.col("__state") == EMPTY)
+            )
+            .then(pl.lit(required, dtype=pl.Int64))
+            .otherwise(pl.col("__error"))
+            .alias("__error")
+        )
+    parts.append(
+        none.select(
+            pl.col("__k"),
+            pl.lit("").alias("item_key"),
+            pl.col("__state").alias("answer_status"),
+            pl.lit(None, dtype=pl.Int64).alias("option_code"),
+            pl.lit(None, dtype=pl.String).alias("answer_text"),
+            pl.lit(None, dtype=pl.Float64).alias("answer_number"),
+            pl.lit(None, dtype=pl.Int64).alias("answer_rank"),
+            pl.lit(None, dtype=pl.String).alias("other_text"),
+        )
+    )
+    answers = (
+        pl.concat(parts)
+        .with_columns(pl.lit(question.id).alias("question_id"))
+        .sort("__k", maintain_order=True)  # a row's answers together, in column order
+        .select(list(_ANSWER_TABLE))
+        .cast(_ANSWER_TABLE)  # type: ignore[arg-type]
+    )
+    # A row with a bad cell has no answers (it is rejected), as the row-wise parse has.
+    bad = work.filter(pl.col("__error").is_not_null()).get_column("__k")
+    if len(bad):
+        answers = answers.filter(~pl.col("__k").is_in(bad.implode()))
+    return _Parsed(work.get_column("__k"), answers, work.get_column("__error"), {})
+
+
 def _parse_contact_column(
     parser: SurveyRowParser,
     question: Question,
@@ -1191,6 +1355,8 @@ def parse_survey(
             continue
         if question.type == "contact" and not question.required and len(roles) == 1:
             parsed.append(_parse_contact_column(parser, question, roles[0], frame, id_key))
+        elif _by_column(question, roles):
+            parsed.append(_parse_option_columns(parser, question, roles, frame, errors))
         else:
             parsed.append(_parse_distinct(parser, question, roles, frame, errors, id_key))
     columns: dict[str, pl.Series] = {}
