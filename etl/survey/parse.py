@@ -857,12 +857,34 @@ def with_timestamps(frame: pl.DataFrame, source: str, target: str) -> pl.DataFra
     return frame.drop("__slash", "__dash", "__fast", *parts)
 
 
-def _json_string(column: str, frame: pl.DataFrame, *, null: str | None = "null") -> pl.Expr:
+def json_escapes(frame: pl.DataFrame, columns: list[str]) -> dict[str, pl.Series]:
+    """Per column, its distinct cells that JSON must escape (one pass over all the columns)."""
+    if not columns:
+        return {}
+    found = frame.select(
+        pl.col(c).filter(pl.col(c).str.contains(_JSON_ESCAPED)).unique().implode() for c in columns
+    ).row(0)
+    return {
+        c: pl.Series(values or [], dtype=pl.String)
+        for c, values in zip(columns, found, strict=True)
+    }
+
+
+def _json_string(
+    column: str,
+    frame: pl.DataFrame,
+    *,
+    null: str | None = "null",
+    escapes: dict[str, pl.Series] | None = None,
+) -> pl.Expr:
     """The cell as json.dumps(ensure_ascii=False) writes it: `null` (as text, or a null with
     null=None), or a quoted string."""
     value = pl.col(column)
     special = value.str.contains(_JSON_ESCAPED)
-    texts = frame.select(value.filter(special).unique()).to_series()
+    if escapes is not None:
+        texts = escapes[column]
+    else:
+        texts = frame.select(value.filter(special).unique()).to_series()
     quoted = pl.concat_str([pl.lit('"'), value, pl.lit('"')])
     if not texts.is_empty():
         escaped = pl.Series([json.dumps(t, ensure_ascii=False) for t in texts], dtype=pl.String)
@@ -877,7 +899,12 @@ def _json_string(column: str, frame: pl.DataFrame, *, null: str | None = "null")
 
 
 def payload_expr(
-    frame: pl.DataFrame, headers: list[str], pii_headers: set[str], *, omit_blank: bool = False
+    frame: pl.DataFrame,
+    headers: list[str],
+    pii_headers: set[str],
+    *,
+    omit_blank: bool = False,
+    escapes: dict[str, pl.Series] | None = None,
 ) -> pl.Expr:
     """Each row as json.dumps(dict(zip(headers, row)), ensure_ascii=False), PII cells '<pii>'.
 
@@ -896,7 +923,7 @@ def payload_expr(
                     pl.lit(json.dumps(header, ensure_ascii=False) + ": "),
                     pl.when(pl.col(f"c{i}").is_not_null()).then(pl.lit('"<pii>"'))
                     if header in pii_headers
-                    else _json_string(f"c{i}", frame, null=None),
+                    else _json_string(f"c{i}", frame, null=None, escapes=escapes),
                 ]
             )
             for header, i in last.items()
@@ -908,7 +935,11 @@ def payload_expr(
     for n, (header, i) in enumerate(last.items()):
         key = json.dumps(header, ensure_ascii=False)
         parts.append(pl.lit(("{" if n == 0 else ", ") + key + ": "))
-        parts.append(pl.lit('"<pii>"') if header in pii_headers else _json_string(f"c{i}", frame))
+        parts.append(
+            pl.lit('"<pii>"')
+            if header in pii_headers
+            else _json_string(f"c{i}", frame, escapes=escapes)
+        )
     if not parts:
         return pl.lit("{}")
     parts.append(pl.lit("}"))
@@ -1328,11 +1359,13 @@ def parse_survey(
     # The raw rows are every column as read (one String column, built now); everything else
     # works on the mapped columns only, so a wide export's other columns are never copied.
     headers = list(table.headers)
+    escapes = json_escapes(full, [f"c{i}" for i in range(len(headers))])
+    wide = len(headers) > WIDE
     payload = pl.concat(  # in row batches: each cell's JSON text is held for one batch only
         [
             batch.select(
                 pl.col(ROW),
-                payload_expr(batch, headers, pii_headers, omit_blank=len(headers) > WIDE).alias(
+                payload_expr(batch, headers, pii_headers, omit_blank=wide, escapes=escapes).alias(
                     "payload"
                 ),
             )
