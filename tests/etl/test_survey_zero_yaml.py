@@ -310,3 +310,29 @@ def test_every_layout_loads_every_respondent_with_no_questionnaire_file(
     questions = sql(settings, "select count(*) from dim_question")
     answered = sql(settings, "select count(distinct question_id) from fct_survey_answer")
     assert answered == questions
+
+
+def test_describe_says_what_a_file_is_and_what_a_load_would_do(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from etl.survey.describe import describe_survey_file
+
+    path = write_xlsx(tmp_path / "phones_2025.xlsx", PHONE_HEADERS, phone_rows())
+    before = describe_survey_file(path, home=settings.home)
+    assert (before["tool"], before["header_rows"], before["respondents"]) == ("wjx_text", 1, 6)
+    assert before["questionnaire"]["how"] == "would draft"
+    assert [(q["id"], q["type"]) for q in before["questions"]] == [
+        ("q1", "number"),
+        ("q2", "single"),
+        ("q3_gender", "gender"),
+    ]
+    assert [m["field"] for m in before["metadata"]][:2] == ["response_no", "submitted_at"]
+    [report] = ingest_files(settings, [path])
+    after = describe_survey_file(path, home=settings.home)
+    assert after["questionnaire"]["how"] == "matched"
+    assert after["questionnaire"]["id"] == report.details["questionnaire"]["id"]
+    assert after["questionnaire"]["score"] == 1.0
+    gala = write_xlsx(tmp_path / "wjx_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(1)])
+    assert describe_survey_file(gala, home=settings.home)["questionnaire"]["id"] == (
+        "aigala-participant"
+    )
