@@ -557,8 +557,8 @@ def _draft_question(
     semantic_values: list[str] = []
     if items and all(c.cell == "score" for c in items):
         # A matrix: one column per row, a score (or a scale label) in each.
-        values = [v for c in items for v in _column_values(export, c).distinct]
-        numbers = _Values(list(dict.fromkeys(values)), len(values), export.respondents).numbers
+        scores = [v for c in items for v in _column_values(export, c).distinct]
+        numbers = _Values(list(dict.fromkeys(scores)), len(scores), export.respondents).numbers
         entry["type"] = "matrix"
         row_keys = _Ids()
         entry["rows"] = [
@@ -570,10 +570,10 @@ def _draft_question(
             | bilingual(c.item or "", language)
             for i, c in enumerate(items, 1)
         ]
-        if numbers is not None and values:
+        if numbers is not None and scores:
             entry["scale"] = _scale(numbers)
-        elif values:
-            entry["options"] = _options(values, known=known_codes, language=language, semantic=None)
+        elif scores:
+            entry["options"] = _options(scores, known=known_codes, language=language, semantic=None)
             codes = [o["code"] for o in entry["options"]]
             entry["scale"] = {"min": min(codes), "max": max(codes)}
     elif items:

@@ -128,18 +128,18 @@ def _with(column: ColumnInfo, **changes: object) -> ColumnInfo:
 def _question_column(index: int, header: str, text: str, flavour: str) -> ColumnInfo:
     code_item = _CODE_ITEM.match(text)
     if code_item and flavour == "wjx":
-        number = int(code_item.group(1))
+        code_number = int(code_item.group(1))
         return ColumnInfo(
             index,
             header,
             "question",
-            question_key=f"n{number}",
-            number=number,
+            question_key=f"n{code_number}",
+            number=code_number,
             item=code_item.group(2).strip(),
             cell="flag",
             type_hint="multi",
         )
-    number = None
+    number: int | None = None
     numbered = _NUMBERED.match(text)
     body = text
     if numbered:

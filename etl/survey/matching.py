@@ -145,7 +145,7 @@ def map_export(export: SurveyExport, q: Questionnaire, *, check: bool = True) ->
 
 
 def _column_role(column: ColumnInfo, question: Question) -> ColumnRole | None:
-    common = {"cell": column.cell, "multi_sep": column.multi_sep}
+    cell, sep = column.cell, column.multi_sep
     if column.cell == "other_text":
         return ColumnRole(
             column.index,
@@ -153,19 +153,30 @@ def _column_role(column: ColumnInfo, question: Question) -> ColumnRole | None:
             "other_text",
             question=question,
             item=question.other_option,
-            **common,
+            cell=cell,
+            multi_sep=sep,
         )
     if column.item is not None and question.type in {"matrix", "multi", "ranking"}:
         item = _item_for(question, column)
         if item is None:
             return None
         kind = "row" if question.type == "matrix" else "option"
-        return ColumnRole(column.index, column.header, kind, question=question, item=item, **common)
+        return ColumnRole(
+            column.index,
+            column.header,
+            kind,
+            question=question,
+            item=item,
+            cell=cell,
+            multi_sep=sep,
+        )
     if column.item is not None:
         # An item column of a question the questionnaire asks as one value (e.g. refined from
         # multi to single): only its own option can be read from it.
         return None
-    return ColumnRole(column.index, column.header, "value", question=question, **common)
+    return ColumnRole(
+        column.index, column.header, "value", question=question, cell=cell, multi_sep=sep
+    )
 
 
 def _check(export: SurveyExport, q: Questionnaire, roles: list[ColumnRole]) -> None:

@@ -226,9 +226,7 @@ class SurveyRowParser:
         self.by_question: dict[str, list[ColumnRole]] = {
             question.id: cmap.for_question(question.id) for question in q.questions
         }
-        self.handlers: dict[
-            str, Callable[[Question, list[ColumnRole], list[str | None], _Row], None]
-        ] = {
+        self.handlers: dict[str, Callable[[Question, list[ColumnRole], Cells, _Row], None]] = {
             "single": self._single,
             "gender": self._single,
             "role": self._single,
@@ -304,7 +302,7 @@ class SurveyRowParser:
                 # is an option code (never an age or a free-text role): unknown means reject.
                 if question.type == "single" or self.flavour == "wjx_code":
                     raise
-        label = (option.label.zh or option.label.en) if option else None
+        label = (option.label.zh or option.label.en) if option else ""
         value_text = other_text or (label if option and not option.is_other else text)
         self._demographic(question, (text, option, value_text), out, role=role)
         status = OTHER if option is not None and option.is_other else ANSWERED
