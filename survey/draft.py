@@ -526,11 +526,23 @@ def draft_definition(
             "source_sha256": source_sha256,
             "respondents": export.respondents,
             "header_rows": export.header_rows,
+            # "tool": option codes are the tool's own (or the answers are codes); "order": given
+            # by the draft, so a code export of the survey cannot be decoded with them.
+            "codes": "tool" if _tool_codes(export, tool_codes) else "order",
         },
         "questions": questions,
         "metadata": metadata,
         "ignored": ignored,
     }
+
+
+def _tool_codes(export: SurveyExport, codes: Mapping[str, Mapping[str, int]]) -> bool:
+    """Whether the option codes a draft gives are the tool's own."""
+    return bool(codes) or any(
+        c.cell == "code" or c.choice_code is not None
+        for c in export.columns
+        if c.role == "question"
+    )
 
 
 def _draft_question(

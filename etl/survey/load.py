@@ -117,6 +117,13 @@ def column_map(export: SurveyExport, q: Questionnaire) -> ColumnMap:
     return map_export(export, q)
 
 
+def _codes_unknown(export: SurveyExport, q: Questionnaire) -> bool:
+    """A code export (or numeric choices) met by a draft whose option codes are its own order."""
+    drafted = q.definition.get("drafted") or {}
+    has_codes = any(c.cell == "code" for c in export.columns if c.role == "question")
+    return has_codes and drafted.get("codes") == "order"
+
+
 def _legacy(export: SurveyExport, q: Questionnaire) -> bool:
     return not is_drafted(q) and export.data_start == 0 and export.tool in LEGACY_TOOLS
 
@@ -218,6 +225,14 @@ def load_survey_file(
     q, found = find_questionnaire(session, export, sha256, questionnaire, layout_error=layout_error)
     if header_error is not None and _legacy(export, q):
         raise header_error  # a hand-written questionnaire matches headers one by one
+    if _codes_unknown(export, q):
+        raise IngestError(
+            path,
+            f"holds option numbers, and questionnaire {q.id} v{q.version} was drafted without "
+            "the tool's codes: draft it from the text export with its code export "
+            "(`creatorpulse questionnaire draft TEXT --codes CODES --out q.yaml`) and load with "
+            "--questionnaire q.yaml",
+        )
     return load_survey_table(
         session, export.table, sha256, q, id_key=id_key, edition=edition, export=export, found=found
     )

@@ -37,6 +37,20 @@ class MatchScore:
     option_agreement: float
     matched_columns: int
     question_columns: int
+    required_missing: int = 0
+
+    @property
+    def answers(self) -> bool:
+        """Whether the questionnaire answers the export at all.
+
+        A questionnaire whose required questions the export lacks answers it only when every
+        other column agrees (the survey's own export with a column removed, which is then refused
+        naming the missing question); a partial agreement (性别 and 年龄 in a different survey)
+        does not.
+        """
+        if self.score < THRESHOLD or self.header_agreement < 0.5:
+            return False
+        return self.required_missing == 0 or self.header_agreement >= 0.9
 
     def describe(self) -> str:
         """'aigala-participant v1 (score 0.97: 12/12 columns, options 0.95)'."""
@@ -230,7 +244,11 @@ def score_export(export: SurveyExport, q: Questionnaire) -> MatchScore:
             known += _is_known(question, role, value)
     options = known / checked if checked else 1.0
     score = round(header * (0.7 + 0.3 * options), 4)
-    return MatchScore(q.id, q.version, score, header, options, len(matched), len(question_roles))
+    found = {r.question.id for r in matched if r.question is not None}
+    missing = sum(1 for question in q.questions if question.required and question.id not in found)
+    return MatchScore(
+        q.id, q.version, score, header, options, len(matched), len(question_roles), missing
+    )
 
 
 def _is_question(export: SurveyExport, index: int) -> bool:
@@ -271,7 +289,7 @@ def choose_questionnaire(
         reverse=True,
     )
     scores = [s for s, _ in scored]
-    good = [(s, q) for s, q in scored if s.score >= THRESHOLD and s.header_agreement >= 0.5]
+    good = [(s, q) for s, q in scored if s.answers]
     if not good:
         return None, scores
     if len(good) > 1 and good[0][0].score - good[1][0].score < MARGIN:

@@ -336,3 +336,17 @@ def test_describe_says_what_a_file_is_and_what_a_load_would_do(
     assert describe_survey_file(gala, home=settings.home)["questionnaire"]["id"] == (
         "aigala-participant"
     )
+
+
+def test_a_code_export_met_by_a_draft_without_the_tools_codes_is_refused_saying_how_to_pair(
+    tmp_path: Path, settings: Settings
+) -> None:
+    text_rows, code_rows = wjx_pair_rows()
+    text = write_xls(tmp_path / "wjx_357_0_text.xls", LEGACY_PAIR_HEADERS, text_rows)
+    codes = write_xls(tmp_path / "wjx_357_2_codes.xls", LEGACY_PAIR_HEADERS, code_rows)
+    [drafted] = ingest_files(settings, [text], edition=2016)
+    assert drafted.status == "loaded", drafted.error
+    [refused] = ingest_files(settings, [codes], edition=2016)
+    assert refused.status == "failed"
+    assert refused.error is not None and "--codes" in refused.error
+    assert sql(settings, "select count(*) from fct_survey_response") == [(5,)]
