@@ -41,7 +41,8 @@ from bench.harness import (
 )
 
 STEPS = (
-    ("read_table", "etl.ingest", "read_table"),
+    ("read_table", "etl.survey.export", "read_table"),
+    ("find_questionnaire", "etl.survey.load", "find_questionnaire"),
     ("map_columns", "etl.survey.load", "map_columns"),
     ("parse_survey", "etl.survey.load", "parse_survey"),
     ("apply_load", "etl.survey.load", "apply_load"),

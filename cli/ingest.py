@@ -52,6 +52,14 @@ def _print_reports(reports: list[LoadReport], as_json: bool) -> None:
         )
     console.print(table)
     for r in reports:
+        found = r.details.get("questionnaire")
+        if found and r.status == "loaded":
+            score = f", score {found['score']:.2f}" if found.get("score") is not None else ""
+            console.print(
+                f"{r.path.name}: questionnaire {found['id']} v{found['version']} "
+                f"({found['how']}{score})"
+            )
+    for r in reports:
         if r.status == "failed":
             err.print(f"[red]error:[/red] {r.error}")
 
@@ -69,7 +77,11 @@ def ingest(
         ),
     ] = "auto",
     questionnaire: Annotated[
-        Path | None, typer.Option(help="Questionnaire YAML (default: the gala's).")
+        Path | None,
+        typer.Option(
+            help="Questionnaire YAML (default: the stored questionnaire the survey matches, "
+            "or one drafted from it). A refined file replaces that survey's answers."
+        ),
     ] = None,
     edition: Annotated[
         int | None,

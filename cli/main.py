@@ -19,6 +19,7 @@ from cli import users
 # isort: on
 from cli.common import CliError, app, err
 from cli.export import export_app
+from cli.questionnaire import questionnaire_app
 from cli.report import report_app
 from etl.errors import IngestError
 from survey.questionnaire import QuestionnaireError
@@ -30,6 +31,7 @@ from warehouse.store import WarehouseError
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
 app.add_typer(users.users_app, name="users")
+app.add_typer(questionnaire_app, name="questionnaire")
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ from etl.reading import file_sha256, peek, read_table
 from etl.report import LoadReport
 from etl.roster import ROSTER_COLUMNS, load_roster_table
 from etl.schemas import Staged
-from etl.survey.load import load_survey_table
+from etl.survey.load import load_survey_file
 from survey.identity import load_id_key
 from survey.questionnaire import Questionnaire, load_questionnaire
-from warehouse.loading import known_keys, loaded_file
+from warehouse.loading import known_keys, loaded_file, query_session
 from warehouse.settings import Settings
 from warehouse.store import WriteSession, open_for_write
 
@@ -95,7 +95,7 @@ def ingest_one(
     path: Path,
     *,
     source: str,
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire | None,
     id_key: bytes,
     edition: int | None,
     mapping: Path | None = None,
@@ -111,7 +111,7 @@ def ingest_one(
         raise IngestError(path, "no such file")
     sha = prepared.sha if prepared and prepared.sha else _sha(path)
     previous = loaded_file(session, sha)
-    if previous is not None:
+    if previous is not None and not _refines(session, sha, questionnaire):
         return LoadReport(
             path=path,
             source=source,
@@ -131,9 +131,7 @@ def ingest_one(
     if path.is_dir() and kind != "youtube":
         raise IngestError(path, "is a folder, not a file")
     if kind == "survey":
-        return load_survey_table(
-            session, read_table(path), sha, questionnaire, id_key=id_key, edition=edition
-        )
+        return load_survey_file(session, path, sha, questionnaire, id_key=id_key, edition=edition)
     if kind == "roster":
         return load_roster_table(session, read_table(path), sha, id_key=id_key)
     if kind == "catalogue":
@@ -152,6 +150,25 @@ def ingest_one(
         as_of=as_of,
         detected=source == "auto",
     )
+
+
+def _refines(session: WriteSession, sha: str, questionnaire: Questionnaire | None) -> bool:
+    """Whether a file already loaded is given again with a different questionnaire (a refined
+    one): its answers are then loaded again, replacing the earlier ones."""
+    if questionnaire is None:
+        return False
+    rows = query_session(session, "file_questionnaire", file_sha256=sha).to_dicts()
+    if not rows or rows[0]["questionnaire_id"] is None:
+        return False
+    used = rows[0]
+    if used["questionnaire_id"] != questionnaire.id:
+        return True
+    # The stored version may carry a later number than the file given (a refined file keeps the
+    # number it was exported with): compare the definitions under the stored number.
+    from etl.survey.load import with_version
+
+    same = with_version(questionnaire, int(used["questionnaire_version"]))
+    return bool(same.sha256 != used["definition_sha256"])
 
 
 # Kinds whose reader needs nothing but the file (and the mapping): safe to read ahead of the load.
@@ -320,7 +337,8 @@ def ingest_files(
         raise IngestError(
             Path(str(source)), f"unknown source {source!r}; use one of {', '.join(SOURCES)}"
         )
-    q = load_questionnaire(questionnaire)  # QuestionnaireError names the file and the question
+    # With no questionnaire, each survey is matched to a stored one or gets one drafted.
+    q = load_questionnaire(questionnaire) if questionnaire else None  # errors name the file
     id_key = load_id_key(settings)
     mapping_path = Path(mapping) if mapping else None
     files = [Path(p) for p in paths]

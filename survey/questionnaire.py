@@ -36,6 +36,7 @@ QUESTION_TYPES = frozenset(
         "matrix",
         "ranking",
         "contact",
+        "date",
     }
 )
 CHOICE_TYPES = frozenset({"single", "multi", "ranking"})
@@ -63,8 +64,8 @@ class Label:
     en: str
 
     def get(self, lang: str) -> str:
-        """The text in `lang` ('zh' or 'en')."""
-        return self.en if lang == "en" else self.zh
+        """The text in `lang` ('zh' or 'en'), the other one where that is left blank."""
+        return (self.en or self.zh) if lang == "en" else (self.zh or self.en)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,14 @@ def header_key(header: object) -> tuple[int | None, str]:
 def _label(raw: Any, where: str, *, required: bool = True) -> Label:
     if isinstance(raw, str):
         return Label(raw, raw)
-    if not isinstance(raw, dict) or not raw.get("zh") or not raw.get("en"):
+    # Both keys must be there; one may be '' (a drafted text the glossary could not translate,
+    # left for the user to fill in), never both.
+    if (
+        not isinstance(raw, dict)
+        or raw.get("zh") is None
+        or raw.get("en") is None
+        or not (raw["zh"] or raw["en"])
+    ):
         if not required and raw is None:
             return Label("", "")
         raise QuestionnaireError(f"{where}: needs both zh and en texts")
@@ -290,7 +298,9 @@ def parse_questionnaire(data: Any, *, source: str = "<questionnaire>") -> Questi
                 unit=_label(item["unit"], f"{where}.unit") if item.get("unit") else None,
                 contact_kind=kind,
                 max_length=item.get("max_length"),
-                headers=tuple(dict.fromkeys([text.zh, *map(str, match.get("headers", ()))])),
+                headers=tuple(
+                    h for h in dict.fromkeys([text.zh, *map(str, match.get("headers", ()))]) if h
+                ),
                 patterns=patterns,
             )
         )

@@ -1,22 +1,43 @@
-"""Load one survey export: read, map, parse, then one warehouse transaction."""
+"""Load one survey export: read, find (or draft) its questionnaire, map, parse, one transaction.
+
+With no questionnaire given, the export is matched (scored) against the questionnaires stored in
+the warehouse and the community's own file; when none answers it, one is drafted from the export
+and stored with the file's hash. A questionnaire given with `--questionnaire` becomes the next
+version of a stored one of the same id where its definition differs.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import yaml
 
 from etl.errors import IngestError
 from etl.reading import RawTable
 from etl.report import LoadReport, new_load_id, utc_now
 from etl.schemas import rejects_frame
-from etl.survey.mapping import map_columns
+from etl.survey.export import read_survey_file
+from etl.survey.layouts.base import SurveyExport
+from etl.survey.mapping import ColumnMap, map_columns
+from etl.survey.matching import MatchScore, choose_questionnaire, map_export
 from etl.survey.parse import parse_survey, parse_timestamp
-from survey.questionnaire import Questionnaire, codebook
-from warehouse.loading import apply_load
+from survey.draft import draft_questionnaire
+from survey.questionnaire import (
+    DEFAULT_QUESTIONNAIRE,
+    Questionnaire,
+    codebook,
+    load_questionnaire,
+    parse_questionnaire,
+)
+from warehouse.loading import apply_load, query_session
 from warehouse.store import WriteSession
+
+# Layouts the hand-written questionnaires' own header matching was made for (one header row).
+LEGACY_TOOLS = frozenset({"wjx_text", "wjx_code", "tencent", "generic"})
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
@@ -65,6 +86,158 @@ def questionnaire_frames(q: Questionnaire) -> dict[str, pl.DataFrame]:
     return {"stg_question": questions, "stg_question_option": options}
 
 
+def stored_questionnaires(session: WriteSession) -> list[dict[str, object]]:
+    """Every questionnaire version stored in the warehouse (definition as a mapping)."""
+    rows = query_session(session, "questionnaire_versions").to_dicts()
+    for row in rows:
+        row["definition"] = json.loads(str(row["definition"]))
+    return rows
+
+
+def stored_questionnaire(row: dict[str, object]) -> Questionnaire:
+    """A stored questionnaire version as a Questionnaire."""
+    definition = dict(row["definition"])  # type: ignore[call-overload]
+    definition["version"] = row["questionnaire_version"]
+    return parse_questionnaire(definition, source=f"stored {row['questionnaire_id']}")
+
+
+def is_drafted(q: Questionnaire) -> bool:
+    """Whether a questionnaire was drafted from an export (or refined from such a draft)."""
+    return "drafted" in q.definition
+
+
+def column_map(export: SurveyExport, q: Questionnaire) -> ColumnMap:
+    """The export's columns mapped to the questionnaire's questions.
+
+    A hand-written questionnaire keeps its own header matching on the one-header-row layouts it
+    was written for; anything else is mapped from the layout (short ids, whole texts, items).
+    """
+    if _legacy(export, q):
+        return map_columns(export.table, q)
+    return map_export(export, q)
+
+
+def _codes_unknown(export: SurveyExport, q: Questionnaire) -> bool:
+    """A code export (or numeric choices) met by a draft whose option codes are its own order."""
+    drafted = q.definition.get("drafted") or {}
+    has_codes = any(c.cell == "code" for c in export.columns if c.role == "question")
+    return has_codes and drafted.get("codes") == "order"
+
+
+def _legacy(export: SurveyExport, q: Questionnaire) -> bool:
+    return not is_drafted(q) and export.data_start == 0 and export.tool in LEGACY_TOOLS
+
+
+def with_version(q: Questionnaire, version: int) -> Questionnaire:
+    """The same questionnaire renumbered as `version` (its definition and hash follow)."""
+    definition = dict(q.definition) | {"version": version}
+    found = parse_questionnaire(definition, source=str(q.source or q.id))
+    return Questionnaire(
+        found.id, found.version, found.title, found.questions, found.sha256, definition, q.source
+    )
+
+
+def resolve_given(q: Questionnaire, stored: list[dict[str, object]]) -> tuple[Questionnaire, str]:
+    """A questionnaire given by the user as stored: its version (a changed one the next), origin."""
+    same = [row for row in stored if row["questionnaire_id"] == q.id]
+    if not same:
+        return q, "file"
+    for row in same:  # already stored, perhaps under a later number than the file says
+        version = int(row["questionnaire_version"])  # type: ignore[call-overload]
+        renumbered = q if version == q.version else with_version(q, version)
+        if renumbered.sha256 == row["definition_sha256"]:
+            return renumbered, str(row["origin"])
+    taken = {int(row["questionnaire_version"]) for row in same}  # type: ignore[call-overload]
+    if q.version in taken:  # an edited definition under a stored number: the next version
+        q = with_version(q, max(taken) + 1)
+    return q, "refined"
+
+
+def find_questionnaire(
+    session: WriteSession,
+    export: SurveyExport,
+    sha256: str,
+    given: Questionnaire | None,
+    *,
+    layout_error: IngestError | None = None,
+) -> tuple[Questionnaire, dict[str, object]]:
+    """The questionnaire to load an export with, and how it was found (for the report).
+
+    A file no layout reader recognised (`layout_error`) is never drafted from: it loads only
+    where a questionnaire's own headers match it, else the layout readers' error is the answer.
+    """
+    stored = stored_questionnaires(session)
+    if given is not None:
+        q, origin = resolve_given(given, stored)
+        return q, {"how": "given", "origin": origin}
+    current = [stored_questionnaire(row) for row in stored if row["is_current"]]
+    if not any(q.id == load_questionnaire().id for q in current):
+        current.append(load_questionnaire(DEFAULT_QUESTIONNAIRE))
+    chosen, scores = choose_questionnaire(export, current)
+    listed = [_score_dict(s) for s in scores[:3]]
+    if chosen is not None:
+        origin = next(
+            (
+                str(r["origin"])
+                for r in stored
+                if r["questionnaire_id"] == chosen.id
+                and r["questionnaire_version"] == chosen.version
+            ),
+            "file",
+        )
+        return chosen, {"how": "matched", "origin": origin, "score": scores[0].score} | {
+            "candidates": listed
+        }
+    if layout_error is not None:
+        raise layout_error
+    drafted = draft_questionnaire(export, source_sha256=sha256)
+    taken = [
+        int(r["questionnaire_version"])  # type: ignore[call-overload]
+        for r in stored
+        if r["questionnaire_id"] == drafted.id
+    ]
+    if taken:
+        drafted = with_version(drafted, max(taken) + 1)
+    return drafted, {"how": "drafted", "origin": "drafted", "candidates": listed}
+
+
+def _score_dict(score: MatchScore) -> dict[str, object]:
+    return {
+        "questionnaire_id": score.questionnaire_id,
+        "version": score.version,
+        "score": score.score,
+        "header_agreement": round(score.header_agreement, 3),
+        "option_agreement": round(score.option_agreement, 3),
+    }
+
+
+def load_survey_file(
+    session: WriteSession,
+    path: Path,
+    sha256: str,
+    questionnaire: Questionnaire | None,
+    *,
+    id_key: bytes,
+    edition: int | None = None,
+) -> LoadReport:
+    """Read a survey file, find or draft its questionnaire, and load it in one transaction."""
+    export, header_error, layout_error = read_survey_file(path)
+    q, found = find_questionnaire(session, export, sha256, questionnaire, layout_error=layout_error)
+    if header_error is not None and _legacy(export, q):
+        raise header_error  # a hand-written questionnaire matches headers one by one
+    if _codes_unknown(export, q):
+        raise IngestError(
+            path,
+            f"holds option numbers, and questionnaire {q.id} v{q.version} was drafted without "
+            "the tool's codes: draft it from the text export with its code export "
+            "(`creatorpulse questionnaire draft TEXT --codes CODES --out q.yaml`) and load with "
+            "--questionnaire q.yaml",
+        )
+    return load_survey_table(
+        session, export.table, sha256, q, id_key=id_key, edition=edition, export=export, found=found
+    )
+
+
 def load_survey_table(
     session: WriteSession,
     table: RawTable,
@@ -73,15 +246,49 @@ def load_survey_table(
     *,
     id_key: bytes,
     edition: int | None = None,
+    export: SurveyExport | None = None,
+    found: dict[str, object] | None = None,
 ) -> LoadReport:
     """Parse and load a survey table in one transaction; returns what happened."""
     started = utc_now()
-    cmap = map_columns(table, q)
-    edition_year = edition or infer_edition(table.path, table, cmap.meta_index("submitted_at"))
+    found = found or {"how": "given", "origin": "file"}
+    warnings: list[str] = []
+    if export is None:
+        cmap = map_columns(table, q)
+        start, end = 0, None
+    else:
+        cmap = column_map(export, q)
+        start, end = export.data_start, export.data_end
+    try:
+        edition_year = edition or infer_edition(table.path, table, cmap.meta_index("submitted_at"))
+    except IngestError:
+        if found["how"] != "drafted":
+            raise
+        # A drafted survey with no dates and no year in its name: the file's own year, said so.
+        edition_year = datetime.fromtimestamp(table.path.stat().st_mtime, UTC).year
+        warnings.append(
+            f"no submission dates and no year in the file name: edition {edition_year} is the "
+            "file's modification year (give --edition YEAR to set it)"
+        )
     survey_key = f"{q.id}:{edition_year}"
     parsed = parse_survey(
-        table, cmap, q, survey_key=survey_key, edition_year=edition_year, id_key=id_key
+        table,
+        cmap,
+        q,
+        survey_key=survey_key,
+        edition_year=edition_year,
+        id_key=id_key,
+        start=start,
+        end=end,
     )
+    if found["how"] == "drafted":
+        warnings.insert(
+            0,
+            f"no stored questionnaire matches this file: drafted {q.id} v{q.version} "
+            f"({len(q.questions)} questions) and stored it; see `creatorpulse questionnaire "
+            f"show {q.id}`, refine it and load again with --questionnaire",
+        )
+    parsed.warnings[:0] = warnings
     rejected_rows = {r.row_number for r in parsed.rejects}
     loaded = parsed.responses.height
     if loaded + len(rejected_rows) != parsed.rows_read:  # the invariant every load must keep
@@ -120,6 +327,9 @@ def load_survey_table(
         title_en=q.title.en,
         definition_sha256=q.sha256,
         definition=json.dumps(q.definition, ensure_ascii=False, default=str),
+        definition_yaml=_yaml_text(q),
+        questionnaire_origin=found["origin"],
+        questionnaire_source_sha256=sha256 if found["how"] == "drafted" else None,
         survey_key=survey_key,
         edition_year=edition_year,
         count_rows_read=parsed.rows_read,
@@ -144,5 +354,16 @@ def load_survey_table(
             "survey_key": survey_key,
             "encoding": table.encoding,
             "unmapped": parsed.unmapped,
+            "questionnaire": {"id": q.id, "version": q.version} | found,
+            "layout": export.layout if export is not None else cmap.flavour,
         },
     )
+
+
+def _yaml_text(q: Questionnaire) -> str:
+    """The questionnaire as YAML: the user's own file where it came from one, else a dump."""
+    if q.source is not None and Path(q.source).is_file():
+        text = Path(q.source).read_text(encoding="utf-8")
+        if yaml.safe_load(text) == q.definition:
+            return text
+    return yaml.safe_dump(q.definition, allow_unicode=True, sort_keys=False, width=100)

@@ -48,10 +48,12 @@ class ColumnRole:
 
     index: int
     header: str
-    kind: str  # meta | value | option | row | unmatched
+    kind: str  # meta | value | option | row | other_text | unmatched
     meta: str | None = None
     question: Question | None = None
     item: Option | None = None
+    cell: str = "answer"  # how a cell is read (etl.survey.layouts.base.CELL_KINDS)
+    multi_sep: str | None = None  # the separator of a joined multi answer, where known
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,9 @@ def _answer(qid: str, item: str = "", status: str = ANSWERED, **values: Any) -> 
 def _choice_value(
     question: Question, role: ColumnRole, text: str, flavour: str
 ) -> tuple[Option, str | None]:
-    if flavour == "wjx_code" and re.fullmatch(r"\d+", text):
+    if role.cell == "code" and re.fullmatch(r"-?\d+\.0", text):
+        text = text[:-2]  # a workbook's number cell
+    if (flavour == "wjx_code" or role.cell == "code") and re.fullmatch(r"\d+", text):
         option = question.option_for_code(int(text))
         if option is None:
             raise RowError(
@@ -224,9 +226,7 @@ class SurveyRowParser:
         self.by_question: dict[str, list[ColumnRole]] = {
             question.id: cmap.for_question(question.id) for question in q.questions
         }
-        self.handlers: dict[
-            str, Callable[[Question, list[ColumnRole], list[str | None], _Row], None]
-        ] = {
+        self.handlers: dict[str, Callable[[Question, list[ColumnRole], Cells, _Row], None]] = {
             "single": self._single,
             "gender": self._single,
             "role": self._single,
@@ -237,9 +237,53 @@ class SurveyRowParser:
             "number": self._number,
             "rating": self._number,
             "text": self._text,
+            "date": self._text,
             "city": self._text,
             "contact": self._contact,
         }
+
+    def handle(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
+        """Parse one question's cells: its answer columns, then any "other" free-text column."""
+        main = [r for r in roles if r.kind != "other_text"]
+        extra = [r for r in roles if r.kind == "other_text"]
+        if main:
+            self.handlers[question.type](question, main, row, out)
+        for role in extra:
+            self._other_text(question, role, row, out)
+
+    def _other_text(self, question: Question, role: ColumnRole, row: Cells, out: _Row) -> None:
+        """The free text of an "other" option, from its own column (Q5_TEXT, Q7_OTHER...)."""
+        text = clean_text(row[role.index])
+        if text is None or cell_state(text, self.flavour) is not None:
+            return
+        other = question.other_option
+        if other is None:  # an open question's text beside it: kept as the answer's text
+            if not any(a["question_id"] == question.id for a in out.answers):
+                out.answers.append(_answer(question.id, answer_text=text))
+            return
+        for answer in out.answers:
+            chose_other = other.key in {answer["answer_text"], answer["item_key"]}
+            if chose_other and answer["answer_status"] in {OTHER, ANSWERED}:
+                answer["other_text"] = answer["other_text"] or text
+                answer["answer_status"] = OTHER
+                return
+        single = question.type not in {"multi", "ranking"}
+        out.answers[:] = [
+            a
+            for a in out.answers
+            if not (a["question_id"] == question.id and a["answer_status"] in {EMPTY, SKIPPED})
+        ]
+        out.answers.append(
+            _answer(
+                question.id,
+                "" if single else other.key,
+                OTHER,
+                option_code=other.code,
+                answer_text=other.key,
+                answer_number=None if single else 1.0,
+                other_text=text,
+            )
+        )
 
     # -- single-valued choice questions (single, gender, role, age) ---------------------------
     def _single(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
@@ -258,7 +302,8 @@ class SurveyRowParser:
                 # is an option code (never an age or a free-text role): unknown means reject.
                 if question.type == "single" or self.flavour == "wjx_code":
                     raise
-        value_text = other_text or (option.label.zh if option and not option.is_other else text)
+        label = (option.label.zh or option.label.en) if option else ""
+        value_text = other_text or (label if option and not option.is_other else text)
         self._demographic(question, (text, option, value_text), out, role=role)
         status = OTHER if option is not None and option.is_other else ANSWERED
         out.answers.append(
@@ -334,8 +379,7 @@ class SurveyRowParser:
         role, raw = roles[0], row[roles[0].index]
         if self._record_missing(question, role, raw, out):
             return
-        splitter = _MULTI_SEP.get(self.flavour, _MULTI_SEP["generic"])
-        for part in splitter.split(clean_text(raw) or ""):
+        for part in self._multi_parts(question, role, clean_text(raw) or ""):
             if not part:
                 continue
             option, other_text = _choice_value(question, role, part, self.flavour)
@@ -350,6 +394,29 @@ class SurveyRowParser:
                     other_text=other_text,
                 )
             )
+
+    def _multi_parts(self, question: Question, role: ColumnRole, text: str) -> list[str]:
+        """The chosen options' texts of a joined multi answer.
+
+        A comma-joined answer (Google Forms ', ') is matched against the known options longest
+        first, since an option's own text may hold the separator; the rest is split.
+        """
+        sep = role.multi_sep
+        if sep is None:
+            return _MULTI_SEP.get(self.flavour, _MULTI_SEP["generic"]).split(text)
+        if sep.strip() == "":
+            return text.split()
+        if sep.strip() in {",", "，"}:
+            found: list[str] = []
+            rest = text
+            for label in _labels_longest_first(question):
+                at = rest.find(label)
+                if at >= 0:
+                    found.append(label)
+                    rest = rest[:at] + sep + rest[at + len(label) :]
+            found += [p.strip() for p in rest.split(sep.strip()) if p.strip()]
+            return found
+        return [p.strip() for p in text.split(sep)]
 
     def _expanded(
         self,
@@ -370,6 +437,9 @@ class SurveyRowParser:
             text = clean_text(raw) or ""
             assert role.item is not None
             option = role.item
+            if role.cell in {"flag", "option_text"}:
+                chosen += self._chosen(question, role, option, text, out)
+                continue
             if ranked:
                 rank = parse_number(text, role.header, (1, len(question.options)))
                 out.answers.append(
@@ -407,6 +477,37 @@ class SurveyRowParser:
             self._require(question, roles[0], None, state)
             out.answers.append(_answer(question.id, status=state))
 
+    def _chosen(
+        self, question: Question, role: ColumnRole, option: Option, text: str, out: _Row
+    ) -> int:
+        """One option column of a multi (a 0/1 flag, or the option's own text): 1 if chosen."""
+        flag = text.lower().removesuffix(".0")
+        if role.cell == "flag" and flag in _FALSE:
+            return 0
+        other_text = None
+        if role.cell == "flag" and flag not in _TRUE:
+            if not option.is_other:
+                raise RowError(
+                    role.header, text, f"expected 1 or 0 for option {option.key}, got {text!r}"
+                )
+            other_text = text
+        if role.cell == "option_text" and option.is_other:
+            labels = {label_key(option.label.zh), label_key(option.label.en), *_OTHER_KEYS}
+            if label_key(text) not in labels:
+                other_text = text
+        out.answers.append(
+            _answer(
+                question.id,
+                option.key,
+                OTHER if option.is_other else ANSWERED,
+                option_code=option.code,
+                answer_text=option.key,
+                answer_number=1.0,
+                other_text=other_text,
+            )
+        )
+        return 1
+
     # -- ranking: A→B→C ------------------------------------------------------------------
     def _ranking(self, question: Question, roles: list[ColumnRole], row: Cells, out: _Row) -> None:
         if roles[0].kind == "option":
@@ -442,7 +543,21 @@ class SurveyRowParser:
             if state is not None:
                 out.answers.append(_answer(question.id, role.item.key, state))
                 continue
-            number = parse_number(clean_text(raw) or "", role.header, question.scale)
+            text = clean_text(raw) or ""
+            label = question.option_for_label(text) if question.options else None
+            if label is not None and label.code is not None:  # a scale label: its code
+                out.answers.append(
+                    _answer(
+                        question.id,
+                        role.item.key,
+                        answer_number=float(label.code),
+                        option_code=label.code,
+                        answer_text=label.key,
+                    )
+                )
+                any_answer = True
+                continue
+            number = parse_number(text, role.header, question.scale)
             out.answers.append(_answer(question.id, role.item.key, answer_number=number))
             any_answer = True
         if not any_answer and question.required:
@@ -501,6 +616,25 @@ class SurveyRowParser:
         elif out.contact is None:
             out.contact = normalise_contact(text)
 
+
+_TRUE = {"1", "true", "yes", "y", "是", "checked", "selected", "√", "✓", "x"}
+_FALSE = {"0", "false", "no", "n", "否", "not selected", "unchecked"}
+_OTHER_KEYS = {"其他", "其它", "other", "others"}
+
+
+def _labels_longest_first(question: Question) -> list[str]:
+    """The option labels (zh, en, aliases) of a question, longest first."""
+    labels = {
+        text
+        for option in question.options
+        for text in (option.label.zh, option.label.en, *option.aliases)
+        if text
+    }
+    return sorted(labels, key=len, reverse=True)
+
+
+WIDE = 64  # columns from which a raw row leaves its blank cells out
+PAYLOAD_BATCH = 4096  # rows per batch of raw-row JSON
 
 RESPONSE_COLUMNS = [
     "age_raw",
@@ -721,11 +855,34 @@ def with_timestamps(frame: pl.DataFrame, source: str, target: str) -> pl.DataFra
     return frame.drop("__slash", "__dash", "__fast", *parts)
 
 
-def _json_string(column: str, frame: pl.DataFrame) -> pl.Expr:
-    """The cell as json.dumps(ensure_ascii=False) writes it: null, or a quoted string."""
+def json_escapes(frame: pl.DataFrame, columns: list[str]) -> dict[str, pl.Series]:
+    """Per column, its distinct cells that JSON must escape (one pass over all the columns)."""
+    if not columns:
+        return {}
+    found = frame.select(
+        pl.col(c).filter(pl.col(c).str.contains(_JSON_ESCAPED)).unique().implode() for c in columns
+    ).row(0)
+    return {
+        c: pl.Series(values or [], dtype=pl.String)
+        for c, values in zip(columns, found, strict=True)
+    }
+
+
+def _json_string(
+    column: str,
+    frame: pl.DataFrame,
+    *,
+    null: str | None = "null",
+    escapes: dict[str, pl.Series] | None = None,
+) -> pl.Expr:
+    """The cell as json.dumps(ensure_ascii=False) writes it: `null` (as text, or a null with
+    null=None), or a quoted string."""
     value = pl.col(column)
     special = value.str.contains(_JSON_ESCAPED)
-    texts = frame.select(value.filter(special).unique()).to_series()
+    if escapes is not None:
+        texts = escapes[column]
+    else:
+        texts = frame.select(value.filter(special).unique()).to_series()
     quoted = pl.concat_str([pl.lit('"'), value, pl.lit('"')])
     if not texts.is_empty():
         escaped = pl.Series([json.dumps(t, ensure_ascii=False) for t in texts], dtype=pl.String)
@@ -734,23 +891,53 @@ def _json_string(column: str, frame: pl.DataFrame) -> pl.Expr:
             .then(value.replace_strict(texts, escaped, default=None, return_dtype=pl.String))
             .otherwise(quoted)
         )
-    return pl.when(value.is_null()).then(pl.lit("null")).otherwise(quoted)
+    if null is None:
+        return quoted  # null where the cell is: concat_str of a null is null
+    return pl.when(value.is_null()).then(pl.lit(null)).otherwise(quoted)
 
 
-def payload_expr(frame: pl.DataFrame, headers: list[str], pii_headers: set[str]) -> pl.Expr:
+def payload_expr(
+    frame: pl.DataFrame,
+    headers: list[str],
+    pii_headers: set[str],
+    *,
+    omit_blank: bool = False,
+    escapes: dict[str, pl.Series] | None = None,
+) -> pl.Expr:
     """Each row as json.dumps(dict(zip(headers, row)), ensure_ascii=False), PII cells '<pii>'.
 
     Built from the columns (a repeated header keeps its first place and its last cell, as a
-    dict does), so the JSON is byte for byte what the per-row encoder wrote.
+    dict does), so the JSON is byte for byte what the per-row encoder wrote. With `omit_blank`
+    (wide exports, where most cells are blank and the keys would be most of the bytes) a blank
+    cell's key is left out instead of written as null.
     """
     last: dict[str, int] = {}
     for i, header in enumerate(headers):
         last[header] = i
+    if omit_blank:
+        members = [  # '"header": "cell"', null for a blank cell
+            pl.concat_str(
+                [
+                    pl.lit(json.dumps(header, ensure_ascii=False) + ": "),
+                    pl.when(pl.col(f"c{i}").is_not_null()).then(pl.lit('"<pii>"'))
+                    if header in pii_headers
+                    else _json_string(f"c{i}", frame, null=None, escapes=escapes),
+                ]
+            )
+            for header, i in last.items()
+        ]
+        return pl.concat_str(
+            [pl.lit("{"), pl.concat_str(members, separator=", ", ignore_nulls=True), pl.lit("}")]
+        )
     parts: list[pl.Expr] = []
     for n, (header, i) in enumerate(last.items()):
         key = json.dumps(header, ensure_ascii=False)
         parts.append(pl.lit(("{" if n == 0 else ", ") + key + ": "))
-        parts.append(pl.lit('"<pii>"') if header in pii_headers else _json_string(f"c{i}", frame))
+        parts.append(
+            pl.lit('"<pii>"')
+            if header in pii_headers
+            else _json_string(f"c{i}", frame, escapes=escapes)
+        )
     if not parts:
         return pl.lit("{}")
     parts.append(pl.lit("}"))
@@ -795,7 +982,7 @@ def _parse_distinct(
         nulls_equal=True,
         maintain_order="left",
     ).get_column("__k")
-    handler = parser.handlers[question.type]
+    handler = parser.handle
     indexes = [role.index for role in roles]
     errs: list[int | None] = []
     demo: list[dict[str, Any]] = []
@@ -849,6 +1036,170 @@ def _parse_distinct(
         contact,
         name,
     )
+
+
+def _by_column(question: Question, roles: list[ColumnRole]) -> bool:
+    """A multi spread one column per option (flags or option texts), each column on its own.
+
+    Its rows' combinations of choices are nearly as many as its rows on a big survey, so such a
+    question is parsed column by column (each column once per distinct value) instead of once per
+    distinct combination.
+    """
+    options = [r for r in roles if r.kind == "option"]
+    others = [r for r in roles if r.kind == "other_text"]
+    return (
+        question.type == "multi"
+        and len(options) > 1
+        and all(r.cell in {"flag", "option_text"} for r in options)
+        and len(options) + len(others) == len(roles)
+        and (not others or (len(others) == 1 and question.other_option is not None))
+    )
+
+
+def _parse_option_columns(
+    parser: SurveyRowParser,
+    question: Question,
+    roles: list[ColumnRole],
+    frame: pl.DataFrame,
+    errors: list[tuple[str, str | None, str]],
+) -> _Parsed:
+    """A one-column-per-option multi: what `_expanded` does for each row, column by column.
+
+    Each column's distinct cells go through `_chosen` once; a row's answers are its chosen
+    options in column order; a row with none is skipped (every cell skipped) or empty; the first
+    bad cell in column order rejects the row.
+    """
+    height = frame.height
+    work = pl.DataFrame({"__k": pl.int_range(height, dtype=pl.UInt32, eager=True)})
+    other = question.other_option
+    free = [r for r in roles if r.kind == "other_text"]
+    roles = [r for r in roles if r.kind == "option"]
+    if free:  # the "other" option's free text, from its own column (Q7_OTHER, Q5_TEXT)
+        text = with_clean(frame.select(f"c{free[0].index}"), f"c{free[0].index}", "__t")
+        missing = text.get_column("__t").str.to_lowercase().is_in(sorted(_EMPTY_MARKERS)) | (
+            text.get_column("__t").is_in(sorted(_SKIP_MARKERS))
+        )
+        work = work.with_columns(
+            text.get_column("__t")
+            .zip_with(~missing.fill_null(True), pl.Series([None], dtype=pl.String))
+            .alias("__t")
+        )
+    else:
+        work = work.with_columns(pl.lit(None, dtype=pl.String).alias("__t"))
+    parts: list[pl.DataFrame] = []
+    error_columns: list[str] = []
+    skipped_columns: list[str] = []
+    other_chosen: pl.Expr = pl.lit(False)
+    for n, role in enumerate(roles):
+        assert role.item is not None
+        cells = frame.get_column(f"c{role.index}")
+        distinct = cells.unique(maintain_order=True)
+        chosen, other_texts, skipped, error_ids = [], [], [], []
+        for raw in distinct.to_list():
+            state = cell_state(raw, parser.flavour)
+            out = _Row()
+            error = None
+            if state is None:
+                try:
+                    parser._chosen(question, role, role.item, clean_text(raw) or "", out)
+                except RowError as err:
+                    error = len(errors)
+                    errors.append((err.column, err.value, err.reason))
+            chosen.append(bool(out.answers))
+            other_texts.append(out.answers[0]["other_text"] if out.answers else None)
+            skipped.append(state == SKIPPED)
+            error_ids.append(error)
+        index = cells.replace_strict(
+            distinct, pl.int_range(len(distinct), dtype=pl.UInt32, eager=True), default=None
+        )
+        if distinct.null_count():  # replace_strict cannot map a null cell: its own row
+            index = index.fill_null(distinct.to_list().index(None))
+        work = work.with_columns(
+            pl.Series(chosen, dtype=pl.Boolean).gather(index).alias(f"__c{n}"),
+            pl.Series(other_texts, dtype=pl.String).gather(index).alias(f"__o{n}"),
+            pl.Series(skipped, dtype=pl.Boolean).gather(index).alias(f"__s{n}"),
+            pl.Series(error_ids, dtype=pl.Int64).gather(index).alias(f"__e{n}"),
+        )
+        error_columns.append(f"__e{n}")
+        skipped_columns.append(f"__s{n}")
+        option = role.item
+        free_text = pl.col(f"__o{n}")
+        if other is not None and option.key == other.key:
+            free_text = pl.coalesce(free_text, pl.col("__t"))
+            other_chosen = other_chosen | pl.col(f"__c{n}")
+        parts.append(
+            work.filter(pl.col(f"__c{n}")).select(
+                pl.col("__k"),
+                pl.lit(option.key).alias("item_key"),
+                pl.lit(OTHER if option.is_other else ANSWERED).alias("answer_status"),
+                pl.lit(option.code, dtype=pl.Int64).alias("option_code"),
+                pl.lit(option.key).alias("answer_text"),
+                pl.lit(1.0).alias("answer_number"),
+                pl.lit(None, dtype=pl.Int64).alias("answer_rank"),
+                free_text.alias("other_text"),
+            )
+        )
+    # Free text written for "other" without the other option ticked: other was chosen.
+    written = pl.col("__t").is_not_null() & ~other_chosen
+    if other is not None and free:
+        parts.append(
+            work.filter(written).select(
+                pl.col("__k"),
+                pl.lit(other.key).alias("item_key"),
+                pl.lit(OTHER).alias("answer_status"),
+                pl.lit(other.code, dtype=pl.Int64).alias("option_code"),
+                pl.lit(other.key).alias("answer_text"),
+                pl.lit(1.0).alias("answer_number"),
+                pl.lit(None, dtype=pl.Int64).alias("answer_rank"),
+                pl.col("__t").alias("other_text"),
+            )
+        )
+    ticked = pl.any_horizontal(pl.col(f"__c{n}") for n in range(len(roles)))
+    any_chosen = ticked | written
+    all_skipped = pl.all_horizontal(pl.col(c) for c in skipped_columns)
+    work = work.with_columns(
+        pl.coalesce(pl.col(c) for c in error_columns).alias("__error"),
+        any_chosen.alias("__any"),
+        ticked.alias("__ticked"),
+        pl.when(all_skipped).then(pl.lit(SKIPPED)).otherwise(pl.lit(EMPTY)).alias("__state"),
+    )
+    none = work.filter(~pl.col("__any"))
+    if question.required:
+        required = len(errors)
+        errors.append((roles[0].header, None, f"required question {question.id} is empty"))
+        work = work.with_columns(
+            # as row by row: a required multi with no option ticked is empty, whatever was written
+            pl.when(
+                pl.col("__error").is_null() & ~pl.col("__ticked") & (pl.col("__state") == EMPTY)
+            )
+            .then(pl.lit(required, dtype=pl.Int64))
+            .otherwise(pl.col("__error"))
+            .alias("__error")
+        )
+    parts.append(
+        none.select(
+            pl.col("__k"),
+            pl.lit("").alias("item_key"),
+            pl.col("__state").alias("answer_status"),
+            pl.lit(None, dtype=pl.Int64).alias("option_code"),
+            pl.lit(None, dtype=pl.String).alias("answer_text"),
+            pl.lit(None, dtype=pl.Float64).alias("answer_number"),
+            pl.lit(None, dtype=pl.Int64).alias("answer_rank"),
+            pl.lit(None, dtype=pl.String).alias("other_text"),
+        )
+    )
+    answers = (
+        pl.concat(parts)
+        .with_columns(pl.lit(question.id).alias("question_id"))
+        .sort("__k", maintain_order=True)  # a row's answers together, in column order
+        .select(list(_ANSWER_TABLE))
+        .cast(_ANSWER_TABLE)  # type: ignore[arg-type]
+    )
+    # A row with a bad cell has no answers (it is rejected), as the row-wise parse has.
+    bad = work.filter(pl.col("__error").is_not_null()).get_column("__k")
+    if len(bad):
+        answers = answers.filter(~pl.col("__k").is_in(bad.implode()))
+    return _Parsed(work.get_column("__k"), answers, work.get_column("__error"), {})
 
 
 def _parse_contact_column(
@@ -981,8 +1332,14 @@ def parse_survey(
     survey_key: str,
     edition_year: int,
     id_key: bytes,
+    start: int = 0,
+    end: int | None = None,
 ) -> ParsedSurvey:
     """Parse every row: each is loaded or rejected with a reason (read = loaded + rejected).
+
+    Only the rows `start:end` of the table are respondents (a SurveyExport's data_start and
+    data_end): the extra header rows before them and footers after them are never read as
+    answers, and row numbers stay the file's own.
 
     A row is rejected, in this order, for: a response number already used on an earlier row;
     its first bad cell in questionnaire order (column and reason); being an exact duplicate
@@ -990,12 +1347,35 @@ def parse_survey(
     submission from the same participant.
     """
     parser = SurveyRowParser(q, cmap, reference_year=edition_year)
-    frame = text_frame(table)
-    rows_read = frame.height
-    for name in META_FIELDS:
-        frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
+    full = text_frame(table)
+    if start or end is not None:
+        stop = full.height if end is None else end
+        full = full.slice(start, max(0, stop - start))
+    rows_read = full.height
     answer_cols = [c for c in cmap.columns if c.kind != "meta" and c.kind != "unmatched"]
     pii_headers = {c.header for c in answer_cols if c.question is not None and c.question.is_pii}
+    # The raw rows are every column as read (one String column, built now); everything else
+    # works on the mapped columns only, so a wide export's other columns are never copied.
+    headers = list(table.headers)
+    escapes = json_escapes(full, [f"c{i}" for i in range(len(headers))])
+    wide = len(headers) > WIDE
+    payload = pl.concat(  # in row batches: each cell's JSON text is held for one batch only
+        [
+            batch.select(
+                pl.col(ROW),
+                payload_expr(batch, headers, pii_headers, omit_blank=wide, escapes=escapes).alias(
+                    "payload"
+                ),
+            )
+            for offset in range(0, max(1, full.height), PAYLOAD_BATCH)
+            if (batch := full.slice(offset, PAYLOAD_BATCH)) is not None
+        ]
+    )
+    needed = sorted({c.index for c in cmap.columns if c.kind != "unmatched"})
+    frame = full.select(pl.col(ROW), *(pl.col(f"c{i}") for i in needed))
+    del full
+    for name in META_FIELDS:
+        frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
 
     # Each question once per distinct value; the first failing question rejects a row.
     errors: list[tuple[str, str | None, str]] = []
@@ -1006,6 +1386,8 @@ def parse_survey(
             continue
         if question.type == "contact" and not question.required and len(roles) == 1:
             parsed.append(_parse_contact_column(parser, question, roles[0], frame, id_key))
+        elif _by_column(question, roles):
+            parsed.append(_parse_option_columns(parser, question, roles, frame, errors))
         else:
             parsed.append(_parse_distinct(parser, question, roles, frame, errors, id_key))
     columns: dict[str, pl.Series] = {}
@@ -1093,9 +1475,8 @@ def parse_survey(
         ),
         pl.col("_submitted_at").alias("submitted_at"),
     )
-    raw_rows = kept.select(
-        pl.col(ROW), payload_expr(kept, list(table.headers), pii_headers).alias("payload")
-    )
+    raw_rows = kept.select(pl.col(ROW)).join(payload, on=ROW, how="left", maintain_order="left")
+    del payload
     answers = _answer_frame(kept, parsed)
 
     unmapped: dict[str, int] = {

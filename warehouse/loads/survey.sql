@@ -49,13 +49,23 @@ insert into dim_edition (edition_year, name_zh, name_en)
 select $edition_year, $edition_year || ' AI春晚', 'AI Spring Festival Gala ' || $edition_year
 where not exists (select 1 from dim_edition where edition_year = $edition_year);
 
-insert into dim_questionnaire
+insert into dim_questionnaire (
+    questionnaire_id, questionnaire_version, title_zh, title_en, definition_sha256, definition,
+    first_loaded_at, origin, source_file_sha256, is_current, definition_yaml
+)
 select $questionnaire_id, $questionnaire_version, $title_zh, $title_en, $definition_sha256,
-    $definition::json, $loaded_at
+    $definition::json, $loaded_at, $questionnaire_origin, $questionnaire_source_sha256, true,
+    $definition_yaml
 where not exists (
     select 1 from dim_questionnaire
     where questionnaire_id = $questionnaire_id and questionnaire_version = $questionnaire_version
 );
+
+-- One current version per questionnaire: the one its survey was last loaded with.
+update dim_questionnaire
+set is_current = (questionnaire_version = $questionnaire_version)
+where questionnaire_id = $questionnaire_id
+    and is_current is distinct from (questionnaire_version = $questionnaire_version);
 
 insert into dim_question
 select * from stg_question as s
@@ -75,6 +85,21 @@ where not exists (
         and d.question_id = s.question_id
         and d.item_key = s.item_key
 );
+
+-- The same file loaded again with a refined questionnaire replaces what its earlier loads put in
+-- (a row rejected now must not keep its earlier answers; a new questionnaire id, a new survey
+-- key, must not leave the old responses beside the new ones).
+delete from fct_survey_answer
+where response_id in (
+    select response_id from fct_survey_response
+    where load_id in (select load_id from load_log where file_sha256 = $file_sha256)
+);
+
+delete from fct_survey_response
+where load_id in (select load_id from load_log where file_sha256 = $file_sha256);
+
+delete from raw_survey_row
+where load_id in (select load_id from load_log where file_sha256 = $file_sha256);
 
 delete from fct_survey_answer
 where response_id in (select response_id from stg_survey_response);
