@@ -48,6 +48,9 @@ PAGES = (
     "contacts",
     "imports",  # the Import page (page key "import": `import` is a Python keyword)
 )
+# Pages whose layout reads no warehouse data: rendered afresh, and shown before any snapshot
+# exists (the Import page is how a first warehouse gets its data).
+UNCACHED_PAGES = frozenset({"import"})
 LOCATION = "_pages_location"  # Dash pages' own dcc.Location: writing its search re-renders
 
 
@@ -263,6 +266,8 @@ def _guarded(page: str, layout: Callable[..., Any]) -> Callable[..., Any]:
                 id="no-access",
                 className="page",
             )
+        if page in UNCACHED_PAGES:
+            return layout(**query)
         return data.output(layout, viewer=auth.viewer_key(), **query)
 
     return guarded_layout

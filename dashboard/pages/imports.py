@@ -24,6 +24,13 @@ from warehouse.settings import load_settings
 
 PAGE = "import"
 POLL_MS = 1000
+WRAPPED = {
+    "sortable": True,
+    "filter": True,
+    "resizable": True,
+    "wrapText": True,
+    "autoHeight": True,
+}
 REJECT_COLUMNS = ("file_name", "row_number", "column_name", "value_text", "reason")
 
 register(
@@ -93,6 +100,28 @@ register(
         "col.question_type": {"zh": "题型", "en": "Type"},
         "col.question_text": {"zh": "题目", "en": "Question"},
         "col.options": {"zh": "选项", "en": "Options"},
+        **{
+            f"import.value.{key}": {"zh": zh, "en": en}
+            for key, zh, en in (
+                ("survey", "问卷", "survey"),
+                ("platform", "平台数据", "platform"),
+                ("attention", "关注度", "attention"),
+                ("catalogue", "节目目录", "catalogue"),
+                ("roster", "参与者名册", "roster"),
+                ("live", "直播", "live"),
+                ("retention", "观众留存", "retention"),
+                ("activity", "创作活动", "activity"),
+                ("single", "单选", "single"),
+                ("multi", "多选", "multi"),
+                ("ranking", "排序", "ranking"),
+                ("matrix", "矩阵", "matrix"),
+                ("rating", "评分", "rating"),
+                ("number", "数字", "number"),
+                ("text", "文本", "text"),
+                ("date", "日期", "date"),
+                ("contact", "联系方式", "contact"),
+            )
+        },
         "import.status.loaded": {"zh": "已载入", "en": "loaded"},
         "import.status.unchanged": {"zh": "已载入过（未改动）", "en": "already loaded (unchanged)"},
         "import.status.failed": {"zh": "失败", "en": "failed"},
@@ -162,15 +191,15 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
                         id=f"{PAGE}-rejects",
                         columnDefs=[],
                         rowData=[],
-                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                        defaultColDef=WRAPPED,
                         dashGridOptions={
                             "animateRows": False,
                             "pagination": True,
                             "paginationPageSize": 20,
+                            "domLayout": "autoHeight",
                         },
                         columnSize="responsiveSizeToFit",
                         className="ag-theme-alpine",
-                        style={"height": "420px"},
                     ),
                     dcc.Store(id=f"{PAGE}-job"),
                     dcc.Interval(id=f"{PAGE}-poll", interval=POLL_MS, disabled=True),
@@ -186,10 +215,13 @@ dash.register_page(
 )
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, lang: str = "en") -> str:
     if isinstance(value, (list, tuple)):
         return " – ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+    from dashboard.i18n import STRINGS
+
+    key = f"import.value.{value}"
+    return t(key, lang) if key in STRINGS else "" if value is None else str(value)
 
 
 def _field_label(key: str, lang: str) -> str:
@@ -207,7 +239,7 @@ def describe_file(result: dict[str, Any], lang: str) -> html.Div:
             className="import-file import-error",
         )
     rows = [
-        html.Tr([html.Th(_field_label(key, lang)), html.Td(_text(result[key]))])
+        html.Tr([html.Th(_field_label(key, lang)), html.Td(_text(result[key], lang))])
         for key in SUMMARY_FIELDS
         if result.get(key) not in (None, "", [])
     ]
@@ -224,7 +256,7 @@ def describe_file(result: dict[str, Any], lang: str) -> html.Div:
             [
                 {
                     "question_id": q.get("id") or q.get("key") or "",
-                    "question_type": q.get("type") or "",
+                    "question_type": _text(q.get("type"), lang),
                     "question_text": q.get("text") or "",
                     "options": "、".join(str(o) for o in (q.get("options") or [])[:12]),
                 }
@@ -392,7 +424,7 @@ def poll_view(upload_id: str | None, lang: str) -> tuple[Any, Any, Any, Any, boo
         id=f"{PAGE}-loads",
         rowData=rows,
         columnDefs=defs,
-        defaultColDef={"sortable": True, "resizable": True},
+        defaultColDef=WRAPPED,
         dashGridOptions={"domLayout": "autoHeight", "animateRows": False},
         columnSize="responsiveSizeToFit",
         className="ag-theme-alpine",
