@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -238,7 +238,7 @@ def _reads_as_text(answered: pl.Series) -> bool:
     lengths = answered.str.len_chars()
     return bool(
         answered.str.contains("\n").any()
-        or (lengths.mean() or 0) > 12
+        or cast(float, lengths.mean() or 0) > 12
         or distinct > MAX_SINGLE_DISTINCT
         or (answered.len() > 10 and distinct > answered.len() / 2)
     )
@@ -357,7 +357,7 @@ def describe_platform_export(path: Path) -> dict[str, Any]:
     daily = staged.frames.get("content_daily")
     span = None
     if daily is not None and daily.height:
-        span = [daily["date_on"].min().isoformat(), daily["date_on"].max().isoformat()]
+        span = [str(daily["date_on"].min()), str(daily["date_on"].max())]  # ISO dates
     content = staged.frames.get("content")
     files = sorted(p.name for p in path.iterdir() if p.is_file()) if path.is_dir() else None
     return {
@@ -408,7 +408,7 @@ def _read_attention(path: Path) -> Any:
     return read_attention_export(path)
 
 
-def describe_table_file(family: str, layout: str) -> Describe:
+def describe_table_file(family: str, layout: str) -> Callable[[Path], dict[str, Any]]:
     """Rows and columns of a one-table file whose rows are checked only when loaded (activity)."""
 
     def describe(path: Path) -> dict[str, Any]:

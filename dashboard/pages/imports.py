@@ -143,6 +143,14 @@ SUMMARY_FIELDS = (
 )
 
 
+def _data_attributes(lang: str) -> dict[str, Any]:
+    """Texts the upload script (assets/import.js) shows, in the page's language."""
+    return {
+        "data-uploading": t("import.uploading", lang),
+        "data-failed": t("import.upload_failed", lang),
+    }
+
+
 def layout(lang: str = "zh", **query: Any) -> html.Div:
     """The three steps: upload, inspection, import."""
     filters = {"lang": urlstate.lang_of({"lang": lang})}
@@ -160,10 +168,7 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
                         t("import.choose", lang),
                         id=f"{PAGE}-choose",
                         n_clicks=0,
-                        **{
-                            "data-uploading": t("import.uploading", lang),
-                            "data-failed": t("import.upload_failed", lang),
-                        },
+                        **_data_attributes(lang),
                     ),
                     html.Span(id=f"{PAGE}-upload-state", className="import-state"),
                     html.P(t("import.limit", lang).format(mb=mb), className="intro"),
