@@ -17,6 +17,13 @@ substrings per role). Matching, on text lower-cased with spaces removed, in this
    a four-character Chinese word ("产品经里" scores 75): a wrong silent mapping is worse than an
    "unmapped" answer that someone reviews.
 
+Before step 2, whole answers listed in ``survey/data/occupation_map.yaml`` (job titles outside
+the creator vocabulary: Data Scientist, 数据分析师, 公务员, ...) are looked up: an occupation with
+a role maps to it (method "exact"); one with ``role: null`` is "unmapped" with reason "no role
+matched" and goes no further, so "Operations Research Practitioner" is not read as operations.
+Occupation aliases are not fuzzy-matched. ``survey.normalise.occupation`` reports which
+occupation matched.
+
 A 问卷星 "other" answer whose inner text matches nothing is mapped to code "other" (that is the
 option the respondent chose); the same text passed on its own is "unmapped". Role is never
 "invalid".
@@ -82,8 +89,19 @@ class _Match:
 
 
 @dataclass(frozen=True, slots=True)
+class Occupation:
+    """One entry of occupation_map.yaml: an occupation and the role it counts as (or None)."""
+
+    key: str
+    en: str
+    zh: str
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Dictionary:
     exact: dict[str, tuple[str, str]]  # key → (code, alias as written)
+    unmapped: frozenset[str]  # keys of occupations with no role: never matched further
     contains: tuple[tuple[str, str, str], ...]  # (key, code, substring as written), longest first
     fuzzy_keys: tuple[str, ...]
     fuzzy_targets: tuple[tuple[str, str], ...]  # parallel to fuzzy_keys: (code, alias)
@@ -96,19 +114,42 @@ def normalise_role(value: object) -> RoleResult:
     if text is None:
         return RoleResult(raw, "blank")
 
-    wrapped_other = False
-    if match := (_WJX_OTHER.match(text) or _OTHER_PREFIX.match(text)):
-        wrapped_other = True
-        text = match["inner"].strip()
-        if not text:
-            return RoleResult(
-                raw, "mapped", code="other", score=100.0, matched="其他", method="exact"
-            )
+    text, wrapped_other = unwrap_other(text)
+    if wrapped_other and not text:
+        return RoleResult(raw, "mapped", code="other", score=100.0, matched="其他", method="exact")
 
     result = _match_answer(raw, text)
     if wrapped_other and result.status == "unmapped" and result.reason == _NO_MATCH:
         return RoleResult(raw, "mapped", code="other", score=100.0, matched="其他", method="exact")
     return result
+
+
+def unwrap_other(text: str) -> tuple[str, bool]:
+    """Return the inner text of a 问卷星 "other" answer (其他【请注明】〖text〗) and whether it was one."""
+    if match := (_WJX_OTHER.match(text) or _OTHER_PREFIX.match(text)):
+        return match["inner"].strip(), True
+    return text, False
+
+
+def role_key(text: str) -> str:
+    """Return the matching key of a role answer: lower case, whitespace removed."""
+    return _key(text)
+
+
+@cache
+def occupation_map() -> dict[str, Occupation]:
+    """Return occupation_map.yaml keyed by the matching key of each label and alias."""
+    data = read_data_yaml("occupation_map.yaml")
+    index: dict[str, Occupation] = {}
+    for key, entry in data.items():
+        role = entry.get("role")
+        if role is not None and role not in ROLE_CODES:
+            raise ValueError(f"occupation_map.yaml: {key} has unknown role {role!r}")
+        occupation = Occupation(key, str(entry["en"]), str(entry["zh"]), role)
+        for term in [entry["en"], entry["zh"], *entry.get("aliases", [])]:
+            if index.setdefault(_key(str(term)), occupation) != occupation:
+                raise ValueError(f"occupation_map.yaml: alias {term!r} names two occupations")
+    return index
 
 
 def normalise_role_series(series: pl.Series) -> pl.DataFrame:
@@ -133,6 +174,8 @@ def normalise_role_series(series: pl.Series) -> pl.DataFrame:
 def _match_answer(raw: str | None, text: str) -> RoleResult:
     dictionary = _dictionary()
     key = _key(text)
+    if key in dictionary.unmapped:
+        return RoleResult(raw, "unmapped", _NO_MATCH)
     if key in dictionary.exact:
         code, alias = dictionary.exact[key]
         return RoleResult(raw, "mapped", code=code, score=100.0, matched=alias, method="exact")
@@ -222,8 +265,17 @@ def _dictionary() -> _Dictionary:
     fuzzy = sorted(
         (key, target) for key, target in exact.items() if len(key) >= _FUZZY_MIN_ALIAS_LENGTH
     )
+    unmapped = set()
+    for key, occupation in occupation_map().items():
+        if occupation.role is None:
+            if key in exact:
+                raise ValueError(f"occupation_map.yaml: {key!r} has no role but roles.yaml has")
+            unmapped.add(key)
+        elif exact.setdefault(key, (occupation.role, occupation.en))[0] != occupation.role:
+            raise ValueError(f"occupation_map.yaml: {key!r} names another role in roles.yaml")
     return _Dictionary(
         exact=exact,
+        unmapped=frozenset(unmapped),
         contains=tuple(contains),
         fuzzy_keys=tuple(key for key, _ in fuzzy),
         fuzzy_targets=tuple(target for _, target in fuzzy),
