@@ -447,6 +447,19 @@ def describe_catalogue(path: Path) -> dict[str, Any]:
     }
 
 
+def _describe_intl(path: Path) -> dict[str, Any] | None:
+    from etl.platforms.intl import describe_intl_file
+
+    return describe_intl_file(path) if path.is_file() else None
+
+
+def _describe_platform(path: Path) -> dict[str, Any]:
+    """A Chinese creator-centre export (snapshot or daily) as `describe_platform_file` reads it."""
+    from etl.platforms.describe import describe_platform_file
+
+    return describe_platform_file(path)
+
+
 # -- the registry ---------------------------------------------------------------------------------
 #
 # Tried in order; the first entry whose detect fits is described. The describers being written
@@ -482,7 +495,8 @@ DESCRIBERS: list[Describer] = [
     ),
     Describer("catalogue", detect_catalogue, describe_catalogue),
     Describer("roster", detect_roster, describe_roster),
-    Describer("platform", detect_platform_file, describe_platform_export),
+    Describer("platform", None, _describe_intl),  # TikTok Studio files, YouTube Studio tabs
+    Describer("platform", detect_platform_file, _describe_platform),
     Describer("survey", detect_survey_file, describe_survey_layout),
 ]
 

@@ -27,6 +27,19 @@ def tiktok_overview_csv(path: Path) -> Path:
     )
 
 
+def bank_statement_csv(path: Path) -> Path:
+    """A file that is no export we know: a bank statement."""
+    return sf.write_text(
+        path,
+        [
+            ["交易日期", "摘要", "收入金额", "支出金额", "账户余额"],
+            ["2026-02-10", "工资", "8000.00", "", "12000.00"],
+            ["2026-02-11", "房租", "", "3000.00", "9000.00"],
+        ],
+        bom=True,
+    )
+
+
 def bilibili_csv(path: Path) -> Path:
     """A Bilibili creator-centre daily export (our alias table's layout)."""
     return sf.write_text(
@@ -95,12 +108,18 @@ def test_a_platform_export_is_described_as_a_platform_not_a_survey(tmp_path: Pat
     assert "questions" not in result
 
 
+def test_a_tiktok_studio_file_is_a_platform_export_not_a_survey(tmp_path: Path) -> None:
+    result = inspect_file(tiktok_overview_csv(tmp_path / "Overview.csv"))
+    assert (result["family"], result["platform"]) == ("platform", "tiktok")
+    assert result["layout"] == "tiktok_overview" and "questions" not in result
+
+
 def test_an_unknown_file_gets_one_message_naming_the_closest_layout(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as caught:
-        inspect_file(tiktok_overview_csv(tmp_path / "Overview.csv"))
+        inspect_file(bank_statement_csv(tmp_path / "流水.csv"))
     message = str(caught.value)
     assert "\n" not in message
-    assert message.startswith("Overview.csv: not a known export: closest is ")
+    assert message.startswith("流水.csv: not a known export: closest is ")
     assert "missing" in message
     assert "question" not in message.split("missing", 1)[0]  # no survey question's error
 
@@ -108,19 +127,19 @@ def test_an_unknown_file_gets_one_message_naming_the_closest_layout(tmp_path: Pa
 def test_a_near_platform_file_names_the_platform_layout_and_what_it_lacked(
     tmp_path: Path,
 ) -> None:
-    # A 抖音 作品数据 export has 完播率 but no 作品ID column: half of 抖音's signature.
+    # A 微博 export cut down to 博文内容 without 阅读数: half of a 微博 signature rule.
     path = sf.write_text(
         tmp_path / "导出.csv",
         [
-            ["作品名称", "发布时间", "完播率", "播放量", "点赞量", "评论量"],
-            ["AI春晚 开场", "2026-02-10 20:00", "0.31", "1200", "30", "4"],
+            ["博文内容", "发布时间", "转发数", "评论数", "点赞数"],
+            ["AI春晚开场", "2026-02-10 20:00", "12", "3", "40"],
         ],
     )
     with pytest.raises(IngestError) as caught:
         inspect_file(path)
     message = str(caught.value)
-    assert "closest is douyin creator-centre export (platform" in message
-    assert message.endswith("missing a header with '作品id'")
+    assert "closest is weibo creator-centre export (platform" in message
+    assert message.endswith("missing a header with '阅读数'")
 
 
 def test_a_damaged_workbook_is_its_reading_error(tmp_path: Path) -> None:
@@ -180,8 +199,8 @@ def test_cli_inspect_prints_the_layout_and_question_table(tmp_path: Path) -> Non
 
 
 def test_cli_inspect_of_an_unknown_file_is_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
-    line = one_line_error(run("inspect", str(tiktok_overview_csv(tmp_path / "Overview.csv"))))
-    assert line.startswith("error: Overview.csv: not a known export: closest is ")
+    line = one_line_error(run("inspect", str(bank_statement_csv(tmp_path / "流水.csv"))))
+    assert line.startswith("error: 流水.csv: not a known export: closest is ")
 
 
 def test_cli_inspect_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
