@@ -462,13 +462,12 @@ def _describe_platform(path: Path) -> dict[str, Any]:
 
 # -- the registry ---------------------------------------------------------------------------------
 #
-# Tried in order; the first entry whose detect fits is described. The describers being written
-# on other branches plug in as one line each (before the entry they refine):
+# Tried in order; the first entry whose detect fits is described. A describer from another
+# package plugs in as one line (TikTok/YouTube tabs and the creator-centre snapshots already
+# have; still to come from their branches):
 #
-#   Describer("platform", None, describe_intl_file),       # etl.platforms.intl: TikTok/YouTube tabs
-#   Describer("platform", detect_platform_file, describe_platform_file),  # platform-cn snapshots
-#   Describer("attention", None, describe_attention_file), # etl.attention.read: Google Trends etc.
-#   Describer("survey", detect_survey_file, describe_survey_file),  # survey-draft: match or draft
+#   Describer("attention", None, describe_attention_file),  # before the survey entry
+#   Describer("survey", detect_survey_file, describe_survey_file),  # replaces the survey entry
 #
 # (`detect=None` means: try describe, and None or an IngestError from it is "not this family".)
 DESCRIBERS: list[Describer] = [
