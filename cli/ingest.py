@@ -24,7 +24,9 @@ from warehouse.query import Reader
 from warehouse.settings import load_settings
 
 
-def _ingest(settings: Any, paths: list[Path], **kwargs: Any) -> list[LoadReport]:
+def _ingest(
+    settings: Any, paths: list[Path], progress_file: Path | None = None, **kwargs: Any
+) -> list[LoadReport]:
     from etl.ingest import ingest_files
 
     with progress_bar() as progress:
@@ -32,6 +34,10 @@ def _ingest(settings: Any, paths: list[Path], **kwargs: Any) -> list[LoadReport]
 
         def advance(report: LoadReport) -> None:
             progress.update(task, advance=1, description=f"loaded {report.path.name}")
+            if progress_file is not None:  # one JSON line per finished file (the Import page)
+                with open(progress_file, "a", encoding="utf-8") as sink:
+                    sink.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
+                    sink.write("\n")
 
         return ingest_files(settings, paths, on_file=advance, **kwargs)
 
@@ -103,12 +109,17 @@ def ingest(
     ] = None,
     home: Home = None,
     as_json: AsJson = False,
+    progress_file: Annotated[
+        Path | None,
+        typer.Option(help="Append each file's report as a JSON line here.", hidden=True),
+    ] = None,
 ) -> None:
     """Load exports; each file is one transaction, and loading a file twice changes nothing."""
     settings = load_settings(home)
     reports = _ingest(
         settings,
         paths,
+        progress_file,
         source=source,
         questionnaire=questionnaire,
         edition=edition,

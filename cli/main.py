@@ -14,6 +14,7 @@ import typer
 # isort: off
 from cli import ingest  # noqa: F401
 from cli import analytics  # noqa: F401
+from cli import inspect  # noqa: F401
 from cli import users
 
 # isort: on

@@ -16,7 +16,7 @@ import dash
 from dash import ALL, Dash, Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import abort
 
-from dashboard import auth, components, data, urlstate
+from dashboard import auth, components, data, uploads, urlstate
 from dashboard.i18n import LANGS, register, t
 from warehouse import accounts
 from warehouse.exports import frame_to_csv_bytes, frame_to_xlsx_bytes
@@ -46,7 +46,11 @@ PAGES = (
     "sponsor",
     "cohort",
     "contacts",
+    "imports",  # the Import page (page key "import": `import` is a Python keyword)
 )
+# Pages whose layout reads no warehouse data: rendered afresh, and shown before any snapshot
+# exists (the Import page is how a first warehouse gets its data).
+UNCACHED_PAGES = frozenset({"import"})
 LOCATION = "_pages_location"  # Dash pages' own dcc.Location: writing its search re-renders
 
 
@@ -230,6 +234,7 @@ def create_app() -> Dash:
         update_title=None,
     )
     auth.init_auth(app.server, lambda: load_settings().home, lambda o: _registered_ids(app, o))
+    uploads.init_uploads(app.server, lambda: load_settings().home)
     for name in PAGES:
         importlib.import_module(f"dashboard.pages.{name}")
     for entry in dash.page_registry.values():
@@ -263,6 +268,8 @@ def _guarded(page: str, layout: Callable[..., Any]) -> Callable[..., Any]:
                 id="no-access",
                 className="page",
             )
+        if page in UNCACHED_PAGES:
+            return layout(**query)
         return data.output(layout, viewer=auth.viewer_key(), **query)
 
     return guarded_layout

@@ -53,6 +53,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "sponsor": frozenset({"organizer", "sponsor"}),
     "cohort": frozenset({"organizer", "researcher"}),
     "contacts": frozenset({"organizer"}),
+    "import": frozenset({"organizer"}),
 }
 # The page each role lands on after signing in.
 HOME_PAGE = {"organizer": "/", "researcher": "/participants", "sponsor": "/sponsor"}

@@ -87,6 +87,7 @@ def serve(home: Path, log: Path, *, workers: int = 2) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()  # reaped: an unreaped child is a ResourceWarning (an error here)
 
 
 @dataclass
