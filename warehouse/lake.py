@@ -127,8 +127,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, table: str, root: Path) -> dic
         [table],
     ).fetchall()
     names = ", ".join(f'"{name}"' for name, _type in columns)
-    count = con.execute(f"select count(*) from {table}").fetchone()
-    rows = int(count[0]) if count else 0
+    rows = int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
     spec = PARTITIONS.get(table, []) if rows else []
     keys = [key for key, _expr in spec]
     files: list[dict[str, Any]] = []
@@ -181,8 +180,8 @@ def export_lake(home: Path, to: Path) -> ExportReport:
                 " where table_schema = 'main' and table_type = 'BASE TABLE'"
             ).fetchall()
         }
-        version_row = con.execute("select max(version) from schema_migrations").fetchone()
-        version = int(version_row[0]) if version_row and version_row[0] is not None else 0
+        (version_value,) = con.execute("select max(version) from schema_migrations").fetchall()[0]
+        version = int(version_value or 0)
         if to.exists() and any(to.iterdir()) and not (to / MANIFEST).exists():
             raise LakeError(f"{to} is not empty and not a lake: choose an empty or new folder")
         staging = to / (SOURCES + ".tmp")

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlglot
-from sqlglot import exp
+from sqlglot import exp, transforms
+from sqlglot.dialects.spark import Spark
 
 from warehouse import lake, schema
 
@@ -24,6 +25,32 @@ if TYPE_CHECKING:  # pyspark is optional: imported only when Spark runs
     from pyspark.sql import SparkSession
 
 DEFAULT_MASTER = "local[2]"
+
+
+class Spark4(Spark):
+    """Spark 4 SQL: it has QUALIFY and exact `percentile_cont(...) within group (...)`.
+
+    SQLGlot's Spark output rewrites both for older Sparks: QUALIFY into a subquery whose helper
+    column `_w` leaks through `select *`, and percentile_cont into the approximate
+    PERCENTILE_APPROX. Spark 4 runs them as written, with DuckDB's results.
+    """
+
+    class Generator(Spark.Generator):
+        """Spark's generator without the two rewrites."""
+
+        TRANSFORMS = {
+            **{k: v for k, v in Spark.Generator.TRANSFORMS.items() if k is not exp.WithinGroup},
+            exp.Select: transforms.preprocess(
+                [
+                    transforms.eliminate_distinct_on,
+                    transforms.unnest_to_explode,
+                    transforms.any_to_exists,
+                ]
+            ),
+        }
+
+
+SPARK = Spark4()
 
 
 def java_missing() -> str | None:
@@ -79,24 +106,24 @@ def _static_pivot(pivot: exp.Pivot, values_of: Callable[[str], list[Any]]) -> ex
     on = pivot.expressions
     if len(on) != 1:
         raise ValueError("only a pivot on one column is translated")
-    on_sql = on[0].sql("spark")
-    source_sql = source.sql("spark")
+    on_sql = on[0].sql(SPARK)
+    source_sql = source.sql(SPARK)
     values = values_of(f"select distinct {on_sql} from {source_sql} as src order by 1")
     if not values:
         raise ValueError(f"pivot on {on_sql} has no values to make columns of")
-    group = [g.sql("spark") for g in pivot.args["group"].expressions]
+    group = [g.sql(SPARK) for g in pivot.args["group"].expressions]
     aggs = pivot.args["using"]
     agg_inputs = sorted(
-        {c.sql("spark") for agg in aggs for c in agg.find_all(exp.Column)} - {on_sql, *group}
+        {c.sql(SPARK) for agg in aggs for c in agg.find_all(exp.Column)} - {on_sql, *group}
     )
     kept = ", ".join([*group, on_sql, *agg_inputs])
-    listed = ", ".join(_literal(v).sql("spark") for v in values)
-    using = ", ".join(agg.sql("spark") for agg in aggs)
+    listed = ", ".join(_literal(v).sql(SPARK) for v in values)
+    using = ", ".join(agg.sql(SPARK) for agg in aggs)
     text = (
         f"select * from (select {kept} from {source_sql} as src)"
         f" pivot ({using} for {on_sql} in ({listed}))"
     )
-    return sqlglot.parse_one(text, read="spark")
+    return sqlglot.parse_one(text, read=SPARK)
 
 
 def to_spark_sql(sql: str, values_of: Callable[[str], list[Any]]) -> str:
@@ -108,7 +135,7 @@ def to_spark_sql(sql: str, values_of: Callable[[str], list[Any]]) -> str:
     for pivot in list(tree.find_all(exp.Pivot)):
         if pivot.this is not None and not pivot.args.get("fields"):
             pivot.replace(_static_pivot(pivot, values_of))
-    return tree.sql("spark")
+    return tree.sql(SPARK)
 
 
 def build_spark(lake_dir: Path, spark: SparkSession) -> Path:
