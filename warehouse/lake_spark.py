@@ -13,7 +13,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlglot
 from sqlglot import exp, transforms
@@ -38,7 +38,7 @@ class Spark4(Spark):
     class Generator(Spark.Generator):
         """Spark's generator without the two rewrites."""
 
-        TRANSFORMS = {
+        TRANSFORMS: ClassVar[dict[type[exp.Expression], Any]] = {
             **{k: v for k, v in Spark.Generator.TRANSFORMS.items() if k is not exp.WithinGroup},
             exp.Select: transforms.preprocess(
                 [

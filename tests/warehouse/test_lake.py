@@ -212,7 +212,7 @@ def test_import_publishes_spark_built_marts_that_a_reader_serves(
     )
     # The marts are now tables of the built rows, not views over the sources.
     table_types = dict(zip(kinds["table_name"], kinds["table_type"], strict=False))
-    assert table_types.get("mart_live_stream") == "BASE TABLE"
+    assert table_types.get("mart_live_stream") == "base table"
 
 
 def test_failed_spark_build_leaves_the_previous_marts(
