@@ -286,9 +286,11 @@ def bare_side(
     for case in cases:
         username = dc.ACCOUNTS[case["role"]]
         client = app.server.test_client()
+        user = accounts.get_user(data.home(), username)
         with client.session_transaction() as session:
             session["username"] = username
             session["issued_at"] = time.time()
+            session["epoch"] = user.session_epoch if user else 0  # sessions carry the epoch
         recorded.clear()
         for name in names:
             setattr(data, name, recording(name))

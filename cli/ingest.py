@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,7 +64,7 @@ def ingest(
     source: Annotated[
         str,
         typer.Option(
-            help="auto, survey, roster, catalogue, youtube, bilibili, douyin, wechat_channels, "
+            help="auto, survey, roster, catalogue, youtube, tiktok, bilibili, douyin, wechat_channels, "
             "xiaohongshu, weibo, generic, live, retention, activity or attention."
         ),
     ] = "auto",
@@ -80,6 +81,14 @@ def ingest(
     source_name: Annotated[
         str | None, typer.Option(help="Source name of a wide topic-attention file (e.g. 百度指数).")
     ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Day a snapshot export (running totals, no date column) was taken "
+            "(default: a date in the file name, else the file's modification time).",
+        ),
+    ] = None,
     home: Home = None,
     as_json: AsJson = False,
 ) -> None:
@@ -93,6 +102,7 @@ def ingest(
         edition=edition,
         mapping=mapping,
         source_name=source_name,
+        as_of=as_of.date() if as_of else None,
     )
     _print_reports(reports, as_json)
     if any(r.status == "failed" for r in reports):

@@ -100,7 +100,7 @@ def users_list(home: Home = None, as_json: AsJson = False) -> None:
     """List users (never their passwords)."""
     users = accounts.list_users(load_settings(home).home)
     if as_json:
-        print_json([u.__dict__ for u in users])
+        print_json([{k: v for k, v in u.__dict__.items() if k != "session_epoch"} for u in users])
         return
     table = Table(title="Users")
     for col in ("username", "role", "sponsor", "active"):
@@ -135,6 +135,31 @@ def users_set_password(username: str, password: Password = None, home: Home = No
     accounts.set_password(settings.home, username, _new_password(password))
     accounts.record(settings.home, "user_set_password", username=username)
     console.print(f"password set for {username}")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    username: str,
+    role: Annotated[str, typer.Option("--role", help="organizer, sponsor or researcher.")],
+    sponsor: Annotated[
+        str | None, typer.Option("--sponsor", help="Sponsor id (sponsor users only).")
+    ] = None,
+    home: Home = None,
+) -> None:
+    """Change a user's role; their open sessions end at once."""
+    settings = load_settings(home)
+    accounts.set_role(settings.home, username, role, sponsor_id=sponsor)
+    accounts.record(settings.home, "user_set_role", username=username, target=role)
+    console.print(f"{username} is now {role}{' ' + sponsor if sponsor else ''}")
+
+
+@users_app.command("end-sessions")
+def users_end_sessions(username: str, home: Home = None) -> None:
+    """Sign a user out everywhere (every session cookie issued so far stops working)."""
+    settings = load_settings(home)
+    accounts.end_sessions(settings.home, username)
+    accounts.record(settings.home, "user_end_sessions", username=username)
+    console.print(f"ended every session of {username}")
 
 
 @app.command()

@@ -238,10 +238,12 @@ def create_app() -> Dash:
     return app
 
 
-def _registered_ids(app: Dash, output: str) -> list[Any]:
-    """The input and state component ids of the callback registered for `output` (none for an
+def _registered_ids(app: Dash, output: str) -> list[Any] | None:
+    """The input and state component ids of the callback registered for `output` (None for an
     output no callback has)."""
-    spec = app.callback_map.get(output) or {}
+    spec = app.callback_map.get(output)
+    if spec is None:
+        return None
     ids: list[Any] = []
     for item in [*spec.get("inputs", []), *spec.get("state", [])]:
         text = item["id"]

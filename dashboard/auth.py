@@ -9,12 +9,16 @@ crafted POST to a page's callback gets 403 for a role that may not see that page
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax), with a secret from
 CREATORPULSE_SECRET_KEY shared by all gunicorn workers; on loopback without one, a generated key
 file in the warehouse home is used (mode 0600). Sessions expire after CREATORPULSE_SESSION_HOURS
-(default 8) and end at once when the user is disabled.
+(default 8) and end at once when the user signs out, gets a new password or role, or is disabled
+or re-enabled: every cookie carries the user's session epoch, checked on every request
+(warehouse.accounts). Sign-in is throttled per user name and client address (429 with the wait),
+request sizes are bounded (413/400), and every response carries security headers.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import time
@@ -30,6 +34,7 @@ from flask import Flask, Response, g, has_request_context, redirect, request, se
 from warehouse import accounts
 from warehouse.accounts import User
 from warehouse.privacy import DEFAULT_K
+from warehouse.settings import Limits, load_limits
 
 SECRET_ENV = "CREATORPULSE_SECRET_KEY"
 BIND_HOST_ENV = "CREATORPULSE_BIND_HOST"  # set by `creatorpulse serve`
@@ -83,7 +88,7 @@ def secret_key(home: Path) -> str:
             f"serving on {host} needs {SECRET_ENV} (a long random string shared by all workers)"
         )
     path = Path(home) / SECRET_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
@@ -178,8 +183,53 @@ def callback_pages(
         return {"?"}
     ids = output_ids(output)
     if registered_ids is not None:
-        ids += registered_ids(output)
+        ids += registered_ids(output) or []
     return _pages_of(ids)
+
+
+def _items_ok(items: Any) -> bool:
+    """True for a callback's inputs or state list: items {id, property, value?} or lists of them
+    (wildcards)."""
+    if not isinstance(items, list):
+        return False
+    for item in items:
+        group = item if isinstance(item, list) else [item]
+        for one in group:
+            if not isinstance(one, dict) or not isinstance(one.get("property"), str):
+                return False
+            if not isinstance(one.get("id"), (str, dict)):
+                return False
+    return True
+
+
+def _longest_text(value: Any) -> int:
+    """The length of the longest string anywhere inside a JSON value."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max([_longest_text(v) for v in value.values()] + [0])
+    if isinstance(value, list):
+        return max([_longest_text(v) for v in value] + [0])
+    return 0
+
+
+def callback_body_problem(body: Any, max_value_chars: int) -> str | None:
+    """Why a /_dash-update-component body is malformed (a 400), or None when it is well-formed."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if not isinstance(body.get("output"), str) or not body["output"]:
+        return "no output"
+    if not isinstance(body.get("outputs"), (dict, list)):
+        return "no outputs"
+    if not _items_ok(body.get("inputs")) or not _items_ok(body.get("state", [])):
+        return "inputs and state must be lists of {id, property, value}"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds must be a list of strings"
+    longest = _longest_text([body.get("inputs"), body.get("state", [])])
+    if longest > max_value_chars:
+        return f"a value of {longest} characters is over the {max_value_chars} limit"
+    return None
 
 
 def page_of_path(path: str) -> str:
@@ -209,8 +259,12 @@ def init_auth(
     `registered_ids(output)` the input and state ids of the callback registered for `output`.
     """
     hours = float(os.environ.get("CREATORPULSE_SESSION_HOURS", "8"))
+    limits = load_limits()
     server.secret_key = secret_key(home_of())
     server.config.update(
+        # A larger body is refused (413) before it is read; a callback body is a few KB.
+        MAX_CONTENT_LENGTH=limits.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=limits.max_body_bytes,
         SESSION_COOKIE_NAME="creatorpulse_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -225,13 +279,22 @@ def init_auth(
 
     @server.before_request
     def guard() -> Any:
+        limits = load_limits()  # read per request: a few environment lookups
+        if len(request.query_string) > limits.max_query_chars:
+            return _plain(f"the query string is over {limits.max_query_chars} characters", 400)
         if request.path in ("/login", "/logout"):
             return None
         home = home_of()
         username = session.get("username")
         issued = session.get("issued_at", 0)
-        user = accounts.get_user(home, username) if username else None
-        if user is None or not user.is_active or time.time() - issued > lifetime_s:
+        user = accounts.get_user(home, username) if isinstance(username, str) else None
+        if (
+            user is None
+            or not user.is_active
+            or session.get("epoch") != user.session_epoch  # ended by sign-out, new password...
+            or not isinstance(issued, (int, float))
+            or time.time() - issued > lifetime_s
+        ):
             session.clear()
             if request.path.startswith("/_dash-"):
                 return Response(
@@ -240,7 +303,13 @@ def init_auth(
             return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"), 302)
         g.user = user
         if request.path.startswith("/_dash-update-component"):
-            body = request.get_json(silent=True) or {}
+            body = request.get_json(silent=True)
+            problem = callback_body_problem(body, limits.max_value_chars)
+            known = registered_ids is None or problem or registered_ids(body["output"]) is not None
+            if not known:
+                problem = "no such callback"
+            if problem is not None:
+                return Response(json.dumps({"error": problem}), 400, mimetype="application/json")
             pages = callback_pages(body, registered_ids)
             denied = sorted(p for p in pages if not allowed(p, user))
             if denied:
@@ -262,11 +331,31 @@ def init_auth(
         home = home_of()
         lang = "en" if request.args.get("lang") == "en" else "zh"
         error = None
+        limits = load_limits()
         if request.method == "POST":
+            if not _same_origin():
+                return _plain("sign-in must come from this site's own form", 403)
             username = request.form.get("username", "").strip()
             password = request.form.get("password", "")
+            wait = _throttle_wait(home, username, limits)
+            if wait > 0:
+                accounts.record(
+                    home,
+                    "sign_in_throttled",
+                    username=username[:64],
+                    remote_addr=request.remote_addr,
+                    detail=f"wait {math.ceil(wait)} s",
+                )
+                message = LOGIN_TEXT[lang]["throttled"].format(seconds=math.ceil(wait))
+                page = login_page(lang, message)
+                return Response(
+                    page, 429, mimetype="text/html", headers={"Retry-After": str(math.ceil(wait))}
+                )
             user = accounts.authenticate(home, username, password)
             if user is None:
+                accounts.sign_in_failed(
+                    home, username, request.remote_addr, limits.signin_lockout_s
+                )
                 accounts.record(
                     home,
                     "sign_in_failed",
@@ -279,6 +368,8 @@ def init_auth(
                 session.permanent = True
                 session["username"] = user.username
                 session["issued_at"] = time.time()
+                session["epoch"] = user.session_epoch
+                accounts.sign_in_succeeded(home, username)
                 accounts.record(home, "sign_in", user=user, remote_addr=request.remote_addr)
                 return redirect(_safe_next(request.args.get("next"), user), 303)
         return Response(login_page(lang, error), 200, mimetype="text/html")
@@ -288,12 +379,79 @@ def init_auth(
         home = home_of()
         username = session.get("username")
         if username and request.method == "POST":
-            accounts.record(home, "sign_out", username=username, remote_addr=request.remote_addr)
+            if not _same_origin():
+                return _plain("sign-out must come from this site", 403)
+            user = accounts.get_user(home, username) if isinstance(username, str) else None
+            if user is not None and session.get("epoch") == user.session_epoch:
+                # Ends this user's sessions everywhere: a copied cookie is worthless from now.
+                accounts.end_sessions(home, user.username)
+                accounts.record(
+                    home, "sign_out", username=username, remote_addr=request.remote_addr
+                )
             session.clear()
         elif request.method == "GET":
             # A GET can't sign out (a link on another site could): show the button instead.
             return Response(logout_page(), mimetype="text/html")
         return redirect("/login", 303)
+
+    @server.after_request
+    def security_headers(response: Response) -> Response:
+        _add_security_headers(response)
+        return response
+
+
+# Every response: never framed (clickjacking), never sniffed into another type, no referrer
+# leaving the site. Pages, reports, downloads and callbacks are never stored by a browser or a
+# proxy (they hold per-user data and revealed contacts); static assets may be.
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+FRAME_POLICY = "frame-ancestors 'none'"
+
+
+def _add_security_headers(response: Response) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    policy = response.headers.get("Content-Security-Policy")
+    if not policy:
+        response.headers["Content-Security-Policy"] = FRAME_POLICY
+    elif "frame-ancestors" not in policy:
+        response.headers["Content-Security-Policy"] = f"{policy}; {FRAME_POLICY}"
+    if not request.path.startswith(("/assets/", "/_dash-component-suites/")):
+        response.headers["Cache-Control"] = "no-store"
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status, mimetype="text/plain")
+
+
+def _same_origin() -> bool:
+    """False for a cross-site form post: an Origin (or, without one, a Referer) that is not this
+    host. A request with neither (a script, curl) is let through: it carries no victim's
+    cookie, and SameSite=Lax keeps the session cookie off cross-site posts anyway."""
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        return True
+    if source == "null":
+        return False
+    parts = urlsplit(source)
+    return parts.netloc == request.host and parts.scheme in ("http", "https")
+
+
+def _throttle_wait(home: Path, username: str, limits: Limits) -> float:
+    """0 when this sign-in attempt may be checked (it is then counted), else seconds to wait."""
+    return accounts.begin_sign_in(
+        home,
+        username,
+        request.remote_addr,
+        free=limits.signin_free_attempts,
+        addr_free=limits.signin_addr_free_attempts,
+        backoff_s=limits.signin_backoff_s,
+        lockout_s=limits.signin_lockout_s,
+    )
 
 
 LOGIN_TEXT = {
@@ -304,6 +462,7 @@ LOGIN_TEXT = {
         "password": "密码",
         "submit": "登录",
         "error": "用户名或密码错误，或账户已停用。",
+        "throttled": "尝试次数过多，请 {seconds} 秒后再试。",
         "switch": "English",
         "switch_href": "?lang=en",
     },
@@ -314,6 +473,7 @@ LOGIN_TEXT = {
         "password": "Password",
         "submit": "Sign in",
         "error": "Wrong user name or password, or the account is disabled.",
+        "throttled": "Too many attempts, try again in {seconds} s.",
         "switch": "中文",
         "switch_href": "?lang=zh",
     },

@@ -49,6 +49,19 @@ register(
             "zh": "每日{metric}（按节目）",
             "en": "Daily {metric} by program",
         },
+        "views.note.first_snapshot": {
+            "zh": "（快照首日：截至当日的累计值，不是单日播放）",
+            "en": " (first snapshot: total to date, not one day's plays)",
+        },
+        "views.note.interval": {
+            "zh": "（快照间隔：多日的增量记在这一天）",
+            "en": " (snapshot interval: several days' change dated on this day)",
+        },
+        "views.note.snapshot_legend": {
+            "zh": "圆点 = 快照导出的值（首个快照为累计值，其后为两次快照之间的增量），不是每日曲线",
+            "en": "Dots = values from snapshot exports (first: total to date; then the change "
+            "between snapshots), not a daily curve",
+        },
         "views.title.top_programs": {
             "zh": "{metric}最高的节目（按平台堆叠）",
             "en": "Top programs by {metric}, stacked by platform",
@@ -118,7 +131,9 @@ def metric_over_time(
     `frame[date_on, key, label, value]`: `key` identifies the series (a platform id or program
     id), `label` is what the legend shows for a program (platforms are labelled by the i18n
     helper); values are summed per day and series. Platforms keep their theme colour; programs
-    take the series palette in order of their total, largest first.
+    take the series palette in order of their total, largest first. An optional `note` column
+    (hover text of a day that is no daily value: a snapshot's total to date or a multi-day
+    change) marks those days with dots, adds the note to their hover and a legend line below.
     """
     columns = ("date_on", "key", "label", "value")
     charts._require(frame, columns, "metric_over_time")
@@ -126,10 +141,12 @@ def metric_over_time(
         "views.title.platform_daily" if series == "platform" else "views.title.program_daily"
     )
     title = _title(title_key, metric, lang)
+    if "note" not in frame.columns:
+        frame = frame.with_columns(note=pl.lit("", dtype=pl.String))
     data = (
         frame.drop_nulls(["date_on", "key", "value"])
         .group_by("key", "date_on")
-        .agg(pl.col("label").first(), pl.col("value").sum())
+        .agg(pl.col("label").first(), pl.col("value").sum(), pl.col("note").fill_null("").max())
         .sort("date_on")
     )
     if data.is_empty():
@@ -147,24 +164,46 @@ def metric_over_time(
             .sort(["value", "key"], descending=[True, False])
         )
         keys = totals["key"].to_list()
-    hover = "%{x|%Y-%m-%d}: " + _hover_number(metric) + "<extra>%{fullData.name}</extra>"
+    hover = (
+        "%{x|%Y-%m-%d}: " + _hover_number(metric) + "%{customdata}<extra>%{fullData.name}</extra>"
+    )
     for index, key in enumerate(keys):
         part = data.filter(pl.col("key") == key)
         if series == "platform":
             name, colour = platform_label(key, lang), theme.platform_colour(key)
         else:
             name, colour = part["label"][0] or key, theme.series_colour(index)
+        notes = part["note"].to_list()
+        snapshot_days = any(notes)
+        if all(notes):  # only snapshots: dots alone, as nothing is known between them
+            mode = "markers"
+        else:
+            mode = "lines+markers" if part.height == 1 or snapshot_days else "lines"
         fig.add_trace(
             go.Scatter(
                 x=part["date_on"].to_list(),
                 y=part["value"].to_list(),
-                mode="lines+markers" if part.height == 1 else "lines",
+                mode=mode,
                 name=name,
                 legendgroup=key,
                 meta={"key": key},
                 line={"color": colour, "width": 2},
+                # A snapshot day is a dot (size 8), the days between a plain line: no invented curve.
+                marker={"size": [8 if n else 0 for n in notes]} if snapshot_days else None,
+                customdata=notes,
                 hovertemplate=hover,
             )
+        )
+    if data["note"].str.len_chars().max():
+        fig.add_annotation(
+            text=t("views.note.snapshot_legend", lang),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.28,
+            showarrow=False,
+            xanchor="left",
+            font={"size": 11},
         )
     fig.update_xaxes(title_text=t("axis.date", lang))
     fig.update_yaxes(title_text=t(METRICS[metric], lang), rangemode="tozero")
@@ -397,4 +436,112 @@ def reach_bars(
     else:
         fig.update_yaxes(**value_axis)
         fig.update_xaxes(title_text=t("dim.platform", lang), type="category")
+    return fig
+
+
+register(
+    {
+        "views.title.audience_country": {
+            "zh": "观众所在国家/地区（观看次数占比）",
+            "en": "Audience by country (share of views)",
+        },
+        "views.title.audience_age": {
+            "zh": "观众年龄（观看次数占比）",
+            "en": "Audience by age (share of views)",
+        },
+        "views.axis.views_share": {"zh": "观看次数占比", "en": "Share of views"},
+        "views.empty.no_audience": {
+            "zh": "所选平台在该时段没有导出观众分布（如 YouTube 的地理位置、观众年龄）",
+            "en": "No audience breakdown exported for these platforms in this period "
+            "(e.g. YouTube's Geography or Viewer age tab)",
+        },
+        "views.age_band": {"zh": "{band} 岁", "en": "{band} years"},
+    }
+)
+
+
+def _country_name(code: str, lang: str) -> str | None:
+    """The country's name in `lang` for an ISO-2 code, None when the code is not one."""
+    import gettext
+
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if country is None:
+        return None
+    if lang == "zh":
+        zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+        return zh.gettext(country.name)
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def audience_value_label(dimension: str, key: str, text: str | None, lang: str) -> str:
+    """How one breakdown value is shown: a country's name in `lang`, `18-24 岁`, else its text."""
+    if dimension == "country":
+        return _country_name(key.upper(), lang) or text or key
+    if dimension == "age":
+        return t("views.age_band", lang).format(band=key)
+    return text or key
+
+
+def _age_order(key: str) -> int:
+    digits = key.split("-")[0].rstrip("+")
+    return int(digits) if digits.isdigit() else 999
+
+
+def audience_bars(
+    frame: pl.DataFrame, *, dimension: str, n: int = 12, lang: str = DEFAULT_LANG
+) -> go.Figure:
+    """Share of views per value of one audience dimension, one bar group per platform.
+
+    `frame[platform_id, value_key, value_text, views_share]` (shares 0..1, one row per platform
+    and value). Countries are the n with the largest share over all platforms, largest first;
+    age bands in age order. Platforms report shares, so platforms of any size compare.
+    """
+    charts._require(
+        frame, ("platform_id", "value_key", "value_text", "views_share"), "audience_bars"
+    )
+    title_key = f"views.title.audience_{dimension}"
+    data = frame.drop_nulls(["platform_id", "value_key", "views_share"])
+    if data.is_empty():
+        return charts.empty_figure(title_key, "views.empty.no_audience", lang)
+    totals = data.group_by("value_key").agg(
+        pl.col("views_share").sum(), pl.col("value_text").first()
+    )
+    if dimension == "age":
+        keys = sorted(totals["value_key"].to_list(), key=_age_order)
+    else:
+        keys = (
+            totals.sort(["views_share", "value_key"], descending=[True, False])
+            .head(n)["value_key"]
+            .to_list()
+        )
+    texts = dict(zip(totals["value_key"], totals["value_text"], strict=True))
+    labels = [audience_value_label(dimension, k, texts[k], lang) for k in keys]
+    fig = go.Figure()
+    fig.update_layout(**theme.base_layout(t(title_key, lang)))
+    for platform_id in charts._platform_order(data["platform_id"].unique().to_list()):
+        shares = dict(
+            data.filter(pl.col("platform_id") == platform_id)
+            .select("value_key", "views_share")
+            .iter_rows()
+        )
+        values = [shares.get(k) for k in keys]
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=platform_label(platform_id, lang),
+                meta={"platform_id": platform_id, "keys": keys},
+                marker_color=theme.platform_colour(platform_id),
+                hovertemplate="%{x}: %{y:.1%}<extra>"
+                + platform_label(platform_id, lang)
+                + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(
+        title_text=t("views.axis.views_share", lang), tickformat=".0%", rangemode="tozero"
+    )
     return fig

@@ -18,6 +18,7 @@ snapshot, pinned for the whole of it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -37,7 +38,7 @@ from plotly.io.json import to_json_plotly
 
 from warehouse import store
 from warehouse.query import Reader
-from warehouse.settings import load_settings
+from warehouse.settings import load_limits, load_settings
 
 CACHE_ENTRIES = 256
 # Rendered callback outputs are large (figures, grid rows): fewer of them. Room for two
@@ -330,7 +331,9 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
     """A JSON value shared between processes: read from its file, else computed by the first
     process to take the file's lock (the others wait and read it) and written atomically.
 
-    The file name is a digest of the key; a snapshot's folder goes when the snapshot does.
+    The file name is a digest of the key; a snapshot's folder goes when the snapshot does, and
+    holds at most CREATORPULSE_CACHE_MAX_ENTRIES files and CREATORPULSE_CACHE_MAX_BYTES bytes:
+    the least recently used go first (a read touches its file).
     """
     folder = _cache_dir(current)
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
@@ -339,7 +342,8 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
     if value is not None:
         return value
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(exist_ok=True, mode=0o700)  # HOME/cache, private like the home
+        folder.mkdir(exist_ok=True, mode=0o700)
         lock = open(folder / f"{digest}.lock", "a+b")  # noqa: SIM115 (held across the compute)
     except OSError:  # a read-only home: compute here, share nothing
         return compute()
@@ -361,6 +365,7 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
             with os.fdopen(fd, "w", encoding="utf-8") as sink:
                 json.dump(value, sink, ensure_ascii=False)
             os.replace(tmp, path)
+            _bound_cache(folder)
         fcntl.flock(lock, fcntl.LOCK_UN)
     _prune_cache(current)
     return value
@@ -368,9 +373,33 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> Any:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
+        os.utime(path)  # recently used: evicted last
+        return value
     except (OSError, ValueError):
         return None
+
+
+def _bound_cache(folder: Path) -> None:
+    """Remove the least recently used renders of a snapshot's folder until it is within the
+    entry and byte bounds (every distinct filter value would otherwise add a file for good)."""
+    limits = load_limits()
+    files = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".json"):
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            files.append((info.st_mtime_ns, info.st_size, entry.path))
+    count, total = len(files), sum(size for _at, size, _path in files)
+    for _at, size, path in sorted(files):
+        if count <= limits.cache_max_entries and total <= limits.cache_max_bytes:
+            break
+        for gone in (path, path.removesuffix(".json") + ".lock"):
+            with contextlib.suppress(OSError):
+                os.unlink(gone)
+        count, total = count - 1, total - size
 
 
 def _prune_cache(current: Path) -> None:

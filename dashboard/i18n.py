@@ -12,6 +12,7 @@ from functools import cache
 from typing import Literal
 
 from survey.questionnaire import load_questionnaire
+from warehouse.platforms import platform_profiles
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -174,15 +175,11 @@ def fmt_number(value: float) -> str:
     return f"{value:,.0f}"
 
 
-# The platforms the warehouse knows by name (dim_platform's seed in migration 0002); generic
-# platform ids loaded through a mapping file are shown as their id.
+# The platforms the warehouse knows by name (warehouse/platforms.yaml, also dim_platform's
+# rows); generic platform ids loaded through a mapping file are shown as their id.
 PLATFORM_NAMES: dict[str, dict[str, str]] = {
-    "bilibili": {"zh": "哔哩哔哩", "en": "Bilibili"},
-    "douyin": {"zh": "抖音", "en": "Douyin"},
-    "wechat_channels": {"zh": "微信视频号", "en": "WeChat Channels"},
-    "xiaohongshu": {"zh": "小红书", "en": "Xiaohongshu"},
-    "weibo": {"zh": "微博", "en": "Weibo"},
-    "youtube": {"zh": "YouTube", "en": "YouTube"},
+    platform_id: {"zh": profile.name_zh, "en": profile.name_en}
+    for platform_id, profile in platform_profiles().items()
 }
 
 

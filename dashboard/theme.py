@@ -13,15 +13,15 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from warehouse.platforms import platform_profiles
+
 FONT_FAMILY = '"Noto Sans CJK SC", sans-serif'
 
+# Each platform's fixed colour comes with the platform list (warehouse/platforms.yaml).
 PLATFORM_COLOURS: dict[str, str] = {
-    "bilibili": "#56B4E9",  # sky blue
-    "douyin": "#000000",  # black
-    "wechat_channels": "#009E73",  # bluish green
-    "xiaohongshu": "#D55E00",  # vermillion
-    "weibo": "#E69F00",  # orange
-    "youtube": "#CC79A7",  # reddish purple
+    platform_id: profile.colour
+    for platform_id, profile in platform_profiles().items()
+    if profile.colour
 }
 OTHER_PLATFORM_COLOUR = "#999999"  # generic platform ids
 ALL_PLATFORMS_COLOUR = "#0072B2"  # blue: the all-platform total

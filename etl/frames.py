@@ -63,7 +63,8 @@ def text_frame(table: RawTable, columns: Mapping[str, int] | None = None) -> pl.
     frame = table.frame()  # the fast CSV reader's own frame, or one built from the rows
     if columns is not None:
         frame = frame.select(pl.col(f"c{index}").alias(field) for field, index in columns.items())
-    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
+    first = table.header_row + 1  # banner rows above the header shift every row number
+    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + first).alias(ROW))
 
 
 def clean_columns(frame: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from etl.errors import IngestError
@@ -26,6 +27,7 @@ SOURCES = (
     "roster",
     "catalogue",
     "youtube",
+    "tiktok",
     *PLATFORMS,
     "generic",
     "live",
@@ -46,7 +48,9 @@ NAME_PREFIXES = {
 def detect_source(path: Path) -> str:
     """Which reader a file needs: folder → youtube; name prefix; workbook sheets; headers."""
     if path.is_dir():
-        if (path / "Table data.csv").exists() or (path / "Chart data.csv").exists():
+        from etl.platforms.intl import detect_intl_source
+
+        if detect_intl_source(path, []) == "youtube":  # Table data.csv / 表格数据.csv ...
             return "youtube"
         raise IngestError(
             path, "is a folder, not a file (nor a YouTube Studio export with 'Table data.csv')"
@@ -55,6 +59,10 @@ def detect_source(path: Path) -> str:
     if prefix in NAME_PREFIXES:
         return NAME_PREFIXES[prefix]
     sheets, headers = peek(path)
+    from etl.platforms.intl import detect_intl_source
+
+    if (intl := detect_intl_source(path, headers)) is not None:  # TikTok / YouTube Studio
+        return intl
     if "节目" in sheets and "发布" in sheets:
         return "catalogue"
     cleaned = {h.strip().lower() for h in headers}
@@ -64,10 +72,15 @@ def detect_source(path: Path) -> str:
     if {"序号", "编号"} & cleaned:
         return "survey"
     from etl.platforms import detect_platform
+    from etl.platforms.describe import closest_platform_layout
 
     try:
         return detect_platform(path, headers, None)[0]
-    except IngestError:
+    except IngestError as exc:
+        closest = closest_platform_layout(headers)
+        if closest is not None:
+            # A creator-centre export is never a survey: say what it resembles instead.
+            raise IngestError(path, f"{exc.reason}; {closest}") from exc
         return "survey"
 
 
@@ -82,6 +95,7 @@ def ingest_one(
     mapping: Path | None = None,
     source_name: str | None = None,
     prepared: Prepared | None = None,
+    as_of: date | None = None,
 ) -> LoadReport:
     """Load one file (or YouTube folder); an IngestError leaves the warehouse exactly as it was.
 
@@ -129,11 +143,13 @@ def ingest_one(
         mapping=mapping,
         source_name=source_name,
         staged=prepared.staged if prepared else None,
+        as_of=as_of,
+        detected=source == "auto",
     )
 
 
 # Kinds whose reader needs nothing but the file (and the mapping): safe to read ahead of the load.
-READ_AHEAD_KINDS = ("youtube", *PLATFORMS, "generic")
+READ_AHEAD_KINDS = ("youtube", "tiktok", *PLATFORMS, "generic")
 
 
 @dataclass(frozen=True)
@@ -150,7 +166,9 @@ class Prepared:
     error: IngestError | None = None
 
 
-def prepare(path: Path, *, source: str, mapping: Path | None) -> Prepared:
+def prepare(
+    path: Path, *, source: str, mapping: Path | None, as_of: date | None = None
+) -> Prepared:
     """Hash, detect and (for READ_AHEAD_KINDS) read one file without touching the warehouse."""
     if not path.exists():
         return Prepared()
@@ -159,21 +177,35 @@ def prepare(path: Path, *, source: str, mapping: Path | None) -> Prepared:
         kind = detect_source(path) if source == "auto" else source
         if kind not in READ_AHEAD_KINDS or (kind == "youtube") != path.is_dir():
             return Prepared(sha, kind)
-        return Prepared(sha, kind, stage_series(path, kind, mapping=mapping))
+        staged = stage_series(path, kind, mapping=mapping, as_of=as_of, detected=source == "auto")
+        return Prepared(sha, kind, staged)
     except IngestError as exc:
         return Prepared(sha, error=exc)
 
 
-def stage_series(path: Path, kind: str, *, mapping: Path | None) -> Staged:
+def stage_series(
+    path: Path,
+    kind: str,
+    *,
+    mapping: Path | None,
+    as_of: date | None = None,
+    detected: bool = False,
+) -> Staged:
     """The Staged rows of a platform export (youtube, a creator-centre platform or generic)."""
     if kind == "youtube":
         from etl.platforms import read_youtube_export
 
         return read_youtube_export(path)
+    if kind == "tiktok":
+        from etl.platforms.tiktok import read_tiktok_export
+
+        return read_tiktok_export(path)
     if kind in PLATFORMS:
         from etl.platforms import read_platform_export
 
-        return read_platform_export(path, platform=kind)
+        # A detected platform is told again by the reader, so the report says how (file name,
+        # headers, layout) instead of "explicit".
+        return read_platform_export(path, platform=None if detected else kind, as_of=as_of)
     if mapping is None:
         raise IngestError(path, "a generic platform export needs --mapping FILE.yaml")
     from etl.platforms import read_generic_export
@@ -191,13 +223,15 @@ def _load_series(
     mapping: Path | None,
     source_name: str | None,
     staged: Staged | None = None,
+    as_of: date | None = None,
+    detected: bool = False,
 ) -> LoadReport:
     from etl.staged_load import load_staged
 
     if staged is not None:
         pass
     elif kind in READ_AHEAD_KINDS:
-        staged = stage_series(path, kind, mapping=mapping)
+        staged = stage_series(path, kind, mapping=mapping, as_of=as_of, detected=detected)
     elif kind == "live":
         from etl.audience.live import read_live_export
 
@@ -229,6 +263,23 @@ def _load_series(
     )
 
 
+def unexpected_error(path: Path, exc: BaseException) -> IngestError:
+    """An unexpected exception inside one file's load as that file's one-line IngestError."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = (lines[0] if lines else "no message")[:300]
+    return IngestError(path, f"unexpected {type(exc).__name__}: {reason}")
+
+
+def abandon_transaction(session: WriteSession) -> None:
+    """Roll back whatever a failed load left open (usually its own rollback already ran)."""
+    import contextlib
+
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):  # no transaction was open
+        session.con.execute("rollback")
+
+
 def _sha(path: Path) -> str:
     """Content hash of a file, or of a folder's files (names and bytes) for YouTube exports."""
     if path.is_file():
@@ -252,8 +303,13 @@ def ingest_files(
     mapping: Path | str | None = None,
     source_name: str | None = None,
     on_file: Callable[[LoadReport], None] | None = None,
+    as_of: date | None = None,
 ) -> list[LoadReport]:
-    """Load files into a new snapshot, published once at the end if anything changed."""
+    """Load files into a new snapshot, published once at the end if anything changed.
+
+    `as_of` is the day a snapshot export (no date column) was taken; without it the day comes
+    from the file name, else the file's time (etl.platforms.snapshot).
+    """
     if source not in SOURCES:
         raise IngestError(
             Path(str(source)), f"unknown source {source!r}; use one of {', '.join(SOURCES)}"
@@ -276,7 +332,7 @@ def ingest_files(
             ahead = None
             if index + 1 < len(files):
                 ahead = reader.submit(
-                    prepare, files[index + 1], source=source, mapping=mapping_path
+                    prepare, files[index + 1], source=source, mapping=mapping_path, as_of=as_of
                 )
             try:
                 prepared = current.result() if current is not None else None
@@ -290,9 +346,14 @@ def ingest_files(
                     mapping=mapping_path,
                     source_name=source_name,
                     prepared=prepared,
+                    as_of=as_of,
                 )
             except IngestError as exc:
                 report = LoadReport(path=path, source=source, status="failed", error=str(exc))
+            except Exception as exc:  # one file's surprise never blocks the files that loaded
+                abandon_transaction(session)
+                error = str(unexpected_error(path, exc))
+                report = LoadReport(path=path, source=source, status="failed", error=error)
             current = prepared = None  # the staged rows are loaded: free them before the next
             reports.append(report)
             if on_file:

@@ -32,6 +32,7 @@ import numpy as np
 import polars as pl
 
 from etl.errors import IngestError
+from etl.workbook_guard import check_workbook
 
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or hostile file
 XLSX_MAGIC = b"PK\x03\x04"
@@ -102,6 +103,7 @@ class RawTable:
         warnings: list[str] | None = None,
         *,
         frame: pl.DataFrame | None = None,
+        header_row: int = 1,
     ) -> None:
         if (rows is None) == (frame is None):
             raise ValueError("a RawTable needs rows or a frame, not both")
@@ -115,6 +117,7 @@ class RawTable:
             rows if rows is not None else TextRows(frame)  # type: ignore[arg-type]
         )
         self._frame = frame
+        self.header_row = header_row  # 1-based file row of the header (after any banner rows)
 
     @property
     def rows(self) -> Sequence[list[str | None]]:
@@ -134,8 +137,8 @@ class RawTable:
         return self._frame
 
     def line_number(self, index: int) -> int:
-        """1-based row number in the file of data row `index` (the header is row 1)."""
-        return index + 2
+        """1-based row number in the file of data row `index` (the header is `header_row`)."""
+        return index + self.header_row + 1
 
     def __repr__(self) -> str:
         return (
@@ -423,6 +426,7 @@ def _written_width(frame: pl.DataFrame) -> int:
 def _read_excel(path: Path, kind: str, raw_headers: bool = False) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for damaged files
@@ -515,6 +519,12 @@ def _table(
         cleaned.pop()
     if not cleaned:
         raise IngestError(path, "file is empty")
+    # Survey layouts read their own header rows (raw_headers): banners are a platform matter.
+    banners = 0 if raw_headers else count_banner_rows(cleaned)
+    for number, row in enumerate(cleaned[:banners], start=1):
+        text = next(c for c in row if c is not None and c.strip()).strip()
+        warnings = [*warnings, f"row {number} {text!r} is a banner, not a header: skipped"]
+    cleaned = cleaned[banners:]
     headers = [(h or "").strip() for h in cleaned[0]]
     if raw_headers:  # blank (continuation) and repeated header cells are the tool's layout
         width = max(
@@ -525,23 +535,23 @@ def _table(
     while headers and not headers[-1] and not raw_headers:
         headers.pop()
     if not headers:
-        raise IngestError(path, "header row is empty", row=1)
+        raise IngestError(path, "header row is empty", row=banners + 1)
     for index, header in enumerate(headers if not raw_headers else ()):
         if not header:
-            raise IngestError(path, f"column {index + 1} has no header", row=1)
+            raise IngestError(path, f"column {index + 1} has no header", row=banners + 1)
     seen: dict[str, int] = {}
     for index, header in enumerate(headers if not raw_headers else ()):
         if header in seen:
             raise IngestError(
                 path,
                 f"duplicate column header (columns {seen[header] + 1} and {index + 1})",
-                row=1,
+                row=banners + 1,
                 column=header,
             )
         seen[header] = index
     width = len(headers)
     body: list[list[str | None]] = []
-    for number, row in enumerate(cleaned[1:], start=2):
+    for number, row in enumerate(cleaned[1:], start=banners + 2):
         extra = [c for c in row[width:] if c is not None and c.strip()]
         if extra:
             raise IngestError(
@@ -559,7 +569,22 @@ def _table(
         body.append(padded)
     if not body and not allow_empty:
         raise IngestError(path, "file has a header row but no data rows")
-    return RawTable(path, headers, body, file_format, encoding, guessed, warnings)
+    return RawTable(
+        path, headers, body, file_format, encoding, guessed, warnings, header_row=banners + 1
+    )
+
+
+def count_banner_rows(rows: Sequence[Sequence[str | None]]) -> int:
+    """How many leading rows are banners: one text (alone, or repeated across a merged range)
+    over a row with at least three filled cells, like 小红书's `最多导出排序后前1000条笔记`."""
+    count = 0
+    while count + 1 < len(rows):
+        texts = {c.strip() for c in rows[count] if c is not None and c.strip()}
+        below = sum(1 for c in rows[count + 1] if c is not None and c.strip())
+        if len(texts) != 1 or below < 3:
+            break
+        count += 1
+    return count
 
 
 def peek(path: Path) -> tuple[list[str], list[str]]:
@@ -571,18 +596,21 @@ def peek(path: Path) -> tuple[list[str], list[str]]:
     if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
         from python_calamine import CalamineWorkbook
 
+        check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception:
             return [], []
         try:
             names = list(workbook.sheet_names)
-            first = workbook.get_sheet_by_index(0).to_python(nrows=1) if names else []
+            first = workbook.get_sheet_by_index(0).to_python(nrows=4) if names else []
         except Exception:
             return [], []
         finally:
             workbook.close()
-        return names, [cell_text(c) or "" for c in (first[0] if first else [])]
+        texts = [[cell_text(c) for c in row] for row in first]
+        texts = texts[count_banner_rows(texts) :]
+        return names, [c or "" for c in (texts[0] if texts else [])]
     encodings = ("utf-16",) if head[:2] in UTF16_BOMS else ("utf-8-sig", "gb18030")
     for encoding in encodings:
         try:
@@ -611,6 +639,7 @@ def read_sheets(path: Path | str) -> dict[str, RawTable]:
     head = path.read_bytes()[:8]
     if not (head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC)):
         raise IngestError(path, "not an .xlsx/.xls workbook")
+    check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

@@ -22,6 +22,10 @@ CONTENT = {
     "url": pl.String,
     "published_at": pl.Datetime("us"),
     "duration_s": pl.Float64,
+    "content_format": pl.String,  # the platform's 体裁 (图文, 视频, 1min-视频 ...), as written
+    "review_status": pl.String,  # 抖音 审核状态, as written
+    "title_key": pl.String,  # etl.platforms.snapshot.title_key: what catalogue titles match on
+    "key_source": pl.String,  # platform_id | title_published | published_format (no title)
 }
 
 # fct_content_daily [platform x content x date]: daily values (cumulative exports already turned
@@ -46,6 +50,30 @@ CONTENT_DAILY = {
     "impressions_ctr": pl.Float64,  # 0..1
     "is_from_cumulative": pl.Boolean,
     "row_number": pl.Int64,  # file row the value came from (for audit)
+}
+
+# fct_content_snapshot [platform x content x as-of day]: running totals of a snapshot export
+# (no date column), as of the export. Counters become fct_content_daily deltas in the load;
+# rates and averages are to-date values and stay here.
+CONTENT_SNAPSHOT = {
+    "platform_id": pl.String,
+    "content_id": pl.String,
+    "as_of_on": pl.Date,
+    "views": pl.Int64,
+    "likes": pl.Int64,
+    "comments": pl.Int64,
+    "shares": pl.Int64,
+    "favorites": pl.Int64,
+    "coins": pl.Int64,
+    "danmaku": pl.Int64,
+    "new_followers": pl.Int64,
+    "impressions": pl.Int64,
+    "unique_viewers": pl.Int64,
+    "avg_view_duration_s": pl.Float64,
+    "completion_rate": pl.Float64,  # 0..1, to date
+    "impressions_ctr": pl.Float64,  # 0..1, to date
+    "as_of_source": pl.String,  # flag | file name | file time
+    "row_number": pl.Int64,
 }
 
 # fct_content_period [platform x content x period]: totals a platform reports only over a period
@@ -74,6 +102,38 @@ COUNTER_ISSUE = {
     "metric": pl.String,
     "previous_value": pl.Int64,
     "value": pl.Int64,
+    "row_number": pl.Int64,
+}
+
+# fct_channel_breakdown [platform x dimension x value x period x content]: channel-level figures
+# by audience dimension (country, city, age, gender, subscription_status, traffic_source, hour,
+# or channel = the whole channel). Shares are 0..1. content_id null = the whole channel.
+CHANNEL_BREAKDOWN = {
+    "platform_id": pl.String,
+    "dimension": pl.String,
+    "value_key": pl.String,  # ISO-2 country, age band `18-24`, ... (normalised)
+    "value_text": pl.String,  # as the export wrote it
+    "period_start_on": pl.Date,
+    "period_end_on": pl.Date,
+    "content_id": pl.String,
+    "views": pl.Int64,
+    "views_share": pl.Float64,
+    "watch_time_s": pl.Float64,
+    "watch_time_share": pl.Float64,
+    "avg_view_duration_s": pl.Float64,
+    "avg_pct_viewed": pl.Float64,
+    "impressions": pl.Int64,
+    "impressions_ctr": pl.Float64,
+    "unique_viewers": pl.Int64,
+    "new_viewers": pl.Int64,
+    "returning_viewers": pl.Int64,
+    "subscribers": pl.Int64,  # net subscribers / followers gained, may be negative
+    "followers": pl.Int64,  # follower count at the end of the period
+    "active_followers": pl.Int64,
+    "profile_views": pl.Int64,
+    "likes": pl.Int64,
+    "comments": pl.Int64,
+    "shares": pl.Int64,
     "row_number": pl.Int64,
 }
 

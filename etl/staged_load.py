@@ -33,6 +33,7 @@ DATE_COLUMNS = (
     "published_at",
     "period_start_on",
     "period_end_on",
+    "as_of_on",
 )
 
 
@@ -65,6 +66,20 @@ def calendar_frame(session: WriteSession, path: Path, extra: list[date]) -> pl.D
     return session.memo[key]
 
 
+def program_titles(session: WriteSession) -> pl.DataFrame:
+    """Every catalogue program's title_key, for works an export gives no id (title matching)."""
+    from etl.platforms.snapshot import title_key
+
+    programs = query_session(session, "program_titles")
+    return pl.DataFrame(
+        {
+            "program_id": programs["program_id"],
+            "title_key": [title_key(t) for t in programs["title_zh"].to_list()],
+        },
+        schema={"program_id": pl.String, "title_key": pl.String},
+    ).drop_nulls()
+
+
 def load_staged(
     session: WriteSession,
     staged: Staged,
@@ -82,11 +97,21 @@ def load_staged(
     frames = {f"stg_{name}": frame for name, frame in staged.frames.items()}
     frames["stg_calendar"] = calendar_frame(session, path, staged_dates(staged.frames))
     frames["stg_reject"] = rejects_frame(staged.rejects)
+    if staged.kind == "content":
+        frames["stg_program_title"] = program_titles(session)
     loaded = staged.rows_read - staged.rows_rejected
     warnings = list(staged.warnings)
+    scripts = [SCRIPTS[staged.kind]]
+    snapshots = staged.frames.get("content_snapshot")
+    if staged.kind == "content" and snapshots is not None and snapshots.height:
+        # Re-derives the snapshot works' days: run only for snapshot files, so a daily export
+        # never scans fct_content_daily for days it cannot have.
+        scripts.append("content_snapshot")
+    if "channel_breakdown" in staged.frames:  # channel-level facts ride along (migration 0007)
+        scripts.append("channel_breakdown")
     apply_load(
         session,
-        [SCRIPTS[staged.kind], "calendar"],
+        [*scripts, "calendar"],
         frames,
         load_id=load_id,
         file_sha256=sha256,
@@ -110,6 +135,12 @@ def load_staged(
                 f"{unmatched.height} content item(s) match no program: loaded and reported as unmatched"
             )
             details["unmatched_content"] = unmatched.to_dicts()
+            titled = [t for t in unmatched["title"].to_list() if t is not None]
+            if "as_of" in details and titled:
+                # A snapshot's works match by title: name the titles the catalogue lacks.
+                shown = ", ".join(titled[:10]) + (" ..." if len(titled) > 10 else "")
+                warnings.append(f"titles matching no catalogue program: {shown}")
+                details["unmatched_titles"] = titled
     return LoadReport(
         path=path,
         source=source,

@@ -23,11 +23,11 @@ Kinds and the forms they accept:
 - `duration` in seconds: `102`, `102.5`, `102秒`, `1:42`, `0:01:42`, `1分42秒`, `1小时2分`,
   `1h2m3s`, `2 minutes`.
 - `date` and `datetime`: `2025-02-01`, `2025/2/1`, `2025.2.1`, `2025年2月1日`, `20250201`,
-  `Feb 1, 2025`, Excel serials (`45689`, 20000..80000), each optionally followed by a time
+  `Feb 1, 2025`, `2026年03月24日17时33分05秒`, Excel serials (`45689`, 20000..80000), each optionally followed by a time
   of day (`20:01`, `20:01:37`, `T20:01`), or a serial with a fraction. A date drops the time
   (`allow_time=False`: only midnight is allowed); a datetime without a time is midnight
   (`require_time=True`: rejected). Days outside 2000-01-01..2100-12-31 are typos.
-- `platform`: a platform id for any name in aliases/platforms.yaml (`B站`, `哔哩哔哩`, `油管`).
+- `platform`: a platform id for any name in warehouse/platforms.yaml (`B站`, `哔哩哔哩`, `油管`).
 - `id`: the text; Excel's rounded `7.3e+18` form of a long numeric id is rejected.
 - `text`: the cleaned text.
 - In every kind: blank, `-`, `--`, `—`, `/`, `N/A`, `NA`, `null`, `none`, `暂无` -> null:
@@ -39,18 +39,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
-import yaml
 
 from survey.text import clean_text
+from warehouse.platforms import PLATFORMS_FILE, platform_profiles
 
 NULL_MARKERS = ("-", "--", "—", "–", "/", "n/a", "na", "null", "none", "暂无")
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
-PLATFORMS_FILE = Path(__file__).parent / "platforms" / "aliases" / "platforms.yaml"
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel serials of 1954..2119: wide enough for any export, narrow enough not to take a
 # five-digit count for a date.
@@ -127,16 +125,9 @@ def name_key(text: object) -> str:
 @cache
 def platform_names() -> dict[str, str]:
     """Every accepted spelling of a platform (name_key form) -> platform id (platforms.yaml)."""
-    with open(PLATFORMS_FILE, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
-    if not isinstance(entries, dict):
-        raise ValueError(f"{PLATFORMS_FILE.name}: expected a mapping at the top level")
     names: dict[str, str] = {}
-    for platform_id, entry in entries.items():
-        aliases = entry.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
-            raise ValueError(f"{PLATFORMS_FILE.name}: {platform_id}.aliases must be a list")
-        for spelling in [platform_id, entry.get("zh"), entry.get("en"), *aliases]:
+    for platform_id, profile in platform_profiles().items():
+        for spelling in [platform_id, profile.name_zh, profile.name_en, *profile.aliases]:
             key = name_key(spelling)
             if key and names.setdefault(key, platform_id) != platform_id:
                 raise ValueError(f"{PLATFORMS_FILE.name}: {spelling!r} names two platforms")
@@ -309,10 +300,25 @@ def _clock_text(prefix: str) -> pl.Expr:
     )
 
 
+def _chinese_clock(text: pl.Expr) -> pl.Expr:
+    """`2026年03月24日17时33分05秒` as `2026年03月24日 17:33:05` (小红书 writes its times so)."""
+    return (
+        text.str.replace(r"日([0-9])", "日 $1")
+        .str.replace(r"([0-9])时([0-9])", "$1:$2")
+        .str.replace(r"([0-9])分([0-9])", "$1:$2")
+        .str.replace(r"([0-9])[时分秒]$", "$1")
+    )
+
+
 def _moment(
-    frame: pl.DataFrame, *, day_only: bool, allow_time: bool, require_time: bool
+    frame: pl.DataFrame,
+    *,
+    day_only: bool,
+    allow_time: bool,
+    require_time: bool,
+    serials: bool = True,
 ) -> pl.DataFrame:
-    frame = frame.with_columns(_lower=pl.col("text").str.to_lowercase())
+    frame = frame.with_columns(_lower=_chinese_clock(pl.col("text").str.to_lowercase()))
     frame = frame.with_columns(
         pl.col("_lower").str.extract_groups(_YMD).alias("_ymd"),
         pl.col("_lower").str.extract_groups(_COMPACT).alias("_compact"),
@@ -331,7 +337,7 @@ def _moment(
         [day, pl.col("_clock").fill_null("0:00:00")], separator=" "
     ).str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
     serial = pl.col("_serial")
-    in_range = serial.is_between(*_SERIAL_RANGE)
+    in_range = serial.is_between(*_SERIAL_RANGE) & pl.lit(serials)
     from_serial = pl.lit(_EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(
         seconds=(serial * 86_400).round(0).cast(pl.Int64)
     )
@@ -344,6 +350,10 @@ def _moment(
     )
     value = pl.col("value")
     checks = [
+        (
+            pl.col("_serial").is_not_null() & pl.lit(not serials),
+            "a plain number, not a date (day serials are read only from .xlsx/.xls files)",
+        ),
         (_UNREADABLE, "not a date" if day_only else "not a date-time"),
         (
             ~value.dt.date().is_between(FIRST_DAY, LAST_DAY),
@@ -392,6 +402,7 @@ def _parse(
     percent_units: bool,
     allow_time: bool,
     require_time: bool,
+    serials: bool = True,
 ) -> pl.DataFrame:
     match kind:
         case "text":
@@ -416,6 +427,7 @@ def _parse(
                 day_only=kind == "date",
                 allow_time=allow_time,
                 require_time=require_time,
+                serials=serials,
             )
     raise ValueError(f"unknown value kind {kind!r} (known: {', '.join(KINDS)})")
 
@@ -427,12 +439,15 @@ def parse_texts(
     percent_units: bool = False,
     allow_time: bool = True,
     require_time: bool = False,
+    serials: bool = True,
 ) -> pl.DataFrame:
     """Parse a column's distinct raw texts of one kind: frame [raw, value, problem].
 
     `percent_units`: the header says `%`, so bare numbers are percents (ratio kinds).
     `allow_time=False`: a date must not carry a time other than midnight.
     `require_time=True`: a datetime must carry a time of day.
+    `serials=False`: a plain number is no date (a CSV's cells are text someone typed, not a
+    spreadsheet's date cells).
     """
     frame = pl.DataFrame({"raw": raw.cast(pl.String)}).unique()
     parts = []
@@ -449,6 +464,7 @@ def parse_texts(
         percent_units=percent_units,
         allow_time=allow_time,
         require_time=require_time,
+        serials=serials,
     )
     parts.append(parsed.select(_OUT))
     # A value with a problem is no value.

@@ -64,7 +64,7 @@ def load_id_key(settings: Settings) -> bytes:
         return settings.id_key.encode("utf-8")
     path: Path = settings.id_key_file
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))

@@ -207,6 +207,10 @@ def test_status_lists_every_platform_side_table_non_empty(demo: dict[str, Any]) 
 def test_total_plays_per_platform_match_what_the_generator_planted(demo: dict[str, Any]) -> None:
     planted = PLANTED["total_plays"]
     by_platform = {p["platform_id"]: p["count_views"] for p in demo["status"]["platforms"]}
+    # status lists every known platform; one the demo has no export of (TikTok) shows 0 plays
+    unplanted = {p: v for p, v in by_platform.items() if p not in planted["by_platform"]}
+    assert unplanted == dict.fromkeys(unplanted, 0)
+    by_platform = {p: v for p, v in by_platform.items() if p in planted["by_platform"]}
     assert by_platform == planted["by_platform"]
     assert sum(by_platform.values()) == planted["total"]
     [(matched,)] = query(
@@ -302,3 +306,24 @@ def test_the_calendar_marks_each_spring_festival(demo: dict[str, Any]) -> None:
         demo, "select min(date_on)::varchar, max(date_on)::varchar from fct_topic_attention"
     )
     assert first <= att_first and last >= att_last
+
+
+def test_the_xiaohongshu_snapshot_pair_is_a_first_total_then_a_weeks_change_per_program(
+    demo: dict[str, Any],
+) -> None:
+    planted = PLANTED["xhs_snapshots"]
+    first_on, second_on = planted["as_of"]
+    expected = []
+    for note in planted["notes"]:
+        before, after = note["views"]
+        expected += [
+            (note["program_id"], first_on, before, True, False),
+            (note["program_id"], second_on, after - before, False, True),
+        ]
+    rows = query(
+        demo,
+        "select r.program_id, r.date_on::varchar, r.views, r.is_first_snapshot, r.is_interval "
+        "from fct_content_reach_daily as r join dim_content as c using (platform_id, content_id) "
+        "where c.key_source = 'title_published' order by 1, 2",
+    )
+    assert rows == sorted(expected)

@@ -8,6 +8,16 @@ manages it and `creatorpulse audit` reads it.
 
 Passwords are stored as scrypt hashes (hashlib, per-user random salt); never in clear, never
 logged.
+
+Sessions end on the server: each user has a session epoch that every session cookie carries and
+every request checks; signing out, a new password, disabling, enabling and a role change bump
+it, so every cookie issued before stops working (a re-enabled user signs in afresh).
+
+Sign-in attempts are throttled per user name and per client address (`begin_sign_in`): after
+`signin_free_attempts` failures of a user name (`signin_addr_free_attempts` of an address) in
+the window, each further attempt waits `signin_backoff_s`, doubled per failure, at most
+`signin_lockout_s` (the window itself). A user name's attempt is counted before its password is
+checked, atomically, so parallel guesses at one account cannot slip past the limit.
 """
 
 from __future__ import annotations
@@ -19,9 +29,10 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -43,6 +54,7 @@ create table if not exists users (
     sponsor_id text,
     password_hash text not null,
     is_active integer not null default 1,
+    session_epoch integer not null default 0,
     created_at text not null,
     updated_at text not null,
     check ((role = 'sponsor') = (sponsor_id is not null))
@@ -60,7 +72,16 @@ create table if not exists audit_log (
     detail text
 );
 create index if not exists audit_log_at on audit_log (at);
+create table if not exists sign_in_throttle (
+    key text primary key,
+    failures integer not null,
+    first_at real not null,
+    last_at real not null
+);
 """
+# Columns added after the first release: (table, column, definition) for older databases.
+_ADDED_COLUMNS = (("users", "session_epoch", "integer not null default 0"),)
+_migrated: set[tuple[Path, int]] = set()  # (path, inode) whose schema is in place
 
 
 class AccountError(ValueError):
@@ -75,6 +96,8 @@ class User:
     role: Role
     sponsor_id: str | None
     is_active: bool
+    # Every session cookie carries it; a session whose epoch differs has been ended.
+    session_epoch: int = field(default=0, compare=False, repr=False)
 
 
 def db_path(home: Path) -> Path:
@@ -86,16 +109,30 @@ def db_path(home: Path) -> Path:
 def connect(home: Path) -> Iterator[sqlite3.Connection]:
     """A connection with the schema in place; commits on success, rolls back on error."""
     path = db_path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         # Create it private before anything is written into it.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     with closing(sqlite3.connect(path, timeout=30)) as con:
         con.execute("pragma journal_mode=wal")
         con.execute("pragma busy_timeout=30000")
-        con.executescript(_SCHEMA)
+        # The schema is checked once per file and process, not on every request.
+        marker = (path, path.stat().st_ino)
+        if marker not in _migrated:
+            con.executescript(_SCHEMA)
+            _add_columns(con)
+            _migrated.add(marker)
         with con:
             yield con
+
+
+def _add_columns(con: sqlite3.Connection) -> None:
+    """Bring a database made by an older release up to the current columns."""
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in con.execute(f"pragma table_info({table})")}
+        if column not in present:
+            con.execute(f"alter table {table} add column {column} {definition}")
+    con.commit()
 
 
 def _now() -> str:
@@ -142,8 +179,8 @@ def _check_new_password(password: str) -> None:
 
 
 def _user(row: sqlite3.Row | tuple[Any, ...]) -> User:
-    username, role, sponsor_id, is_active = row
-    return User(username, role, sponsor_id, bool(is_active))
+    username, role, sponsor_id, is_active, *epoch = row
+    return User(username, role, sponsor_id, bool(is_active), epoch[0] if epoch else 0)
 
 
 def add_user(
@@ -167,7 +204,8 @@ def add_user(
     with connect(home) as con:
         try:
             con.execute(
-                "insert into users values (?, ?, ?, ?, 1, ?, ?)",
+                "insert into users (username, role, sponsor_id, password_hash, is_active,"
+                " created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?)",
                 (username, role, sponsor_id or None, hash_password(password), now, now),
             )
         except sqlite3.IntegrityError:
@@ -188,7 +226,8 @@ def get_user(home: Path, username: str) -> User | None:
     """The user called `username`, active or not; None when there is none."""
     with connect(home) as con:
         row = con.execute(
-            "select username, role, sponsor_id, is_active from users where username = ?",
+            "select username, role, sponsor_id, is_active, session_epoch from users"
+            " where username = ?",
             (username,),
         ).fetchone()
     return _user(row) if row else None
@@ -202,23 +241,54 @@ def _update(home: Path, username: str, sql: str, params: tuple[Any, ...]) -> Non
 
 
 def set_active(home: Path, username: str, active: bool) -> None:
-    """Disable (or re-enable) a user; a disabled user's open sessions stop working at once."""
+    """Disable (or re-enable) a user; either way every session issued before ends."""
     _update(
         home,
         username,
-        "update users set is_active = ?, updated_at = ? where username = ?",
+        "update users set is_active = ?, session_epoch = session_epoch + 1, updated_at = ?"
+        " where username = ?",
         (int(active),),
     )
 
 
 def set_password(home: Path, username: str, password: str) -> None:
-    """Replace a user's password."""
+    """Replace a user's password and end every session issued before."""
     _check_new_password(password)
     _update(
         home,
         username,
-        "update users set password_hash = ?, updated_at = ? where username = ?",
+        "update users set password_hash = ?, session_epoch = session_epoch + 1, updated_at = ?"
+        " where username = ?",
         (hash_password(password),),
+    )
+
+
+def set_role(home: Path, username: str, role: str, *, sponsor_id: str | None = None) -> None:
+    """Change a user's role (and sponsor) and end every session issued under the old one."""
+    if role not in ROLES:
+        raise AccountError(f"role {role!r}: use one of {', '.join(ROLES)}")
+    if (role == "sponsor") != bool(sponsor_id):
+        raise AccountError(
+            "a sponsor user needs --sponsor SPONSOR_ID"
+            if role == "sponsor"
+            else f"only sponsor users are bound to a sponsor, not {role}"
+        )
+    _update(
+        home,
+        username,
+        "update users set role = ?, sponsor_id = ?, session_epoch = session_epoch + 1,"
+        " updated_at = ? where username = ?",
+        (role, sponsor_id or None),
+    )
+
+
+def end_sessions(home: Path, username: str) -> None:
+    """End every session of the user (signing out ends them on every device)."""
+    _update(
+        home,
+        username,
+        "update users set session_epoch = session_epoch + 1, updated_at = ? where username = ?",
+        (),
     )
 
 
@@ -226,15 +296,97 @@ def authenticate(home: Path, username: str, password: str) -> User | None:
     """The active user these credentials belong to, else None (same work either way)."""
     with connect(home) as con:
         row = con.execute(
-            "select username, role, sponsor_id, is_active, password_hash from users"
-            " where username = ?",
+            "select username, role, sponsor_id, is_active, session_epoch, password_hash"
+            " from users where username = ?",
             (username,),
         ).fetchone()
-    stored = row[4] if row else _dummy_hash()
+    stored = row[5] if row else _dummy_hash()
     ok = check_password(password, stored)
     if not row or not ok or not row[3]:
         return None
-    return _user(row[:4])
+    return _user(row[:5])
+
+
+def _clock() -> float:
+    """Seconds since the epoch (a function so tests can move time on)."""
+    return time.time()
+
+
+def _backoff_s(failures: int, free: int, base_s: float, lockout_s: float) -> float:
+    """How long after the last failure the next attempt must wait."""
+    if failures < free:
+        return 0.0
+    return min(base_s * 2 ** min(failures - free, 60), lockout_s)
+
+
+def throttle_keys(username: str, remote_addr: str | None) -> tuple[str, str]:
+    """The throttle keys of a sign-in: the user name (case-folded) and the client address."""
+    return "user:" + username.casefold()[:64], "addr:" + (remote_addr or "?")
+
+
+def _count_failure(con: sqlite3.Connection, key: str, now: float, lockout_s: float) -> None:
+    """One more failure of `key` in its window (a new window once the last one is over)."""
+    row = con.execute(
+        "select failures, first_at from sign_in_throttle where key = ?", (key,)
+    ).fetchone()
+    failures, first_at = row if row else (0, now)
+    if now - first_at > lockout_s:
+        failures, first_at = 0, now
+    con.execute(
+        "insert or replace into sign_in_throttle values (?, ?, ?, ?)",
+        (key, failures + 1, first_at, now),
+    )
+
+
+def begin_sign_in(
+    home: Path,
+    username: str,
+    remote_addr: str | None,
+    *,
+    free: int,
+    addr_free: int,
+    backoff_s: float,
+    lockout_s: float,
+) -> float:
+    """Return the seconds this sign-in attempt must wait (the user name or the address is
+    backing off), else 0 after counting it against the user name as a failure until
+    `sign_in_succeeded` says otherwise: checked and counted atomically across workers, so
+    parallel guesses at one account cannot slip past the limit."""
+    now = _clock()
+    keys = dict(zip(throttle_keys(username, remote_addr), (free, addr_free), strict=True))
+    with connect(home) as con:
+        con.execute("begin immediate")
+        wait = 0.0
+        for key, allowed in keys.items():
+            row = con.execute(
+                "select failures, first_at, last_at from sign_in_throttle where key = ?", (key,)
+            ).fetchone()
+            if row is None or now - row[1] > lockout_s:
+                continue  # nothing counted, or the window is over: counting starts again
+            until = row[2] + _backoff_s(row[0], allowed, backoff_s, lockout_s)
+            wait = max(wait, until - now)
+        if wait > 0:
+            return wait
+        _count_failure(con, next(iter(keys)), now, lockout_s)
+    return 0.0
+
+
+def sign_in_failed(home: Path, username: str, remote_addr: str | None, lockout_s: float) -> None:
+    """Count a failed attempt against the client address (the user name counted it already).
+
+    Counted after the check, not before: many people behind one address signing in at once
+    must not lock each other out.
+    """
+    with connect(home) as con:
+        _count_failure(con, throttle_keys(username, remote_addr)[1], _clock(), lockout_s)
+
+
+def sign_in_succeeded(home: Path, username: str) -> None:
+    """Forget the user name's failures (this attempt's included)."""
+    with connect(home) as con:
+        con.execute(
+            "delete from sign_in_throttle where key = ?", (throttle_keys(username, None)[0],)
+        )
 
 
 def record(

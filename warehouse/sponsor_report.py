@@ -54,6 +54,22 @@ CHROMIUM_FLAGS = (
 COMPLEMENT_LABEL = "—"
 
 
+AUDIENCE_DIMENSIONS: dict[str, tuple[str, str]] = {
+    "country": ("国家/地区", "Country"),
+    "age": ("年龄", "Age"),
+}
+AUDIENCE_SCHEMA: dict[str, Any] = {
+    "dimension": pl.String,
+    "dimension_label": pl.String,
+    "value_key": pl.String,
+    "value_label": pl.String,
+    "views": pl.Int64,
+    "views_label": pl.String,
+    "share": pl.Float64,
+    "is_suppressed": pl.Boolean,
+}
+
+
 class SponsorReportError(ValueError):
     """A sponsor report that cannot be made (unknown sponsor, bad option, no Chromium)."""
 
@@ -83,6 +99,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "weekly": ("每周播放", "Weekly plays"),
     "live": ("直播", "Live"),
     "profile": ("受众", "Profile"),
+    "audience": ("观众分布", "Audience"),
     "notes": ("说明", "Notes"),
     "metric": ("指标", "Metric"),
     "value": ("数值", "Value"),
@@ -140,6 +157,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "dimension_label": ("维度", "Breakdown"),
     "value_label": ("类别", "Category"),
     "count_label": ("人数", "People"),
+    "views_label": ("观看次数", "Views"),
     "share": ("占比", "Share"),
     "count_streams": ("直播流数", "Streams"),
     "count_sponsored_programs": ("本届赞助节目数", "Sponsored programs"),
@@ -221,6 +239,16 @@ NOTES: dict[str, tuple[str, str]] = {
         "赞助节目没有署名主创记录，无受众画像。",
         "No credited creators on these programs, so there is no profile.",
     ),
+    "audience": (
+        "观众分布：赞助节目的单个视频导出（如 YouTube 按视频导出的地理位置、观众年龄）的观看次数合计与占比；"
+        "平台只给占比时按该视频同期总观看次数折算（估算）。观看次数少于 {k} 的单元显示为“<{k}”，"
+        "只有一个单元被隐藏时另隐藏最小的一个（“—”），不显示合计，被隐藏的单元无法反推。",
+        "Audience: views and shares from per-video exports of your programs (e.g. YouTube's "
+        "Geography or Viewer age tab filtered to one video); where a platform gives only shares "
+        "they are turned into views with the video's views over the same period (estimated). "
+        "Values under {k} views show '<{k}'; when only one is hidden, the smallest shown one is "
+        "hidden too ('—'), and no total is shown, so no hidden value can be derived.",
+    ),
     "no_programs": (
         "该赞助商暂无关联节目。",
         "This sponsor has no programs yet.",
@@ -272,6 +300,8 @@ class SponsorReport:
     has_air_times: bool = False
     profile_omitted: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # dimension (country, age) x value, views < k suppressed (suppress_audience)
+    audience: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=AUDIENCE_SCHEMA))
 
     @property
     def sponsor_name(self) -> str:
@@ -316,6 +346,8 @@ def build_sponsor_report(
     daily = reader.query("sponsor_report_daily", sponsor_id=sponsor_id, start_on=start, end_on=end)
     live = reader.query("sponsor_report_live", sponsor_id=sponsor_id)
     raw_profile = reader.query("sponsor_report_profile", sponsor_id=sponsor_id)
+    raw_audience = reader.query("sponsor_report_audience", sponsor_id=sponsor_id)
+    audience = suppress_audience(raw_audience, k=k, lang=lang)
     programs = _programs(by_program, medians, lang)
     platforms = _platforms(by_platform, lang)
     profile, omitted = _profile(raw_profile, k=k, lang=lang, value_label=value_label)
@@ -334,6 +366,8 @@ def build_sponsor_report(
         has_profile=raw_profile.height > 0,
         omitted=omitted,
     )
+    if audience.height:
+        notes.append(_note("audience", lang, k=k))
     snapshot = reader.snapshot.name if reader.snapshot is not None else None
     return SponsorReport(
         sponsor_id=names["sponsor_id"],
@@ -355,7 +389,50 @@ def build_sponsor_report(
         has_air_times=False,
         profile_omitted=omitted,
         notes=notes,
+        audience=audience,
     )
+
+
+def suppress_audience(raw: pl.DataFrame, *, k: int, lang: Lang) -> pl.DataFrame:
+    """A sponsor's audience by country and age with small values hidden (AUDIENCE_SCHEMA).
+
+    `raw[dimension, value_key, value_text, views_basis]`. Platforms report views and shares,
+    not people, so the rule is on views: a value under k views shows "<k"; when exactly one
+    value of a dimension is hidden, the smallest shown one is hidden too ("—"), so the hidden
+    one cannot be derived from the shares of the rest (no total is shown either). A dimension
+    under k views in all, or with every value hidden, is left out.
+    """
+    kept = []
+    for dimension, names in AUDIENCE_DIMENSIONS.items():
+        cells = raw.filter(pl.col("dimension") == dimension)
+        if cells.is_empty():
+            continue
+        cells = cells.with_columns(views=pl.col("views_basis").round(0).cast(pl.Int64))
+        total = int(cells["views"].sum())
+        if total < k:
+            continue
+        cells = cells.with_columns(share=pl.col("views") / total)
+        cells = suppress_small_cells(cells, "views", k=k, value_columns=["share"])
+        cells = cells.rename({"views": "count_people"}).with_columns(value=pl.col("value_key"))
+        cells = _complement(cells.with_columns(pl.col("count_people").alias("_order")))
+        cells = cells.rename({"count_people": "views", "count_label": "views_label"})
+        if cells["is_suppressed"].all():
+            continue
+        kept.append(
+            cells.with_columns(
+                dimension_label=pl.lit(names[0 if lang == "zh" else 1]),
+                value_label=pl.coalesce("value_text", "value_key"),
+            )
+            # Hidden values last, in label order: their position says nothing of their size.
+            .sort(
+                [pl.col("is_suppressed"), pl.col("views"), pl.col("value_label")],
+                descending=[False, True, False],
+                nulls_last=True,
+            )
+            .select(list(AUDIENCE_SCHEMA))
+        )
+    frame = pl.concat(kept) if kept else pl.DataFrame(schema=AUDIENCE_SCHEMA)
+    return frame.cast(AUDIENCE_SCHEMA)  # type: ignore[arg-type]
 
 
 def _window_dates(
@@ -757,6 +834,52 @@ def _profile_sheet(workbook: Workbook, report: SponsorReport) -> None:
         sheet.append([_text_cell(sheet, _profile_empty_note(report))])
 
 
+def _audience_sheet(workbook: Workbook, report: SponsorReport) -> None:
+    """Audience values: views as a number, or "<k" / "—" where hidden."""
+    lang = report.lang
+    sheet = workbook.create_sheet(_t("audience", lang))
+    headers = [_col(c, lang) for c in ("dimension_label", "value_label", "views_label", "share")]
+    sheet.append([_text_cell(sheet, h, bold=True) for h in headers])
+    for c in report.audience.iter_rows(named=True):
+        sheet.append(
+            [
+                _text_cell(sheet, c["dimension_label"]),
+                _text_cell(sheet, c["value_label"]),
+                _text_cell(sheet, c["views_label"])
+                if c["is_suppressed"]
+                else _number_cell(sheet, c["views"], "#,##0"),
+                _number_cell(sheet, c["share"], PERCENT),
+            ]
+        )
+
+
+def _audience_html(report: SponsorReport) -> str:
+    """The audience section (empty when no per-video breakdown covers the programs)."""
+    lang = report.lang
+    if report.audience.is_empty():
+        return ""
+    sections = []
+    for dimension in AUDIENCE_DIMENSIONS:
+        cells = report.audience.filter(pl.col("dimension") == dimension)
+        if cells.is_empty():
+            continue
+        rows = [
+            [
+                _e(c["value_label"]),
+                _e(c["views_label"]),
+                _pct(c["share"]) + _bar(c["share"]) if c["share"] is not None else "–",
+            ]
+            for c in cells.iter_rows(named=True)
+        ]
+        table = _table(
+            [_col("value_label", lang), _col("views_label", lang), _col("share", lang)], rows, {1}
+        )
+        sections.append(f"<section><h3>{_e(cells['dimension_label'][0])}</h3>{table}</section>")
+    note = _note("audience", lang, k=report.k)
+    title = _t("audience", lang)
+    return f"<h2>{_e(title)}</h2><p class=note>{_e(note)}</p><div class=profile>{''.join(sections)}</div>"
+
+
 def _profile_empty_note(report: SponsorReport) -> str:
     if not report.profile_omitted:
         return _note("profile_empty", report.lang)
@@ -882,6 +1005,8 @@ def report_xlsx_bytes(report: SponsorReport) -> bytes:
     _sheet(workbook, _t("daily", lang), report.daily.select(DAILY_COLUMNS), lang)
     _sheet(workbook, _t("live", lang), report.live.select(LIVE_COLUMNS), lang)
     _profile_sheet(workbook, report)
+    if report.audience.height:
+        _audience_sheet(workbook, report)
     notes = workbook.create_sheet(_t("notes", lang))
     notes.column_dimensions["A"].width = 120
     notes.append([_text_cell(notes, _t("notes", lang), bold=True)])
@@ -1149,7 +1274,7 @@ def report_html(report: SponsorReport) -> str:
         {1, 2, 3, 5, 6},
     )
     live_note = _note("live_no_air_times", lang) if report.live.height else _note("live_none", lang)
-    profile_html = _profile_html(report)
+    profile_html = _profile_html(report) + _audience_html(report)
     notes = "".join(f"<li>{_e(n)}</li>" for n in report.notes)
     subtitle = f"<small>{_e(name_other)}</small>" if name_other else ""
     return f"""<!doctype html>

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from warehouse import schema
+from warehouse.platforms import sync_dim_platform
 
 POINTER = "CURRENT"
 SNAPSHOT_DIR = "snapshots"
@@ -65,9 +66,23 @@ def _new_snapshot_name() -> str:
     return "wh-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + ".duckdb"
 
 
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if needed and make it 0700: snapshots hold contacts (PII)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(PermissionError):  # a home shared on purpose, owned by another
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Make an existing file readable and writable by its owner only (0600)."""
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        os.chmod(path, 0o600)
+
+
 @contextlib.contextmanager
 def _writer_lock(home: Path) -> Iterator[None]:
-    home.mkdir(parents=True, exist_ok=True)
+    private_dir(home)
     with open(home / ".write.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -122,7 +137,10 @@ class WriteSession:
 
 def _publish(home: Path, tmp: Path, keep: int) -> Path:
     final = tmp.with_name(tmp.name.removesuffix(".tmp"))
+    private_file(tmp)
     os.replace(tmp, final)
+    for older in snapshot_dir(home).glob("wh-*.duckdb"):  # those of releases before 0600
+        private_file(older)
     pointer_tmp = home / (POINTER + ".tmp")
     pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
     with open(pointer_tmp, "rb") as handle:
@@ -156,7 +174,7 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
     With `fresh=True` the copy starts empty instead of from the current snapshot.
     """
     with _writer_lock(home):
-        snapshot_dir(home).mkdir(parents=True, exist_ok=True)
+        private_dir(snapshot_dir(home))
         _remove_stale_copies(home)
         tmp = snapshot_dir(home) / (_new_snapshot_name() + ".tmp")
         source = None if fresh else current_snapshot(home)
@@ -166,10 +184,13 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
             str(tmp),
             config={"memory_limit": WRITE_MEMORY_LIMIT, "temp_directory": str(home / SPILL_DIR)},
         )
+        private_file(tmp)
         session = WriteSession(home, con, tmp)
         try:
             if schema.migrate(con):
                 session.written = None  # a migration may have changed any table
+            if sync_dim_platform(con):  # the platform list is data (warehouse/platforms.yaml)
+                session.mark_changed("dim_platform")
             yield session
             if session.changed:
                 schema.build_models(con, session.tables_written())

@@ -69,7 +69,11 @@ def chosen(filters: Mapping[str, Any]) -> tuple[str | None, list[int] | None]:
     """The URL's segment (a stored one, else everyone) and editions (None: all)."""
     names = segments()["segment_name"].to_list()
     segment = urlstate.one(filters, "segment", names)
-    years = [int(y) for y in urlstate.many(filters, "editions") if y.isdigit()]
+    years = [
+        int(y)
+        for y in urlstate.many(filters, "editions")
+        if y.isascii() and y.isdigit() and len(y) <= 4
+    ]
     return segment, years or None
 
 
@@ -206,7 +210,7 @@ def export_file(fmt: str) -> Response:
     filters = {"segment": request.args.get("segment"), "editions": request.args.get("editions")}
     try:
         cohort = build(filters)
-    except SegmentError as exc:
+    except (SegmentError, WarehouseError) as exc:  # e.g. no one in the editions asked for
         return Response(str(exc), 400, mimetype="text/plain")
     if fmt == "xlsx":
         with tempfile.TemporaryDirectory() as tmp:

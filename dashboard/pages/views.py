@@ -86,6 +86,14 @@ register(
         "views.section.plays": {"zh": "播放量", "en": "Plays"},
         "views.section.reach": {"zh": "互动率与触达", "en": "Engagement and reach"},
         "views.section.live": {"zh": "直播", "en": "Live"},
+        "views.section.audience": {"zh": "频道观众", "en": "Channel audience"},
+        "views.note.audience": {
+            "zh": "来自平台导出的频道级观众分布（YouTube 的地理位置、观众年龄等）：每个平台取与所选时段重叠的最近一次导出，"
+            "显示观看次数占比，不跨导出相加。",
+            "en": "Channel-level audience from the platforms' exports (YouTube's Geography, Viewer "
+            "age ...): for each platform the latest export overlapping the period, as shares of "
+            "views; exports are never added together.",
+        },
         "views.note.reach": {
             "zh": "触达人数：平台报告的独立观众；平台未报告时按播放量估算（图中斜线、浅色部分，"
             "表中标为“估算”）。把多天、多个内容或多个平台的触达人数相加会重复计算同一位观众，"
@@ -408,6 +416,20 @@ def _mark_festival(fig: go.Figure, s: ViewState, frame: pl.DataFrame) -> None:
         charts.mark_day(fig, day, t("marker.spring_festival", s.lang))
 
 
+def snapshot_note(frame: pl.DataFrame, lang: str) -> pl.Expr:
+    """Hover note of a day derived from snapshot exports (a total to date, a multi-day change)."""
+    if "is_first_snapshot" not in frame.columns:
+        return pl.lit("", dtype=pl.String).alias("note")
+    return (
+        pl.when(pl.col("is_first_snapshot"))
+        .then(pl.lit(t("views.note.first_snapshot", lang)))
+        .when(pl.col("is_interval"))
+        .then(pl.lit(t("views.note.interval", lang)))
+        .otherwise(pl.lit(""))
+        .alias("note")
+    )
+
+
 def platform_figure(filters: Mapping[str, Any]) -> go.Figure:
     """The chosen metric per day, one line per platform, Spring Festival marked."""
     s = state(filters)
@@ -419,6 +441,7 @@ def platform_figure(filters: Mapping[str, Any]) -> go.Figure:
             pl.col("platform_id").alias("key"),
             pl.col("platform_id").alias("label"),
             pl.col(column).alias("value"),
+            snapshot_note(frame, s.lang),
         ),
         series="platform",
         metric=s.metric,
@@ -439,6 +462,7 @@ def program_figure(filters: Mapping[str, Any]) -> go.Figure:
             pl.col("program_id").alias("key"),
             pl.col("title_zh").alias("label"),
             pl.col(column).alias("value"),
+            snapshot_note(frame, s.lang),
         ),
         series="program",
         metric=s.metric,
@@ -684,6 +708,40 @@ def section(title_key: str, lang: str, children: list[Any], note: str | None = N
     )
 
 
+AUDIENCE_DIMENSIONS = ("country", "age")
+
+
+def audience(filters: Mapping[str, Any], dimension: str) -> pl.DataFrame:
+    """Channel audience by `country` or `age`: per platform, its latest export in the window."""
+    s = state(filters)
+    return data.query(
+        "views_channel_audience",
+        dimension=dimension,
+        start_on=s.window.start_on,
+        end_on=s.window.end_on,
+        platform_ids=s.platforms or None,
+    )
+
+
+@components.dataset(PAGE, "audience_country", "views.section.audience")
+def audience_country(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """Channel audience by country (the downloadable data behind its chart)."""
+    return audience(filters, "country")
+
+
+@components.dataset(PAGE, "audience_age", "views.section.audience")
+def audience_age(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """Channel audience by age band (the downloadable data behind its chart)."""
+    return audience(filters, "age")
+
+
+def audience_figure(filters: Mapping[str, Any], dimension: str) -> go.Figure:
+    """Share of views by country or age band, a bar group per platform."""
+    return charts_views.audience_bars(
+        audience(filters, dimension), dimension=dimension, lang=urlstate.lang_of(filters)
+    )
+
+
 def layout(lang: str = "zh", **query: Any) -> html.Div:
     """The page for the URL's filters (default: the latest edition, all platforms, all dates)."""
     filters = {**query, "lang": urlstate.lang_of({"lang": lang})}
@@ -772,6 +830,15 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
                 note=t("views.note.reach", lang),
             ),
             section(
+                "views.section.audience",
+                lang,
+                [
+                    components.chart_card(PAGE, f"audience_{dimension}")
+                    for dimension in AUDIENCE_DIMENSIONS
+                ],
+                note=t("views.note.audience", lang),
+            ),
+            section(
                 "views.section.live",
                 lang,
                 [
@@ -851,6 +918,20 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
 def update(filters: dict[str, Any] | None) -> Any:
     """The registered callback: `render`, cached per snapshot, filters and viewer."""
     return data.output(render, filters or {}, viewer=auth.viewer_key())
+
+
+def render_audience(filters: dict[str, Any]) -> tuple[go.Figure, ...]:
+    """The channel-audience charts from the page's filters."""
+    return tuple(audience_figure(filters or {}, d) for d in AUDIENCE_DIMENSIONS)
+
+
+@callback(
+    *[Output(f"{PAGE}-audience_{d}", "figure") for d in AUDIENCE_DIMENSIONS],
+    Input(components.filters_id(PAGE), "data"),
+)
+def update_audience(filters: dict[str, Any] | None) -> Any:
+    """The audience charts' own callback, cached like `update`."""
+    return data.output(render_audience, filters or {}, viewer=auth.viewer_key())
 
 
 def stream_table(filters: Mapping[str, Any]) -> pl.DataFrame:

@@ -5,12 +5,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
+
 from etl.catalogue.read import read_catalogue
 from etl.report import LoadReport, new_load_id, utc_now
 from etl.schemas import rejects_frame
-from etl.staged_load import calendar_frame
+from etl.staged_load import calendar_frame, program_titles
 from warehouse.loading import apply_load, known_keys
 from warehouse.store import WriteSession
+
+
+def catalogue_titles(session: WriteSession, programs: pl.DataFrame) -> pl.DataFrame:
+    """title_key of every program once this workbook is loaded (its programs replace stored ones)."""
+    from etl.platforms.snapshot import title_key
+
+    staged = pl.DataFrame(
+        {
+            "program_id": programs["program_id"],
+            "title_key": [title_key(t) for t in programs["title_zh"].to_list()],
+        },
+        schema={"program_id": pl.String, "title_key": pl.String},
+    ).drop_nulls()
+    stored = program_titles(session).filter(~pl.col("program_id").is_in(staged["program_id"]))
+    return pl.concat([stored, staged])
 
 
 def load_catalogue_file(
@@ -33,6 +50,7 @@ def load_catalogue_file(
     frames = cat.frames | {
         "stg_reject": rejects,
         "stg_calendar": calendar_frame(session, path, broadcasts),
+        "stg_program_title": catalogue_titles(session, cat.frames["stg_program"]),
     }
     loaded = cat.rows_read - cat.rows_rejected
     apply_load(

@@ -31,6 +31,7 @@ Decisions where FORMATS §3 is silent or ambiguous:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -54,13 +55,16 @@ from etl.platforms.registry import (
     alias_table,
     detect_platform,
 )
+from etl.platforms.snapshot import resolve_as_of, stage_snapshot_rows
 from etl.reading import RawTable, read_table
 from etl.schemas import COUNTER_ISSUE, Staged, empty
 from etl.values import name_key
 
 
 def map_alias_headers(
-    table: RawTable, aliases: AliasTable
+    table: RawTable,
+    aliases: AliasTable,
+    required: Sequence[str] = ("content_id", "date_on"),
 ) -> tuple[list[FieldColumn], list[str], list[str]]:
     """(columns read, unknown headers, warnings) for a table under a platform's alias table."""
     by_field: dict[str, list[FieldColumn]] = {}
@@ -92,7 +96,7 @@ def map_alias_headers(
                 f"column {summed[0].header} ignored: {daily[0].header} already gives daily {field}"
             )
     for field, what in (("content_id", "content id"), ("date_on", "date")):
-        if field not in by_field:
+        if field in required and field not in by_field:
             raise IngestError(
                 table.path,
                 f"no {what} column: expected one of {', '.join(aliases.aliases_for(field))}",
@@ -184,16 +188,26 @@ def stage_metric_rows(
     )
 
 
-def read_platform_export(path: Path, *, platform: str | None = None) -> Staged:
+def has_date_column(headers: Sequence[str], aliases: AliasTable) -> bool:
+    """Whether any header is a date column (daily or cumulative) of the platform's table."""
+    return any(aliases.columns.get(name_key(h), ("",))[0] == "date_on" for h in headers)
+
+
+def read_platform_export(
+    path: Path, *, platform: str | None = None, as_of: date | None = None
+) -> Staged:
     """Read one creator-centre export (daily values or cumulative snapshots) into daily facts.
 
     `platform` (an id or a name like `B站`) wins over the file name, which wins over the
     headers. Cumulative columns become daily deltas per content ordered by date; the first
-    snapshot's delta is its cumulative value, as platforms export from the publish day.
+    snapshot's delta is its cumulative value, as platforms export from the publish day. A file
+    with no date column is a snapshot of totals as of `as_of` (etl.platforms.snapshot).
     """
     table = read_table(path)
     platform_id, how = detect_platform(table.path, table.headers, platform)
     aliases = alias_table(platform_id)
+    if not has_date_column(table.headers, aliases):
+        return read_snapshot_table(table, platform_id, how, aliases, as_of)
     columns, unknown, warnings = map_alias_headers(table, aliases)
     date_column = next(c for c in columns if c.field == "date_on")
     columns, mode_warnings = apply_mode(columns, all_cumulative=date_column.cumulative)
@@ -207,5 +221,37 @@ def read_platform_export(path: Path, *, platform: str | None = None) -> Staged:
         platform_id,
         columns,
         warnings=[*table.warnings, *warnings, *mode_warnings],
-        details={"platform_id": platform_id, "detected_by": how},
+        details={
+            "platform_id": platform_id,
+            "detected_by": how,
+            "layout": aliases.layout_of(table.headers),
+            "header_row": table.header_row,
+        },
+    )
+
+
+def read_snapshot_table(
+    table: RawTable, platform_id: str, how: str, aliases: AliasTable, as_of: date | None
+) -> Staged:
+    """A work list with no date column: running totals as of the export (FORMATS §3.1)."""
+    columns, unknown, warnings = map_alias_headers(table, aliases, required=())
+    day, source = resolve_as_of(table.path, as_of)
+    if unknown:
+        warnings.append(
+            f"columns not in the {platform_id} alias table, ignored: {', '.join(unknown)} "
+            f"(add them to aliases/{aliases.source.name} if they matter)"
+        )
+    return stage_snapshot_rows(
+        table,
+        platform_id,
+        aliases,
+        columns,
+        as_of=day,
+        as_of_source=source,
+        warnings=[*table.warnings, *warnings],
+        details={
+            "platform_id": platform_id,
+            "detected_by": how,
+            "layout": aliases.layout_of(table.headers) or "snapshot (no date column)",
+        },
     )

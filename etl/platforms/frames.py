@@ -31,12 +31,14 @@ from etl.schemas import (
     CONTENT,
     CONTENT_DAILY,
     CONTENT_PERIOD,
+    CONTENT_SNAPSHOT,
     COUNTER_ISSUE,
     Staged,
     conform,
     empty,
 )
 from etl.values import clean_expr, parse_column
+from warehouse.settings import load_limits
 
 MAX_LISTED = 20  # warning lines listed one by one before the rest are summed up
 SUMMARY_MARKERS = ("合计", "总计", "汇总", "total", "sum")
@@ -47,6 +49,7 @@ FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "content_daily": CONTENT_DAILY,
     "content_period": CONTENT_PERIOD,
     "counter_issue": COUNTER_ISSUE,
+    "content_snapshot": CONTENT_SNAPSHOT,
 }
 
 
@@ -76,6 +79,36 @@ def field_column(index: int, header: str, field: str, *, cumulative: bool = Fals
     return FieldColumn(index, header, field, FIELD_KINDS[field], cumulative)
 
 
+def mark_far_dates(
+    frame: pl.DataFrame, columns: Sequence[FieldColumn], spread_days: int
+) -> pl.DataFrame:
+    """Give a problem to a date more than `spread_days` from the middle (median) of its column's
+    other dates: one typo (2099 among 2024's days) would otherwise stretch the calendar by
+    decades."""
+    for column in columns:
+        if column.kind not in ("date", "datetime"):
+            continue
+        days = pl.col(column.field).cast(pl.Date).cast(pl.Int32)
+        middle = frame.select(days.filter(pl.col(column.problem).is_null()).median()).item()
+        if middle is None:
+            continue
+        around = pl.lit(int(middle)).cast(pl.Date).dt.to_string("%Y-%m-%d")
+        far = pl.col(column.problem).is_null() & ((days - int(middle)).abs() > spread_days)
+        frame = frame.with_columns(
+            pl.when(far)
+            .then(
+                pl.concat_str(
+                    pl.lit(f"more than {spread_days} days from the file's other dates (around "),
+                    around,
+                    pl.lit("): a typo?"),
+                )
+            )
+            .otherwise(pl.col(column.problem))
+            .alias(column.problem)
+        )
+    return frame
+
+
 def parse_rows(
     table: RawTable,
     columns: Sequence[FieldColumn],
@@ -101,7 +134,9 @@ def parse_rows(
             into=column.field,
             problem=column.problem,
             percent_units="%" in column.header,
+            serials=table.file_format != "csv",  # a CSV's 45000 is a number, never a date
         )
+    frame = mark_far_dates(frame, columns, load_limits().max_date_spread_days)
     # A value and its problem are both null only where the cell is blank or `-`, `N/A` ...
     parsed = [name for c in columns for name in (c.field, c.problem)]
     frame, blank = take_blank_rows(frame, parsed, reason="empty row")
@@ -298,7 +333,7 @@ def bundle(
     warnings: list[str],
     details: dict[str, object],
 ) -> Staged:
-    """A `content` Staged with all four frames present and conformed (empty when absent)."""
+    """A `content` Staged with all five frames present and conformed (empty when absent)."""
     conformed = {
         name: conform(frames[name], schema) if name in frames else empty(schema)
         for name, schema in FRAME_SCHEMAS.items()

@@ -29,6 +29,8 @@ FIELD_KINDS: dict[str, str] = {
     "url": "text",
     "published_at": "datetime",
     "duration_s": "duration",
+    "content_format": "text",
+    "review_status": "text",
     "views": "count",
     "likes": "count",
     "comments": "count",
@@ -44,7 +46,15 @@ FIELD_KINDS: dict[str, str] = {
     "completion_rate": "ratio",
     "impressions_ctr": "ratio",
 }
-CONTENT_FIELDS = ("content_id", "title", "url", "published_at", "duration_s")
+CONTENT_FIELDS = (
+    "content_id",
+    "title",
+    "url",
+    "published_at",
+    "duration_s",
+    "content_format",
+    "review_status",
+)
 KEY_FIELDS = ("content_id", "date_on")
 METRIC_FIELDS = tuple(f for f in FIELD_KINDS if f not in CONTENT_FIELDS and f != "date_on")
 COUNTER_KINDS = ("count", "signed_count")
@@ -60,6 +70,13 @@ class AliasTable:
     header_rules: tuple[tuple[str, ...], ...]  # any rule: all its words found in the headers
     file_prefixes: tuple[str, ...]
     source: Path
+    key_prefix: str = ""  # start of a content_id made from title + publish time (`xhs:`)
+    layouts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, header keys all present)
+
+    def layout_of(self, headers: Sequence[str]) -> str | None:
+        """The name of the first known layout whose signature headers are all present."""
+        keys = {name_key(h) for h in headers}
+        return next((name for name, need in self.layouts if set(need) <= keys), None)
 
     def aliases_for(self, field: str) -> list[str]:
         """The header spellings of a field (daily first), for error messages."""
@@ -127,6 +144,14 @@ def alias_table(platform_id: str) -> AliasTable:
             name_key(p) for p in _word_list(path, "file_prefixes", detect.get("file_prefixes", []))
         ),
         source=path,
+        key_prefix=str(data.get("key_prefix") or f"{platform_id}:"),
+        layouts=tuple(
+            (
+                str(layout["name"]),
+                tuple(name_key(h) for h in _word_list(path, "layouts.headers", layout["headers"])),
+            )
+            for layout in data.get("layouts") or []
+        ),
     )
 
 
@@ -179,6 +204,10 @@ def _platforms_by_file_name(path: Path) -> list[str]:
 
 
 def _platforms_by_headers(headers: Sequence[str]) -> list[str]:
+    # A named layout's full signature beats the one-word hints (小红书's 弹幕 column is no B站 hint).
+    by_layout = [p for p in creator_platforms() if alias_table(p).layout_of(headers)]
+    if len(by_layout) == 1:
+        return by_layout
     keys = [name_key(h) for h in headers]
     return [
         platform_id

@@ -20,6 +20,12 @@ Decisions where FORMATS §2 is silent:
   video (a second Total included), is rejected as "duplicate of row N".
 - Videos in Chart data but not in Table data still get a content row, from Chart's columns;
   Table data's title, publish time and duration win where both have one.
+- Dates (Chart/Totals `Date`, `Video publish time`) are read by etl.dates: the day/month order
+  of numeric dates (`13-06-2025`, a file re-saved by Excel) is inferred from every date column
+  of the folder together and stated in the warnings; an undecidable folder is one IngestError
+  unless `date_order` is given. A plain number is not a date.
+- The Studio in the Chinese UI writes `内容, 视频标题, 视频发布时间, 时长, 观看次数, 观看时长（小时）...`
+  (aliases/youtube.yaml).
 - `Engaged views` and `Stayed to watch (%)` have no warehouse column: read, not loaded, not
   warned about. A Chart data file with no usable row is an IngestError (no export period).
 """
@@ -31,9 +37,12 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.dates import DayMonthOrder
 from etl.errors import IngestError, Reject
+from etl.platforms.date_columns import reject_date_problems, shared_order, with_iso_dates
 from etl.platforms.frames import FieldColumn, bundle, described, listed, parse_rows
 from etl.platforms.registry import FIELD_KINDS, youtube_aliases
+from etl.platforms.youtube_tabs import is_tab_export, read_youtube_tab
 from etl.reading import RawTable, read_table
 from etl.schemas import Staged
 from etl.values import name_key
@@ -87,27 +96,61 @@ def _columns(table: RawTable, kind: str) -> tuple[list[FieldColumn], list[str]]:
     return columns, unknown
 
 
-def _parse_part(table: RawTable, columns: list[FieldColumn], keys: list[str]) -> _Part:
-    """Parse a file; blank rows, bad cells and repeated keys become file-named rejects."""
-    kept, rejects = parse_rows(table, columns, keys)
-    name = table.path.name
-    return _Part(table, kept, described(rejects, prefix=f"{name}: ", file_name=name))
-
-
-def _read_part(folder: Path, kind: str, keys: list[str]) -> tuple[_Part | None, list[str]]:
-    """Read and parse one file of the folder (None if absent), with its warnings."""
+def _load_part(folder: Path, kind: str) -> tuple[RawTable | None, list[str]]:
+    """Read one file of the folder as text (None if absent), with its warnings."""
     path = find_export_file(folder, kind)
     if path is None:
         name = youtube_aliases().files[kind][0]
         if kind == "totals":
             return None, [f"no {name} in the folder: daily channel totals not checked"]
         raise IngestError(folder / name, f"missing: a YouTube Studio export folder needs {name}")
-    table = read_table(path)
+    return read_table(path), []
+
+
+def _date_columns(table: RawTable, columns: list[FieldColumn]) -> list[FieldColumn]:
+    return [c for c in columns if c.kind in ("date", "datetime")]
+
+
+def _parse_loaded(
+    table: RawTable, kind: str, keys: list[str], order: DayMonthOrder | None
+) -> tuple[_Part, list[str]]:
+    """Parse one file: its dates read by etl.dates in the folder's order, then every field."""
     columns, unknown = _columns(table, kind)
     warnings = list(table.warnings)
     if unknown:
-        warnings.append(f"{path.name}: columns not read: {', '.join(unknown)}")
-    return _parse_part(table, columns, keys), warnings
+        warnings.append(f"{table.path.name}: columns not read: {', '.join(unknown)}")
+    dated = table
+    read_dates = []
+    for column in _date_columns(table, columns):
+        raw = table.frame().get_column(column.raw)
+        dated, read = with_iso_dates(
+            dated,
+            column.index,
+            header=column.header,
+            order=order,
+            keep_time=column.kind == "datetime",
+        )
+        read_dates.append((column, read, raw))
+    kept, rejects = parse_rows(dated, columns, keys)
+    for column, read, raw in read_dates:
+        kept, rejects = reject_date_problems(kept, rejects, read, column.header, raw)
+    name = table.path.name
+    part = _Part(table, kept, described(rejects, prefix=f"{name}: ", file_name=name))
+    return part, warnings
+
+
+def _folder_order(
+    folder: Path, tables: dict[str, RawTable], explicit: DayMonthOrder | None
+) -> tuple[DayMonthOrder | None, list[str]]:
+    """The day/month order shared by every date column of the folder's files."""
+    found = []
+    for kind, table in tables.items():
+        columns, _unknown = _columns(table, kind)
+        for column in _date_columns(table, columns):
+            found.append(
+                (f"{table.path.name} {column.header}", table.frame().get_column(column.raw))
+            )
+    return shared_order(folder, found, explicit)
 
 
 def _total_check(table: _Part) -> tuple[pl.DataFrame, list[str]]:
@@ -164,18 +207,39 @@ def _content(videos: pl.DataFrame, chart: pl.DataFrame) -> pl.DataFrame:
     ).sort("content_id")
 
 
-def read_youtube_export(folder: Path) -> Staged:
-    """Read a YouTube Studio advanced-mode export folder (Table data, Chart data, Totals)."""
+def read_youtube_export(folder: Path, *, date_order: DayMonthOrder | None = None) -> Staged:
+    """Read a YouTube Studio advanced-mode export folder (Table data, Chart data, Totals).
+
+    A folder (or a single Table data file) of another tab (Geography, Cities, Viewer age ...)
+    goes to `read_youtube_tab`. `date_order` is the dates' day/month order when the files
+    cannot tell it (every day <= 12).
+    """
     folder = Path(folder)
     if not folder.exists():
         raise IngestError(folder, "no such folder")
+    if folder.is_file() and is_tab_export(folder):
+        return read_youtube_tab(folder, date_order=date_order)
     if not folder.is_dir():
         raise IngestError(
             folder, "not a folder: a YouTube Studio export is a folder of Table data.csv etc."
         )
-    table, table_warnings = _read_part(folder, "table", ["content_id"])
-    chart, chart_warnings = _read_part(folder, "chart", ["content_id", "date_on"])
-    totals, totals_warnings = _read_part(folder, "totals", ["date_on"])
+    if is_tab_export(folder):
+        return read_youtube_tab(folder, date_order=date_order)
+    loaded: dict[str, RawTable] = {}
+    absent: list[str] = []
+    for kind in ("table", "chart", "totals"):
+        found, notes = _load_part(folder, kind)
+        absent += notes
+        if found is not None:
+            loaded[kind] = found
+    order, order_notes = _folder_order(folder, loaded, date_order)
+    keys = {"table": ["content_id"], "chart": ["content_id", "date_on"], "totals": ["date_on"]}
+    parsed: dict[str, tuple[_Part, list[str]]] = {
+        kind: _parse_loaded(table, kind, keys[kind], order) for kind, table in loaded.items()
+    }
+    table, table_warnings = parsed["table"]
+    chart, chart_warnings = parsed["chart"]
+    totals, totals_warnings = parsed.get("totals", (None, absent))
     assert table is not None and chart is not None  # required parts raise when absent
     if chart.kept.is_empty():
         raise IngestError(chart.table.path, "no usable rows: cannot tell the export period")
@@ -184,7 +248,7 @@ def read_youtube_export(folder: Path) -> Staged:
         chart.kept.get_column("date_on").max(),
     )
     videos, total_warnings = _total_check(table)
-    warnings = [*table_warnings, *chart_warnings, *totals_warnings, *total_warnings]
+    warnings = [*order_notes, *table_warnings, *chart_warnings, *totals_warnings, *total_warnings]
     if totals is not None:
         warnings += _daily_totals_check(chart.kept, totals)
     period = videos.with_columns(
@@ -209,5 +273,6 @@ def read_youtube_export(folder: Path) -> Staged:
             "platform_id": PLATFORM_ID,
             "files": [p.table.path.name for p in parts],
             "period": (first_day, last_day),
+            "date_order": order,
         },
     )

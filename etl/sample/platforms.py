@@ -6,6 +6,7 @@
 * ``<platform>_aigala_<year>.csv`` - bilibili (cumulative), douyin (GB18030), 视频号, 小红书 and
   微博 creator-centre exports, daily from each publish day to +120 days;
 * ``youtube_aigala_<year>/`` - YouTube Studio advanced-mode folders;
+* ``笔记列表明细表_<date>.xlsx`` - two 小红书 snapshot exports in the layout 小红书 really writes;
 * ``live_aigala_<year>.csv``, ``retention_aigala.csv``, ``activity_aigala.csv`` and
   ``attention_ai_topics.csv``.
 
@@ -42,6 +43,8 @@ from etl.sample.signals import (
     build_live,
     build_retention,
 )
+from etl.sample.xhs_snapshots import EDITION as XHS_SNAPSHOT_EDITION
+from etl.sample.xhs_snapshots import write_xhs_snapshots
 
 CATALOGUE_FILE = "catalogue_aigala.xlsx"
 CATALOGUE_STAMP = datetime(2025, 3, 1, 9, 0, 0)
@@ -118,6 +121,14 @@ def generate_platform_side(
             files.append(SampleFile(path, platform, edition, desc))
         platforms[platform] = _platform_summary(platform, editions)
 
+    snapshot_paths, snapshots = write_xhs_snapshots(
+        out_dir, cat.programs, random.Random(f"{seed}/xhs_snapshots")
+    )
+    files += [
+        SampleFile(path, "xiaohongshu", 2025, "小红书 笔记列表明细表 snapshot (no date column)")
+        for path in snapshot_paths
+    ]
+
     live: dict[str, Any] = {"header": LIVE_HEADER, "encoding": ENCODINGS["live"], "editions": {}}
     for edition in pv.EDITION_BROADCAST:
         rows, info = build_live(edition, random.Random(f"{seed}/live/{edition}"))
@@ -146,7 +157,8 @@ def generate_platform_side(
     planted = {
         "catalogue": catalogue_planted(cat, CATALOGUE_FILE),
         "platforms": platforms,
-        "total_plays": _total_plays(platforms, contents, per_content, correction),
+        "total_plays": _total_plays(platforms, contents, per_content, correction, snapshots),
+        "xhs_snapshots": snapshots,
         "live": live,
         "retention": {
             "file": RETENTION_FILE,
@@ -229,17 +241,22 @@ def _total_plays(
     contents: list[Any],
     per_content: dict[tuple[str, str], int],
     correction: dict[str, Any],
+    snapshots: dict[str, Any],
 ) -> dict[str, Any]:
-    """Sum the plays written over every platform and edition."""
-    total = sum(p["total_plays"] for p in platforms.values())
+    """Sum the plays written over every platform and edition (小红书's snapshots included)."""
+    extra = snapshots["total_plays"]  # the latest snapshot's totals, every note matched
+    total = sum(p["total_plays"] for p in platforms.values()) + extra
     by_edition = {
         e: sum(p["editions"][e]["total_plays"] for p in platforms.values())
+        + (extra if e == XHS_SNAPSHOT_EDITION else 0)
         for e in pv.EDITION_BROADCAST
     }
     unmatched = sum(p["unmatched_content"]["plays"] for p in platforms.values())
     return {
         "total": total,
-        "by_platform": {k: p["total_plays"] for k, p in platforms.items()},
+        "by_platform": {
+            k: p["total_plays"] + (extra if k == "xiaohongshu" else 0) for k, p in platforms.items()
+        },
         "by_edition": by_edition,
         "matched_to_programs": total - unmatched,
         "unmatched_contents": unmatched,
@@ -247,7 +264,8 @@ def _total_plays(
         "definition": "valid rows only; bilibili counts the last 累计播放 snapshot per content "
         "(the planted decrease stays a negative daily delta, flagged in counter_issue, so the "
         "loaded daily sum equals the total); "
-        "douyin 1.2万 counts as 12000, 小红书 3.4w as 34000",
+        "douyin 1.2万 counts as 12000, 小红书 3.4w as 34000; 小红书's two 笔记列表明细表 "
+        "snapshots add their latest totals (first snapshot + the week's change)",
         "model": {
             "expected_by_edition": dict(pv.EDITION_PLAYS),
             "platform_shares": dict(pv.PLATFORM_PLAY_SHARES),

@@ -58,9 +58,11 @@ def signed_in_client(app: Dash, role: str | None) -> Any:
     """A Flask test client with the session cookie of `role`'s test account (None: no session)."""
     client = app.server.test_client()
     if role is not None:
+        user = accounts.get_user(load_settings().home, username(role))
         with client.session_transaction() as session:
             session["username"] = username(role)
             session["issued_at"] = time.time()
+            session["epoch"] = user.session_epoch if user else 0
     return client
 
 

@@ -217,3 +217,30 @@ def test_workers_warming_at_once_build_different_renders_side_by_side(
         threading.Event().wait(0.05)
     assert data.snapshot() == new
     assert order[2:] == [f"second {new.name}", f"first {new.name}"]
+
+
+def test_a_thousand_distinct_filter_values_keep_the_render_cache_within_its_bounds(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREATORPULSE_CACHE_MAX_ENTRIES", "100")
+    monkeypatch.setenv("CREATORPULSE_CACHE_MAX_BYTES", "60000")
+    calls: list[str] = []
+    build = _render(calls, "搜索结果")
+    data.output(build, "kept", viewer=("organizer", None))
+    for number in range(1000):
+        data.output(build, f"搜索-{number:04d}-" + "长" * 40, viewer=("organizer", None))
+        if number % 50 == 0:  # used again now and then: the least recently used go first
+            data.forget_outputs()
+            data.output(build, "kept", viewer=("organizer", None))
+    folder = home / data.CACHE_DIR / store.current_snapshot(home).name.removesuffix(".duckdb")
+    renders = list(folder.glob("*.json"))
+    assert 0 < len(renders) <= 100
+    assert sum(p.stat().st_size for p in renders) <= 60000
+    assert len(list(folder.glob("*.lock"))) <= 100
+    # Private to the server's user, like the snapshots the renders come from.
+    assert {p.stat().st_mode & 0o777 for p in renders} == {0o600}
+    assert folder.stat().st_mode & 0o777 == 0o700 == folder.parent.stat().st_mode & 0o777
+    calls.clear()
+    data.forget_outputs()
+    data.output(build, "kept", viewer=("organizer", None))
+    assert calls == []  # the recently used render survived every eviction

@@ -3,7 +3,7 @@
 The cell value forms they accept (counts, percentages, durations, dates, platform names) are
 tested once, in test_values.py.
 
-Every reader returns the four content frames conformed to etl.schemas; every bad input is either
+Every reader returns the five content frames conformed to etl.schemas; every bad input is either
 one IngestError naming the file or a Reject naming the column, and rows_read = loaded + rejected.
 """
 
@@ -19,7 +19,14 @@ import pytest
 from etl.errors import IngestError
 from etl.platforms import read_generic_export, read_platform_export, read_youtube_export
 from etl.platforms.registry import alias_table, creator_platforms
-from etl.schemas import CONTENT, CONTENT_DAILY, CONTENT_PERIOD, COUNTER_ISSUE, Staged
+from etl.schemas import (
+    CONTENT,
+    CONTENT_DAILY,
+    CONTENT_PERIOD,
+    CONTENT_SNAPSHOT,
+    COUNTER_ISSUE,
+    Staged,
+)
 from tests.builders import write_csv, write_xlsx
 
 FRAMES = {
@@ -27,12 +34,13 @@ FRAMES = {
     "content_daily": CONTENT_DAILY,
     "content_period": CONTENT_PERIOD,
     "counter_issue": COUNTER_ISSUE,
+    "content_snapshot": CONTENT_SNAPSHOT,
 }
 BILI = ["BV号", "标题", "日期", "播放量", "点赞", "完播率", "平均播放时长"]
 
 
 def assert_well_formed(staged: Staged, *, loaded: int | None = None) -> None:
-    """All four frames with their exact schemas, and read = loaded + rejected."""
+    """All five frames with their exact schemas, and read = loaded + rejected."""
     assert staged.kind == "content"
     assert set(staged.frames) == set(FRAMES)
     for name, schema in FRAMES.items():
@@ -520,10 +528,12 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Staged], str, str]] = {
         "a.csv",
         "folders",
     ),
-    "missing date column": (
-        _csv("bilibili.csv", ["BV号", "播放量"], [["BV1a", "1"]]),
+    # With no date column a file is a snapshot of totals (test_platform_snapshots.py); one that
+    # cannot tell its works apart either is refused.
+    "no date and nothing naming the works": (
+        _csv("bilibili.csv", ["点赞", "播放量"], [["1", "1"]]),
         "bilibili.csv",
-        "no date column: expected one of 日期, 统计日期, 时间, 统计截至, 截至日期",
+        "no content id, title or publish time column: cannot tell the works apart",
     ),
     "missing content id column": (
         _csv("bilibili.csv", ["日期", "播放量"], [["2025-02-01", "1"]]),

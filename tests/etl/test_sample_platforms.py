@@ -285,7 +285,7 @@ def test_same_seed_gives_byte_identical_platform_files(
 
 
 def test_files_are_listed_in_ingest_order(sample: tuple[Path, list[SampleFile]]) -> None:
-    """Surveys, roster, catalogue, then platforms (both editions), live, retention, ..."""
+    """Surveys, roster, catalogue, platforms (both editions), 小红书 snapshots, live, ..."""
     _, files = sample
     expected = [
         ("wjx", 2024),
@@ -293,6 +293,8 @@ def test_files_are_listed_in_ingest_order(sample: tuple[Path, list[SampleFile]])
         ("roster", 2025),
         ("catalogue", 2025),
         *[(p, e) for p in PLATFORMS for e in EDITIONS],
+        ("xiaohongshu", 2025),  # the two 笔记列表明细表 snapshots
+        ("xiaohongshu", 2025),
         ("live", 2024),
         ("live", 2025),
         ("retention", 2025),
@@ -518,6 +520,26 @@ def test_each_platform_has_one_unmatched_content(out: Path, planted: dict) -> No
         assert all(re.fullmatch(ID_PATTERNS[platform], c) for c in per_content)
 
 
+def xhs_snapshot_views(path: Path) -> int:
+    """Sum of 观看量 of a 笔记列表明细表 (banner row 1, headers row 2), read with openpyxl."""
+    with pytest.warns(UserWarning, match="no default style"):  # POI's stylesheet, as the real one
+        sheet = openpyxl.load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "最多导出排序后前1000条笔记" and "观看量" in rows[1]
+    column = rows[1].index("观看量")
+    return int(sum(r[column] for r in rows[2:]))
+
+
+def test_the_xhs_snapshots_are_a_week_apart_and_only_grow(out: Path, planted: dict) -> None:
+    """Two 笔记列表明细表 of the same notes; every running total is at least the earlier one."""
+    first, second = (out / name for name in planted["xhs_snapshots"]["files"])
+    assert xhs_snapshot_views(first) == planted["xhs_snapshots"]["first_snapshot_plays"]
+    assert xhs_snapshot_views(second) == planted["xhs_snapshots"]["total_plays"]
+    days = [date.fromisoformat(d) for d in planted["xhs_snapshots"]["as_of"]]
+    assert (days[1] - days[0]).days == 7
+    assert all(d.strftime("%Y%m%d") in f.name for d, f in zip(days, (first, second), strict=True))
+
+
 def test_total_plays_sum_to_about_ten_million(out: Path, planted: dict) -> None:
     """The plays written over all platforms and editions sum to the planted total (~10M)."""
     total = 0
@@ -528,6 +550,9 @@ def test_total_plays_sum_to_about_ten_million(out: Path, planted: dict) -> None:
             for e in EDITIONS
         )
         total += by_platform[platform]
+    latest = xhs_snapshot_views(out / planted["xhs_snapshots"]["files"][-1])
+    by_platform["xiaohongshu"] += latest  # the latest snapshot's totals
+    total += latest
     tp = planted["total_plays"]
     assert tp["total"] == total and tp["by_platform"] == by_platform
     assert 9_500_000 <= total <= 10_500_000

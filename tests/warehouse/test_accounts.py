@@ -78,3 +78,42 @@ def test_the_audit_log_keeps_who_what_filters_and_rows_newest_first(tmp_path: Pa
     assert entries[0]["filters"] == '{"城市": "上海"}'
     assert entries[0]["count_rows"] == 12 and entries[0]["role"] == "sponsor"
     assert accounts.audit_entries(tmp_path, action="sign_in")[0]["remote_addr"] == "127.0.0.1"
+
+
+def test_sign_out_a_new_password_a_role_change_disabling_and_enabling_each_end_sessions(
+    tmp_path: Path,
+) -> None:
+    accounts.add_user(tmp_path, "frank", "sponsor", PASSWORD, sponsor_id="S01")
+    epochs = [accounts.get_user(tmp_path, "frank").session_epoch]  # type: ignore[union-attr]
+    for change in (
+        lambda: accounts.end_sessions(tmp_path, "frank"),
+        lambda: accounts.set_password(tmp_path, "frank", "另一个-long-password"),
+        lambda: accounts.set_role(tmp_path, "frank", "researcher"),
+        lambda: accounts.set_active(tmp_path, "frank", False),
+        lambda: accounts.set_active(tmp_path, "frank", True),
+    ):
+        change()
+        epochs.append(accounts.get_user(tmp_path, "frank").session_epoch)  # type: ignore[union-attr]
+    assert epochs == sorted(set(epochs)) and len(epochs) == 6
+    assert accounts.get_user(tmp_path, "frank") == accounts.User("frank", "researcher", None, True)
+    with pytest.raises(AccountError, match="needs --sponsor"):
+        accounts.set_role(tmp_path, "frank", "sponsor")
+
+
+def test_an_access_database_of_the_earlier_release_gains_the_session_epoch(tmp_path: Path) -> None:
+    with sqlite3.connect(accounts.db_path(tmp_path)) as con:
+        con.execute(
+            "create table users (username text primary key, role text not null, sponsor_id text,"
+            " password_hash text not null, is_active integer not null default 1,"
+            " created_at text not null, updated_at text not null)"
+        )
+        con.execute(
+            "insert into users values ('gina', 'organizer', null, ?, 1, 'x', 'x')",
+            (accounts.hash_password(PASSWORD),),
+        )
+    user = accounts.authenticate(tmp_path, "gina", PASSWORD)
+    assert user is not None and user.session_epoch == 0
+    accounts.set_password(tmp_path, "gina", "另一个-long-password")
+    assert accounts.get_user(tmp_path, "gina").session_epoch == 1  # type: ignore[union-attr]
+    accounts.add_user(tmp_path, "hank", "researcher", PASSWORD)
+    assert accounts.authenticate(tmp_path, "hank", PASSWORD) is not None

@@ -186,14 +186,17 @@ def test_program_daily_equals_a_plain_sum_over_content_days(loaded: Settings) ->
         select
             g.platform_id, g.program_id, g.date_on, p.edition_year,
             p.title_zh as program_title_zh, c.year as calendar_year, c.days_from_spring_festival,
-            g.count_content, g.views, g.count_interactions, g.impressions, g.watch_time_s
+            g.count_content, g.views, g.count_interactions, g.impressions, g.watch_time_s,
+            g.is_first_snapshot, g.is_interval
         from (
             select
                 platform_id, program_id, date_on, count(*) as count_content,
                 cast(sum(views) as bigint) as views,
                 cast(sum(count_interactions) as bigint) as count_interactions,
                 cast(sum(impressions) as bigint) as impressions,
-                sum(watch_time_s) as watch_time_s
+                sum(watch_time_s) as watch_time_s,
+                bool_or(is_first_snapshot) as is_first_snapshot,
+                bool_or(is_interval) as is_interval
             from fct_content_reach_daily
             group by platform_id, program_id, date_on
         ) as g

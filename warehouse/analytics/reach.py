@@ -66,6 +66,7 @@ from typing import Literal, get_args
 import polars as pl
 import yaml
 
+from warehouse.platforms import platform_profiles
 from warehouse.query import Reader
 
 By = Literal["program", "sponsor", "platform", "overall"]
@@ -125,10 +126,16 @@ def load_reach_defaults(path: Path | str | None = None) -> ReachDefaults:
     else:
         text = Path(path).read_text(encoding="utf-8")
     data = yaml.safe_load(text) or {}
+    listed = {str(k): float(v) for k, v in (data.get("views_per_viewer") or {}).items()}
+    if path is None:
+        # The shipped defaults take each platform's ratio from the platform list
+        # (warehouse/platforms.yaml); a ratio reach_defaults.yaml lists still wins.
+        profiles = platform_profiles().values()
+        listed = {
+            p.platform_id: p.views_per_viewer for p in profiles if p.views_per_viewer
+        } | listed
     return ReachDefaults(
-        views_per_viewer={
-            str(k): float(v) for k, v in (data.get("views_per_viewer") or {}).items()
-        },
+        views_per_viewer=listed,
         fallback_views_per_viewer=float(data.get("fallback_views_per_viewer", 1.3)),
         min_reporting_content=int(data.get("min_reporting_content", 3)),
     )

@@ -46,3 +46,35 @@ where not exists (
     select 1 from dim_content as c
     where c.platform_id = s.platform_id and c.content_id = s.content_id
 );
+
+-- Works an export gave no platform id (keyed by title + publish time, FORMATS §3.1) that no
+-- program claims yet: by the URL of a 发布 row on the same platform, else by the program's
+-- normalised title (stg_program_title: every program's title_key once this workbook is in). A
+-- URL or title two programs share matches neither.
+update dim_content as c
+set program_id = u.program_id
+from (
+    select platform_id, url, min(program_id) as program_id
+    from dim_content
+    where program_id is not null and url is not null
+    group by platform_id, url
+    having count(distinct program_id) = 1
+) as u
+where
+    c.program_id is null
+    and c.key_source <> 'platform_id'
+    and c.platform_id = u.platform_id
+    and c.url = u.url;
+
+update dim_content as c
+set program_id = m.program_id
+from (
+    select title_key, min(program_id) as program_id
+    from stg_program_title
+    group by title_key
+    having count(distinct program_id) = 1
+) as m
+where
+    c.program_id is null
+    and c.key_source <> 'platform_id'
+    and c.title_key = m.title_key;

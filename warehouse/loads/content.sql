@@ -19,19 +19,32 @@ limit 1;
 update dim_content as c
 set title = coalesce(s.title, c.title),
     published_at = coalesce(s.published_at, c.published_at),
-    duration_s = coalesce(s.duration_s, c.duration_s)
+    duration_s = coalesce(s.duration_s, c.duration_s),
+    content_format = coalesce(s.content_format, c.content_format),
+    review_status = coalesce(s.review_status, c.review_status),
+    title_key = coalesce(s.title_key, c.title_key),
+    key_source = coalesce(s.key_source, c.key_source)
 from stg_content as s
 where s.platform_id = c.platform_id and s.content_id = c.content_id;
 
-insert into dim_content (platform_id, content_id, title, url, published_at, duration_s, load_id)
+insert into dim_content (
+    platform_id, content_id, title, url, published_at, duration_s, content_format,
+    review_status, title_key, key_source, load_id
+)
 select distinct on (platform_id, content_id)
-    platform_id, content_id, title, url, published_at, duration_s, $load_id
+    platform_id, content_id, title, url, published_at, duration_s, content_format,
+    review_status, title_key, key_source, $load_id
 from (
-    select platform_id, content_id, title, url, published_at, duration_s from stg_content
+    select
+        platform_id, content_id, title, url, published_at, duration_s, content_format,
+        review_status, title_key, key_source
+    from stg_content
     union all
-    select distinct platform_id, content_id, null, null, null, null from stg_content_daily
+    select distinct platform_id, content_id, null, null, null, null, null, null, null, null
+    from stg_content_daily
     union all
-    select distinct platform_id, content_id, null, null, null, null from stg_content_period
+    select distinct platform_id, content_id, null, null, null, null, null, null, null, null
+    from stg_content_period
 ) as s
 where not exists (
     select 1 from dim_content as c
@@ -83,7 +96,11 @@ where exists (
     where s.platform_id = f.platform_id and s.content_id = f.content_id and s.date_on = f.date_on
 );
 
-insert into fct_content_daily
+insert into fct_content_daily (
+    platform_id, content_id, date_on, views, likes, comments, shares, favorites, coins, danmaku,
+    new_followers, impressions, unique_viewers, watch_time_s, avg_view_duration_s,
+    completion_rate, impressions_ctr, is_from_cumulative, load_id
+)
 select
     s.platform_id,
     s.content_id,
@@ -130,3 +147,43 @@ from stg_content_period;
 insert into counter_issue
 select $load_id, platform_id, content_id, date_on, metric, previous_value, value
 from stg_counter_issue;
+
+-- Works with no platform id (keyed by title + publish time) find their program through the
+-- catalogue: by the URL of a 发布 row on the same platform, else by title. stg_program_title holds
+-- each program's title_key (etl.platforms.snapshot); a URL or title two programs share matches
+-- neither (the work stays unmatched and is reported).
+update dim_content as c
+set program_id = u.program_id
+from (
+    select platform_id, url, min(program_id) as program_id
+    from dim_content
+    where program_id is not null and url is not null
+    group by platform_id, url
+    having count(distinct program_id) = 1
+) as u
+where
+    c.program_id is null
+    and c.key_source <> 'platform_id'
+    and c.platform_id = u.platform_id
+    and c.url = u.url
+    and exists (
+        select 1 from stg_content as s
+        where s.platform_id = c.platform_id and s.content_id = c.content_id
+    );
+
+update dim_content as c
+set program_id = m.program_id
+from (
+    select title_key, min(program_id) as program_id
+    from stg_program_title
+    group by title_key
+    having count(distinct program_id) = 1
+) as m
+where
+    c.program_id is null
+    and c.key_source <> 'platform_id'
+    and c.title_key = m.title_key
+    and exists (
+        select 1 from stg_content as s
+        where s.platform_id = c.platform_id and s.content_id = c.content_id
+    );

@@ -9,7 +9,10 @@ select
     cast(sum(views) as bigint) as plays,
     cast(sum(count_interactions) as bigint) as count_interactions,
     cast(sum(impressions) as bigint) as impressions,
-    sum(watch_time_s / 3600.0) as watch_time_h
+    sum(watch_time_s / 3600.0) as watch_time_h,
+    -- a snapshot export's first total or multi-day change: the page marks it, no daily curve
+    coalesce(bool_or(is_first_snapshot), false) as is_first_snapshot,
+    coalesce(bool_or(is_interval), false) as is_interval
 from mart_program_daily
 where
     edition_year = $edition_year

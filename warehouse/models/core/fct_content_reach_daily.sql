@@ -5,6 +5,8 @@
 -- A period total is spread over the period's days in proportion to each day's plays (equally when
 -- the period has no plays), so a window that cuts a period gets a pro-rated part of it. A day
 -- inside several overlapping periods takes the latest-ending one. Nulls stay "not reported".
+-- is_first_snapshot / is_interval mark days derived from snapshot exports that are not one
+-- day's value (a first total to date; a change over a gap of several days).
 -- materialized: table
 -- `daily` is read twice (the days inside a period, then every day): NOT MATERIALIZED makes each
 -- reference its own scan instead of a 10M-row copy held in memory.
@@ -18,6 +20,23 @@ content as (
 
 periods as (
     select * from fct_content_period
+),
+
+snapshots as (
+    select * from fct_content_snapshot
+),
+
+-- Days derived from snapshot exports: the first snapshot of a work (its total to date) and the
+-- number of days since the work's previous snapshot (a delta over a gap of several days).
+snapshot_marks as (
+    select
+        platform_id,
+        content_id,
+        as_of_on as date_on,
+        lag(as_of_on) over w is null as is_first_snapshot,
+        coalesce(date_diff('day', lag(as_of_on) over w, as_of_on) > 1, false) as is_interval
+    from snapshots
+    window w as (partition by platform_id, content_id order by as_of_on)
 ),
 
 -- Only the days inside a period need a share: they are found and weighted on their own (a few
@@ -114,10 +133,20 @@ final as (
         s.period_share,
         s.period_unique_viewers * s.period_share as period_unique_viewers,
         s.period_impressions * s.period_share as period_impressions,
-        s.period_watch_time_s * s.period_share as period_watch_time_s
+        s.period_watch_time_s * s.period_share as period_watch_time_s,
+        -- snapshot exports: a work's first snapshot holds its whole total to date, and a later
+        -- one may cover several days; neither is a daily value (FORMATS §3.1)
+        coalesce(m.is_first_snapshot, false) as is_first_snapshot,
+        coalesce(m.is_interval, false) as is_interval
     from shared as s
     left join content as c
         on c.platform_id = s.platform_id and c.content_id = s.content_id
+    left join snapshot_marks as m
+        on
+            s.is_from_cumulative
+            and m.platform_id = s.platform_id
+            and m.content_id = s.content_id
+            and m.date_on = s.date_on
 )
 
 select * from final

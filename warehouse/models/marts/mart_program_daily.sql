@@ -4,6 +4,9 @@
 -- offset from that year's Spring Festival. program_id null = content matching no program (its
 -- edition is then null too). count_interactions = likes + comments + shares + favorites + coins
 -- + danmaku as reported (null when the platform reports none of them that day).
+-- is_first_snapshot: some plays that day are a work's first snapshot total (everything up to
+-- that day, not one day's plays); is_interval: some cover a gap of several days between
+-- snapshots. Charts must not read either as a daily curve.
 --
 -- Most programs go out as one content item per platform, whose days are already at this grain
 -- (fct_content_reach_daily has one row per content and day): those rows pass through as they
@@ -44,7 +47,9 @@ passed as (
         cast(d.views as bigint) as views,
         cast(d.count_interactions as bigint) as count_interactions,
         cast(d.impressions as bigint) as impressions,
-        cast(d.watch_time_s as double) as watch_time_s
+        cast(d.watch_time_s as double) as watch_time_s,
+        d.is_first_snapshot,
+        d.is_interval
     from content_days as d
     semi join sole_items as s on s.platform_id = d.platform_id and s.program_id = d.program_id
 ),
@@ -58,7 +63,9 @@ summed as (
         cast(sum(d.views) as bigint) as views,
         cast(sum(d.count_interactions) as bigint) as count_interactions,
         cast(sum(d.impressions) as bigint) as impressions,
-        sum(d.watch_time_s) as watch_time_s
+        sum(d.watch_time_s) as watch_time_s,
+        bool_or(d.is_first_snapshot) as is_first_snapshot,
+        bool_or(d.is_interval) as is_interval
     from content_days as d
     anti join sole_items as s on s.platform_id = d.platform_id and s.program_id = d.program_id
     group by d.platform_id, d.program_id, d.date_on
@@ -83,7 +90,9 @@ final as (
         g.views,
         g.count_interactions,
         g.impressions,
-        g.watch_time_s
+        g.watch_time_s,
+        g.is_first_snapshot,
+        g.is_interval
     from grouped as g
     left join programs as p on p.program_id = g.program_id
     left join calendar as c on c.date_on = g.date_on
