@@ -52,7 +52,7 @@ format: setup ## Format the code (ruff)
 	$(BIN)/ruff check --fix .
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
-	$(BIN)/uv pip compile pyproject.toml --extra dev --quiet --python $(BIN)/python -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --quiet --python $(BIN)/python -o requirements.lock
 
 clean: ## Remove the virtualenv, caches and the demo warehouse
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .ruff_cache .bench-data .bench-results .bench-work

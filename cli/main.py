@@ -16,6 +16,7 @@ from cli import ingest  # noqa: F401
 from cli import analytics  # noqa: F401
 from cli import inspect  # noqa: F401
 from cli import users
+from cli import lake  # also registers `build`
 
 # isort: on
 from cli.common import CliError, app, err
@@ -26,6 +27,7 @@ from etl.errors import IngestError
 from survey.questionnaire import QuestionnaireError
 from survey.segments.errors import SegmentError
 from warehouse.accounts import AccountError
+from warehouse.lake import LakeError
 from warehouse.sponsor_report import SponsorReportError
 from warehouse.store import WarehouseError
 
@@ -33,6 +35,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
 app.add_typer(users.users_app, name="users")
 app.add_typer(questionnaire_app, name="questionnaire")
+app.add_typer(lake.lake_app, name="lake")
 
 
 def main() -> None:
@@ -49,6 +52,7 @@ def main() -> None:
         CliError,
         AccountError,
         SponsorReportError,
+        LakeError,
     ) as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)

@@ -39,3 +39,18 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
     failed = [r for r in reports if r.status != "loaded"]
     assert not failed, failed
     yield settings
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """The one Spark session of a test run, local mode (the `spark` extra and Java 17)."""
+    import warnings
+
+    from warehouse.lake_spark import start_spark
+
+    with warnings.catch_warnings():
+        # pyspark 4.3 warns that it does not fully support pandas 3; no test goes through pandas.
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas")
+        session = start_spark("local[2]")
+    yield session
+    session.stop()
