@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import AsJson, app, console, err, print_json
+from cli.common import AsJson, Home, app, console, err, print_json
 from etl.errors import IngestError
 
 # Summary fields shown first, in this order; any other scalar field a describer adds follows.
@@ -32,14 +32,15 @@ SUMMARY_FIELDS = (
 HIDDEN_FIELDS = frozenset({"questions", "warnings", "metadata", "detected_as"})
 
 
-def inspect_paths(paths: list[Path]) -> list[dict[str, Any]]:
+def inspect_paths(paths: list[Path], home: Path | None = None) -> list[dict[str, Any]]:
     """Each file's inspection, or {"file", "error"} for a file that is unreadable or unknown."""
-    from etl.inspect import inspect_file
+    from etl.inspect import describers_for, inspect_file
 
+    describers = describers_for(home)
     results = []
     for path in paths:
         try:
-            results.append(inspect_file(path))
+            results.append(inspect_file(path, describers))
         except IngestError as exc:
             results.append({"file": path.name, "error": str(exc)})
     return results
@@ -92,10 +93,11 @@ def inspect_cmd(
     paths: Annotated[
         list[Path], typer.Argument(help="Export files (xlsx, xls, csv) or YouTube Studio folders.")
     ],
+    home: Home = None,
     as_json: AsJson = False,
 ) -> None:
     """What each file is before loading: family, layout, encoding, rows, questions (surveys)."""
-    results = inspect_paths(paths)
+    results = inspect_paths(paths, home)
     if as_json:
         print_json(results)
     else:

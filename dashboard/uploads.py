@@ -245,7 +245,9 @@ def _cli(*args: str) -> list[str]:
 def inspect_upload(where: Path, names: list[str]) -> list[dict[str, Any]]:
     """`creatorpulse inspect --json` of the uploaded files, kept as inspect.json."""
     done = subprocess.run(
-        _cli("inspect", *[str(where / n) for n in names], "--json"),
+        _cli(
+            "inspect", *[str(where / n) for n in names], "--json", "--home", str(where.parents[1])
+        ),
         cwd=ROOT,
         capture_output=True,
         text=True,

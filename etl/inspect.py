@@ -460,16 +460,35 @@ def _describe_platform(path: Path) -> dict[str, Any]:
     return describe_platform_file(path)
 
 
+def _describe_attention(path: Path) -> dict[str, Any] | None:
+    """An attention series recognised by its content (not by an `attention_` name prefix)."""
+    if path.is_dir():
+        return None
+    from etl.attention.read import describe_attention_file
+    from etl.attention.trends import is_google_trends
+
+    if not is_google_trends(path) and not _looks_like_index_table(path):
+        return None
+    return describe_attention_file(path)
+
+
+def _looks_like_index_table(path: Path) -> bool:
+    from etl.ingest import detect_source
+
+    try:
+        return detect_source(path) == "attention"
+    except IngestError:
+        return False
+
+
 # -- the registry ---------------------------------------------------------------------------------
 #
 # Tried in order; the first entry whose detect fits is described. A describer from another
-# package plugs in as one line (TikTok/YouTube tabs and the creator-centre snapshots already
-# have; still to come from their branches):
-#
-#   Describer("attention", None, describe_attention_file),  # before the survey entry
-#   Describer("survey", detect_survey_file, describe_survey_file),  # replaces the survey entry
-#
-# (`detect=None` means: try describe, and None or an IngestError from it is "not this family".)
+# package plugs in as one line. `detect=None` means: try describe, and None or an IngestError
+# from it is "not this family". The survey entry below describes the layout only;
+# `describers_for(home)` swaps in drafting and matching against the questionnaires stored in
+# a warehouse (what `creatorpulse inspect` and the Import page use).
+
 DESCRIBERS: list[Describer] = [
     Describer("platform", detect_youtube_folder, describe_platform_export),
     Describer("catalogue", detect_by_prefix("catalogue"), describe_catalogue),
@@ -496,8 +515,22 @@ DESCRIBERS: list[Describer] = [
     Describer("roster", detect_roster, describe_roster),
     Describer("platform", None, _describe_intl),  # TikTok Studio files, YouTube Studio tabs
     Describer("platform", detect_platform_file, _describe_platform),
+    Describer("attention", None, _describe_attention),  # Google Trends, 百度指数, 巨量算数 ...
     Describer("survey", detect_survey_file, describe_survey_layout),
 ]
+
+
+def describers_for(home: Path | None) -> list[Describer]:
+    """DESCRIBERS with the survey entry matching against the questionnaires stored in `home`."""
+    from etl.survey.describe import describe_survey_file
+
+    def describe(path: Path) -> dict[str, Any]:
+        return describe_survey_file(path, home=home)
+
+    return [
+        Describer("survey", entry.detect, describe) if entry.family == "survey" else entry
+        for entry in DESCRIBERS
+    ]
 
 
 def _probe(path: Path) -> Probe:

@@ -349,10 +349,29 @@ def _split_multi(values: list[str], sep: str, known: list[str]) -> list[str]:
         rest = value
         for option in sorted(set(options), key=len, reverse=True):
             if option and option in rest:
-                rest = rest.replace(option, "\0")
+                rest = _cut_whole(rest, option, sep)
         parts = [p.strip() for p in rest.split(sep) for p in p.split("\0") if p.strip()]
         options += _rejoin_brackets(parts, sep)
     return [_option_label(o) for o in dict.fromkeys(options)]
+
+
+def _cut_whole(text: str, option: str, sep: str) -> str:
+    """`text` with each whole occurrence of `option` (between separators or the ends) cut out
+    as "\0": the option "C" is not cut out of "LC3" or "Computer"."""
+    out, start = [], 0
+    while (at := text.find(option, start)) >= 0:
+        end = at + len(option)
+        before, after = text[:at], text[end:]
+        bounded = (not before or before.endswith((sep, "\0"))) and (
+            not after or after.startswith((sep, "\0"))
+        )
+        if bounded:
+            out.append(text[start:at] + "\0")
+        else:
+            out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return "".join(out)
 
 
 def _rejoin_brackets(parts: list[str], sep: str) -> list[str]:
@@ -407,7 +426,7 @@ def _infer_single_column(
         return "single", "option codes"
     if column.cell == "score":
         return "rating", "a score per respondent"
-    if column.multi_sep or hint == "multi":
+    if hint == "multi" or (column.multi_sep and _pieces_repeat(values, column.multi_sep)):
         return "multi", f"answers joined with {column.multi_sep!r}"
     if hint in {"ranking", "contact", "date", "text"}:
         return hint, "the layout says so"
@@ -439,6 +458,22 @@ def _infer_single_column(
     if hint == "single" or (choice_like and values.mean_length <= 40):
         return "single", f"{len(values.distinct)} distinct short answers"
     return "text", f"{len(values.distinct)} distinct answers of {values.answered}"
+
+
+def _pieces_repeat(values: _Values, sep: str) -> bool:
+    """Whether answers joined with `sep` are choices: their pieces recur across answers.
+
+    A layout marks a column as possibly joined whenever a separator occurs in an answer
+    (Google Forms `, `, Alchemer `;`), and free text holds commas too: the pieces of free text
+    are each new, the pieces of a multi-select repeat.
+    """
+    if sep == "┋" or not values.distinct:
+        return True
+    pieces = [p.strip() for v in values.distinct for p in v.split(sep) if p.strip()]
+    distinct = len(set(pieces))
+    if not any(sep in v for v in values.distinct):
+        return False
+    return distinct <= 12 or distinct <= 0.6 * len(pieces)
 
 
 def _date_share(values: list[str]) -> float:
@@ -563,8 +598,8 @@ def _draft_question(
         "text": bilingual(text, language),
         "columns": [c.header for c in columns],
     }
-    if first.short_id:
-        entry["match"] = {"short_ids": [first.short_id]}
+    if first.tool_short_id:
+        entry["match"] = {"short_ids": [first.tool_short_id]}
     all_values: list[str] = []
     semantic_values: list[str] = []
     if items and all(c.cell == "score" for c in items):

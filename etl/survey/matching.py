@@ -73,21 +73,23 @@ def _short_ids(q: Questionnaire, question: Question) -> list[str]:
     return []
 
 
-Index = tuple[dict[str, Question], dict[str, list[Question]]]
+Index = tuple[dict[str, Question], dict[str, list[Question]], dict[str, Question]]
 
 
 def question_index(q: Questionnaire) -> Index:
-    """(by short id / question id, by whole question text key) of a questionnaire."""
+    """(by question id, by whole question text key, by the tool's own short ids) of a
+    questionnaire."""
     by_id: dict[str, Question] = {}
     by_text: dict[str, list[Question]] = {}
+    by_short: dict[str, Question] = {}
     for question in q.questions:
         by_id.setdefault(question.id.lower(), question)
         for short in _short_ids(q, question):
-            by_id.setdefault(short.lower(), question)
+            by_short.setdefault(short.lower(), question)
         keys = {header_key(text)[1] for text in (*question.headers, question.text.en)}
         for key in sorted(keys - {""}):
             by_text.setdefault(key, []).append(question)
-    return by_id, by_text
+    return by_id, by_text, by_short
 
 
 def find_question(
@@ -98,11 +100,16 @@ def find_question(
     Questions asked twice with the same text (two 备注 fields) are taken in order: a text
     already answered by an earlier column group goes to the next question holding it.
     """
-    by_id, by_text = index
+    by_id, by_text, by_short = index
     taken = taken if taken is not None else set()
     first = columns[0]
-    if first.short_id and first.short_id.lower() in by_id:
-        return by_id[first.short_id.lower()]
+    short = (first.tool_short_id or "").lower()
+    if short in by_short:
+        return by_short[short]
+    # A question id is not a tool's short id: a drafted `q1` says nothing about another tool's
+    # `Q1`. It answers for a short id only when the texts agree too (or the export has none).
+    if short in by_id and _same_text(first, by_id[short]):
+        return by_id[short]
     texts = [first.question_text or ""]
     if not first.item:
         texts.append(first.header)
@@ -111,9 +118,17 @@ def find_question(
         if key and key in by_text:
             found = by_text[key]
             return next((q for q in found if q.id not in taken), found[0])
-        if key and key in by_id:
+        if key and key in by_id and _same_text(first, by_id[key]):
             return by_id[key]
     return None
+
+
+def _same_text(column: ColumnInfo, question: Question) -> bool:
+    text = header_key(column.question_text or "")[1]
+    if not text:
+        return True
+    known = {header_key(t)[1] for t in (*question.headers, question.text.zh, question.text.en)}
+    return text in known
 
 
 def _item_for(question: Question, column: ColumnInfo) -> Option | None:

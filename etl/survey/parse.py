@@ -20,6 +20,7 @@ import polars as pl
 from etl.errors import Reject
 from etl.frames import ROW, text_frame
 from etl.reading import RawTable, excel_serial_to_datetime
+from etl.survey.layouts.common import split_joined_multi
 from etl.survey.mapping import ColumnMap, ColumnRole
 from survey import normalise
 from survey.identity import (
@@ -407,15 +408,8 @@ class SurveyRowParser:
         if sep.strip() == "":
             return text.split()
         if sep.strip() in {",", "，"}:
-            found: list[str] = []
-            rest = text
-            for label in _labels_longest_first(question):
-                at = rest.find(label)
-                if at >= 0:
-                    found.append(label)
-                    rest = rest[:at] + sep + rest[at + len(label) :]
-            found += [p.strip() for p in rest.split(sep.strip()) if p.strip()]
-            return found
+            # Whole options only (between separators): the option "C" is not inside "LC3".
+            return split_joined_multi(text, _labels_longest_first(question), sep)
         return [p.strip() for p in text.split(sep)]
 
     def _expanded(

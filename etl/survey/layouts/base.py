@@ -73,6 +73,14 @@ class ColumnInfo:
     type_hint: str | None = None  # what the layout itself says about the type (TYPE_HINTS)
     choice_code: str | None = None  # the tool's code of `item` where the header gives it
 
+    @property
+    def tool_short_id(self) -> str | None:
+        """The short id only where the tool itself writes it in the header (Qualtrics `Q5`,
+        Kaggle `Q7_Part_1`), not one made up from a question number (问卷星 `3、` -> Q3)."""
+        if self.short_id and self.short_id.lower() in self.header.lower():
+            return self.short_id
+        return None
+
 
 @dataclass
 class SurveyExport:
