@@ -180,12 +180,14 @@ def protect_crosstab(
     col_margins: Sequence[int | None] | None = None,
     rows_add_up: bool = True,
     cols_add_up: bool = True,
+    total: int | None = None,
 ) -> set[tuple[int, int]]:
     """Hidden (row, col) cells of a cross-tab whose margins a reader may know from other views.
 
     `row_margins[r]` is row r's total as shown elsewhere (None: hidden there); `rows_add_up`
     says the cells of a row sum to it (the column question is single choice with "unknown");
-    likewise for columns. Margins hidden elsewhere stay hidden and are protected too.
+    likewise for columns. Margins hidden elsewhere stay hidden and are protected too; with
+    `total` (the people counted, shown elsewhere) margins that add up are summed to it.
     """
     n_rows = len(grid)
     n_cols = len(grid[0]) if n_rows else 0
@@ -207,6 +209,16 @@ def protect_crosstab(
             sums.append(Sum(members, len(values) - 1))
             if col_margins[c] is None:
                 hidden_margins.add(len(values) - 1)
+    if total is not None:
+        values.append(total)
+        first_col = n_rows * n_cols + (n_rows if rows_add_up and row_margins is not None else 0)
+        if rows_add_up and row_margins is not None and cols_add_up:
+            # Row margins come from a single-choice distribution: they sum to everyone.
+            sums.append(
+                Sum(tuple(range(n_rows * n_cols, n_rows * n_cols + n_rows)), len(values) - 1)
+            )
+        if cols_add_up and col_margins is not None and rows_add_up:
+            sums.append(Sum(tuple(range(first_col, first_col + n_cols)), len(values) - 1))
     shut = complementary_suppression(
         values, sums, k=k, candidates=range(n_rows * n_cols), hidden=hidden_margins
     )

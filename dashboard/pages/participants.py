@@ -19,8 +19,9 @@ import dash
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import auth, charts, charts_participants, components, data, urlstate
+from dashboard import auth, charts, charts_participants, components, data, survey_page, urlstate
 from dashboard.i18n import UNKNOWN, category_label, fmt_number, option_label, register, t
 from survey.questionnaire import load_questionnaire
 from survey.segments.dimensions import EXPERIENCE_BANDS, with_derived
@@ -136,8 +137,10 @@ register(
 
 # -- data ------------------------------------------------------------------------------------------
 def population() -> pl.DataFrame:
-    """Every current survey response with the page's dimensions (experience band derived)."""
-    return with_derived(data.query("participants_population"))
+    """Every current response to the gala's survey with the page's dimensions (experience band
+    derived); other surveys have their own view (`dashboard.survey_page`)."""
+    frame = data.query("participants_population")
+    return with_derived(frame.filter(pl.col("questionnaire_id") == survey_page.GALA_ID))
 
 
 @dataclass(frozen=True)
@@ -578,6 +581,10 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
     filters: dict[str, Any] = {**query, "lang": urlstate.lang_of({"lang": lang})}
     lang = filters["lang"]
     try:
+        waves = survey_page.waves()
+        survey = survey_page.chosen_survey(filters, waves)
+        if survey is not None and survey != survey_page.GALA_ID:
+            return _survey_layout(filters, waves, survey)
         pop = population()
     except WarehouseError as exc:
         return components.message(PAGE, lang, str(exc))
@@ -629,6 +636,10 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
             sel.communities,
         ),
     ]
+    if len(survey_page.surveys(waves, lang)) > 1:
+        # Other surveys are in the warehouse: the gala's page gains their selector, nothing else.
+        filters["survey"] = survey_page.GALA_ID
+        controls.insert(0, survey_page.survey_dropdown(waves, survey_page.GALA_ID, lang))
     return components.page(
         PAGE,
         lang,
@@ -648,6 +659,25 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
             components.chart_card(PAGE, "role_city", wide=True, height=520),
             components.chart_card(PAGE, "age_role", wide=True, height=460),
         ],
+    )
+
+
+def _survey_layout(filters: dict[str, Any], waves: pl.DataFrame, survey: str) -> html.Div:
+    """The page for a survey other than the gala's, driven by its questionnaire."""
+    lang = filters["lang"]
+    sel = survey_page.selection(filters, waves, survey)
+    filters.update(
+        survey=survey,
+        edition=str(sel.year),
+        xrow=sel.row.question_id if sel.row else None,
+        xcol=sel.col.question_id if sel.col else None,
+    )
+    return components.page(
+        PAGE,
+        lang,
+        filters,
+        controls=survey_page.controls(filters, sel, waves, lang),
+        body=[html.Div(survey_page.body(filters, sel, lang), id=f"{PAGE}-survey")],
     )
 
 
@@ -682,4 +712,6 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
 )
 def update(filters: dict[str, Any] | None) -> Any:
     """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    if (filters or {}).get("survey", survey_page.GALA_ID) != survey_page.GALA_ID:
+        raise PreventUpdate  # another survey's page is drawn with its layout
     return data.output(render, filters or {}, viewer=auth.viewer_key())
