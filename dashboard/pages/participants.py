@@ -396,6 +396,7 @@ def _crosstab(
             k=k,
             row_margins=[(margins or {}).get("rows", {}).get(rk) for rk, _ in rows],
             col_margins=[(margins or {}).get("cols", {}).get(ck) for ck, _ in cols],
+            total=frame["participant_id"].n_unique(),  # the match count
         )
         flat = [(r, c) in hidden for r in range(len(rows)) for c in range(len(cols))]
         shut = pl.Series(flat, dtype=pl.Boolean)

@@ -1,12 +1,11 @@
 """An attacker on small-cell suppression: from everything a page returns (cells, shares,
 totals), solve for each hidden cell. Independent of `warehouse.privacy`: it writes every sum the
-views imply as a linear equation and asks a linear program for the smallest and largest value
-each hidden cell can take with all counts >= 0; a cell whose range holds one integer is
-recovered."""
+views imply as a linear equation and finds the cells that take one value over every solution
+with all counts >= 0 (the polytope of row and column totals has integer corners, so a cell that
+is not constant has at least two integer values)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,11 +36,18 @@ class Attack:
         self.sums.append((tuple(members), total))
 
     def view(
-        self, cells: Sequence[tuple[Hashable, float | None, float | None]], total: float | None
+        self,
+        cells: Sequence[tuple[Hashable, float | None, float | None]],
+        total: float | None,
+        *,
+        adds_up: bool = True,
     ) -> None:
-        """A 1-D view: (name, count or None, share or None); `total` the people it counts (if
-        it adds up). A share over a denominator other than the shown cells' sum is a total."""
+        """A 1-D view: (name, count or None, share or None); `total` the people it counts.
+        `adds_up`: every person is in one cell (single choice), so the cells sum to the total,
+        and a share over a denominator other than the shown cells' sum is that total."""
         names = [self.cell(name, count) for name, count, _ in cells]
+        if not adds_up:
+            return  # a multi-select: its shares are of people, no sum over its cells
         shown = sum(c for _, c, _ in cells if c is not None)
         for _, count, share in cells:
             if count and share:
@@ -79,18 +85,39 @@ class Attack:
         if not rows:
             return {}
         a_eq, b_eq = np.array(rows), np.array(rhs)
+        n = len(hidden)
+        # A feasible point x0 of {x >= 0, A x = b}; a move d keeps it feasible when A d = 0 and
+        # d_i >= 0 where x0_i = 0 (a small step: the other cells have room). Those moves form a
+        # cone, so one program finds every zero cell some move raises: maximise sum(s) with
+        # s_i <= d_i, s_i <= 1; the zero cells left at s_i = 0 are fixed at 0. A cell is
+        # recovered when no move of the cone's span (A d = 0, d = 0 on the fixed) changes it.
+        start = linprog(np.zeros(n), A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        assert start.status == 0, "the views contradict each other"
+        x0 = start.x
+        zeros = [i for i in range(n) if x0[i] < 1e-9]
+        fixed: list[int] = []
+        if zeros:
+            z = len(zeros)
+            cost = np.concatenate([np.zeros(n), -np.ones(z)])
+            a_ub = np.hstack([-np.eye(n)[zeros], np.eye(z)])  # s - d <= 0
+            a_full = np.hstack([a_eq, np.zeros((len(rows), z))])
+            bounds = [(None, None)] * n + [(0, 1)] * z
+            result = linprog(
+                cost,
+                A_ub=a_ub,
+                b_ub=np.zeros(z),
+                A_eq=a_full,
+                b_eq=np.zeros(len(rows)),
+                bounds=bounds,
+                method="highs",
+            )
+            assert result.status == 0
+            fixed = [i for i, raised in zip(zeros, result.x[n:], strict=True) if raised < 0.5]
+        hull = np.vstack([a_eq, np.eye(n)[fixed]]) if fixed else a_eq
+        _u, sv, vt = np.linalg.svd(hull)
+        free = vt[int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum()) :]  # null space rows
         found = {}
         for name, i in index.items():
-            bounds = []
-            for sign in (1.0, -1.0):
-                goal = np.zeros(len(hidden))
-                goal[i] = sign
-                result = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-                bounds.append(sign * result.fun if result.status == 0 else None)
-            low, high = bounds
-            if low is None or high is None:
-                continue
-            integers = math.floor(high + 1e-6) - math.ceil(low - 1e-6) + 1
-            if integers <= 1:
-                found[name] = round(low)
+            if np.abs(free[:, i]).max(initial=0.0) < 1e-9:
+                found[name] = round(x0[i])
         return found

@@ -72,6 +72,17 @@ def test_determined_cells_sees_subtraction_and_zero_sums() -> None:
     assert complementary_suppression([9, 0, 0, 9], line, candidates=range(3)) == {0, 1, 2}
 
 
+def test_the_attacker_recovers_what_primary_suppression_alone_gives_away() -> None:
+    # The page: 男 7 (share 0.538), 女 5, 其他 hidden; 7 / 0.538 = 13 people.
+    attack = Attack()
+    attack.view([("male", 7, 7 / 13), ("female", 5, 5 / 13), ("other", None, None)], None)
+    assert attack.recovered() == {"other": 1}
+    # Two zeros hiding each other in a line of known total are both 0.
+    attack = Attack()
+    attack.view([("a", 9, None), ("b", None, None), ("c", None, None)], 9)
+    assert attack.recovered() == {"b": 0, "c": 0}
+
+
 # -- the gala page over the demo ------------------------------------------------------------------
 def _count(text: str) -> float | None:
     match = re.match(r"^(<?[\d,]+) participants", text)
@@ -94,7 +105,7 @@ def _gala_attack(filters: dict[str, Any]) -> Attack:
             ((dimension, _key(r["category_key"])), r["count_participants"], r["share_of_filtered"])
             for r in frame.to_dicts()
         ]
-        attack.view(cells, total if dimension in SINGLE else None)
+        attack.view(cells, total, adds_up=dimension in SINGLE)
     for r in participants.city_counts(filters).to_dicts():
         attack.cell(("city", _key(r["city_key"])), r["count_participants"])
     for name, frame, row_dim, col_dim in (
@@ -191,7 +202,7 @@ def test_no_hidden_cell_of_another_survey_can_be_recovered_by_a_researcher(
                             )
                             for r in part.to_dicts()
                         ]
-                        attack.view(cells, total if q.kind != "multi" else None)
+                        attack.view(cells, total, adds_up=q.kind != "multi")
                     frame = survey_page.selected_crosstab(
                         {**base, "xrow": row.question_id, "xcol": col.question_id}
                     )
