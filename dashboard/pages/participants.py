@@ -678,7 +678,16 @@ def _survey_layout(filters: dict[str, Any], waves: pl.DataFrame, survey: str) ->
         lang,
         filters,
         controls=survey_page.controls(filters, sel, waves, lang),
-        body=[html.Div(survey_page.body(filters, sel, lang), id=f"{PAGE}-survey")],
+        body=[
+            html.Div(survey_page.body(filters, sel, lang), id=f"{PAGE}-survey"),
+            # The gala's callback outputs exist (empty, hidden) so that the renderer has a place
+            # for them; the callback itself does nothing for another survey.
+            html.Div(
+                [html.Div(id=f"{PAGE}-{name}") for name in OUTPUT_NAMES],
+                style={"display": "none"},
+                id=f"{PAGE}-gala-outputs",
+            ),
+        ],
     )
 
 
