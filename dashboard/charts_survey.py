@@ -167,6 +167,11 @@ def world_map(frame: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> go.Figure:
         countrycolor="#bbbbbb",
         showframe=False,
         projection_type="natural earth",
+        # The whole world, centred on Greenwich (plotly otherwise centres on the data).
+        projection_rotation={"lon": 0},
+        center={"lon": 0, "lat": 15},
+        lonaxis_range=[-180, 180],
+        lataxis_range=[-58, 85],
     )
     fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
