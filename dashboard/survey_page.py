@@ -609,7 +609,6 @@ def body(filters: Mapping[str, Any], sel: Selection, lang: str) -> list[Any]:
     wave = load_wave(sel.survey, sel.year or 0)
     parts: list[Any] = [
         html.P(summary(filters), id=f"{PAGE}-summary", className="intro"),
-        html.P(t("survey.intro", lang), className="intro"),
     ]
     country = next((q for q in sel.questions if q.kind == "country"), None)
     city = next((q for q in sel.questions if q.kind == "city"), None)

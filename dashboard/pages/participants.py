@@ -673,7 +673,7 @@ def _survey_layout(filters: dict[str, Any], waves: pl.DataFrame, survey: str) ->
         xrow=sel.row.question_id if sel.row else None,
         xcol=sel.col.question_id if sel.col else None,
     )
-    return components.page(
+    page = components.page(
         PAGE,
         lang,
         filters,
@@ -689,6 +689,8 @@ def _survey_layout(filters: dict[str, Any], waves: pl.DataFrame, survey: str) ->
             ),
         ],
     )
+    page.children[1].children = t("survey.intro", lang)  # the gala's intro names its questions
+    return page
 
 
 dash.register_page(
