@@ -1,11 +1,18 @@
 """Small-cell suppression: any aggregate of fewer than k people is hidden before it leaves.
 
-Callers whose role requires it (sponsors, researchers) pass k; organizers pass None.
+Callers whose role requires it (sponsors, researchers) pass k; organizers pass None. Where a
+view also shows sums (totals, margins, shares), `complementary_suppression` hides more cells so
+that no hidden one follows from the rest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 import polars as pl
+from scipy.optimize import linprog
 
 DEFAULT_K = 5
 
@@ -40,3 +47,179 @@ def suppress_small_cells(
             .alias("count_label"),
         ]
     )
+
+
+# -- complementary suppression ---------------------------------------------------------------------
+# A view is a list of cells (people counts) and the sums that hold between them: a 1-D
+# distribution's cells add up to its total, a cross-tab's rows and columns add up to its margins.
+# Hiding the cells of fewer than k people (primary suppression) is not enough when the sums are
+# shown: a row with one hidden cell gives it away by subtraction. Complementary suppression hides
+# further cells until no hidden cell is determined by the shown cells and those sums (nor by
+# their non-negativity: a hidden pair summing to 0 is two zeros).
+
+
+@dataclass(frozen=True)
+class Sum:
+    """`sum(cells[i] for i in members) == cells[total]`: a sum a reader can rely on."""
+
+    members: tuple[int, ...]
+    total: int
+
+
+def _null_space(matrix: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the null space of `matrix` (columns)."""
+    if matrix.size == 0:
+        return np.eye(matrix.shape[1])
+    _u, s, vt = np.linalg.svd(matrix)
+    rank = int((s > 1e-9 * max(1.0, s.max(initial=0.0))).sum())
+    return vt[rank:].T
+
+
+def determined_cells(values: Sequence[int], hidden: Iterable[int], sums: Sequence[Sum]) -> set[int]:
+    """The hidden cells whose value follows from the shown cells, `sums` and counts being >= 0.
+
+    The hidden values x = truth + N z range over the null space N of the sums restricted to the
+    hidden cells; a cell is determined when its row of N is zero, or when non-negativity pins
+    it (the smallest and largest (N z)_i with truth + N z >= 0 are both 0).
+    """
+    hidden = sorted(set(hidden))
+    if not hidden:
+        return set()
+    index = {cell: j for j, cell in enumerate(hidden)}
+    rows = []
+    for s in sums:
+        row = np.zeros(len(hidden))
+        for m in s.members:
+            if m in index:
+                row[index[m]] += 1.0
+        if s.total in index:
+            row[index[s.total]] -= 1.0
+        if row.any():
+            rows.append(row)
+    basis = _null_space(np.array(rows) if rows else np.zeros((0, len(hidden))))
+    truth = np.array([float(values[c]) for c in hidden])
+    found = set()
+    free = basis.shape[1] > 0
+    for j, cell in enumerate(hidden):
+        fixed = not free or np.abs(basis[j]).max() < 1e-9
+        if fixed or ((truth == 0).any() and _pinned_by_zero(basis, truth, j)):
+            found.add(cell)
+    return found
+
+
+def _pinned_by_zero(basis: np.ndarray, truth: np.ndarray, j: int) -> bool:
+    """True when no move keeping every hidden count >= 0 changes hidden cell j."""
+    bounds = [(-1.0, 1.0)] * basis.shape[1]
+    a_ub, b_ub = -basis, truth  # truth + N z >= 0
+    for sign in (1.0, -1.0):
+        result = linprog(-sign * basis[j], A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        if result.status == 0 and -result.fun > 1e-7:
+            return False
+    return True
+
+
+def complementary_suppression(
+    values: Sequence[int],
+    sums: Sequence[Sum],
+    *,
+    k: int = DEFAULT_K,
+    candidates: Iterable[int] | None = None,
+    hidden: Iterable[int] = (),
+) -> set[int]:
+    """The cells to hide so that none of fewer than k people can be derived from the rest.
+
+    Primary: every candidate cell below k (and the `hidden` given, e.g. a margin another view
+    hides). Complementary: while a hidden cell is determined (`determined_cells`), hide the
+    shown candidate beside it that leaves the fewest cells determined, the smallest non-zero
+    count first (zeros add no doubt). Cells not in `candidates` (default: all) are never hidden
+    here; if the determined cells cannot be covered they come back still determined
+    (`determined_cells` tells): callers then hide the view's totals.
+    """
+    pool = set(range(len(values))) if candidates is None else set(candidates)
+    shut = {i for i in pool if values[i] < k} | set(hidden)
+    while True:
+        exposed = determined_cells(values, shut, sums)
+        if not exposed:
+            return shut
+        # Candidates: shown cells sharing a sum with an exposed one. Hide the one that leaves
+        # the fewest cells exposed, then the one beside the most exposed cells (a rectangle
+        # closes two rows and two columns at once), then the smallest non-zero count.
+        touching: dict[int, int] = {}
+        for s in sums:
+            line = (*s.members, s.total)
+            covered = sum(1 for c in exposed if c in line)
+            for m in line:
+                if covered and m in pool and m not in shut:
+                    touching[m] = touching.get(m, 0) + covered
+        if not touching:
+            return shut
+        left = {m: len(determined_cells(values, shut | {m}, sums)) for m in touching}
+        shut.add(min(touching, key=lambda m: (left[m], -touching[m], values[m] == 0, values[m], m)))
+
+
+def protect_distribution(counts: Sequence[int], *, k: int = DEFAULT_K, adds_up: bool) -> set[int]:
+    """Hidden positions of a 1-D distribution shown with its total (the people it counts).
+
+    `adds_up`: every person is in exactly one category (single choice with "unknown"), so the
+    cells sum to the total; on a multi-select they don't, and only small cells are hidden.
+    """
+    if not adds_up:
+        return {i for i, n in enumerate(counts) if n < k}
+    values = [*counts, sum(counts)]
+    total = len(counts)
+    return complementary_suppression(
+        values, [Sum(tuple(range(total)), total)], k=k, candidates=range(total)
+    ) - {total}
+
+
+def protect_crosstab(
+    grid: Sequence[Sequence[int]],
+    *,
+    k: int = DEFAULT_K,
+    row_margins: Sequence[int | None] | None = None,
+    col_margins: Sequence[int | None] | None = None,
+    rows_add_up: bool = True,
+    cols_add_up: bool = True,
+    total: int | None = None,
+) -> set[tuple[int, int]]:
+    """Hidden (row, col) cells of a cross-tab whose margins a reader may know from other views.
+
+    `row_margins[r]` is row r's total as shown elsewhere (None: hidden there); `rows_add_up`
+    says the cells of a row sum to it (the column question is single choice with "unknown");
+    likewise for columns. Margins hidden elsewhere stay hidden and are protected too; with
+    `total` (the people counted, shown elsewhere) margins that add up are summed to it.
+    """
+    n_rows = len(grid)
+    n_cols = len(grid[0]) if n_rows else 0
+    values = [int(v) for row in grid for v in row]
+    cell = {(r, c): r * n_cols + c for r in range(n_rows) for c in range(n_cols)}
+    sums: list[Sum] = []
+    hidden_margins: set[int] = set()
+    if rows_add_up and row_margins is not None:
+        for r in range(n_rows):
+            members = tuple(cell[r, c] for c in range(n_cols))
+            values.append(sum(values[m] for m in members))
+            sums.append(Sum(members, len(values) - 1))
+            if row_margins[r] is None:
+                hidden_margins.add(len(values) - 1)
+    if cols_add_up and col_margins is not None:
+        for c in range(n_cols):
+            members = tuple(cell[r, c] for r in range(n_rows))
+            values.append(sum(values[m] for m in members))
+            sums.append(Sum(members, len(values) - 1))
+            if col_margins[c] is None:
+                hidden_margins.add(len(values) - 1)
+    if total is not None:
+        values.append(total)
+        first_col = n_rows * n_cols + (n_rows if rows_add_up and row_margins is not None else 0)
+        if rows_add_up and row_margins is not None and cols_add_up:
+            # Row margins come from a single-choice distribution: they sum to everyone.
+            sums.append(
+                Sum(tuple(range(n_rows * n_cols, n_rows * n_cols + n_rows)), len(values) - 1)
+            )
+        if cols_add_up and col_margins is not None and rows_add_up:
+            sums.append(Sum(tuple(range(first_col, first_col + n_cols)), len(values) - 1))
+    shut = complementary_suppression(
+        values, sums, k=k, candidates=range(n_rows * n_cols), hidden=hidden_margins
+    )
+    return {(r, c) for (r, c), i in cell.items() if i in shut}

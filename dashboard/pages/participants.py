@@ -19,12 +19,18 @@ import dash
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import auth, charts, charts_participants, components, data, urlstate
+from dashboard import auth, charts, charts_participants, components, data, survey_page, urlstate
 from dashboard.i18n import UNKNOWN, category_label, fmt_number, option_label, register, t
 from survey.questionnaire import load_questionnaire
 from survey.segments.dimensions import EXPERIENCE_BANDS, with_derived
-from warehouse.privacy import DEFAULT_K, suppress_small_cells
+from warehouse.privacy import (
+    DEFAULT_K,
+    protect_crosstab,
+    protect_distribution,
+    suppress_small_cells,
+)
 from warehouse.store import WarehouseError
 
 PAGE = "participants"
@@ -131,8 +137,10 @@ register(
 
 # -- data ------------------------------------------------------------------------------------------
 def population() -> pl.DataFrame:
-    """Every current survey response with the page's dimensions (experience band derived)."""
-    return with_derived(data.query("participants_population"))
+    """Every current response to the gala's survey with the page's dimensions (experience band
+    derived); other surveys have their own view (`dashboard.survey_page`)."""
+    frame = data.query("participants_population")
+    return with_derived(frame.filter(pl.col("questionnaire_id") == survey_page.GALA_ID))
 
 
 @dataclass(frozen=True)
@@ -229,7 +237,9 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
 
     Ordinal dimensions (age, experience, income) keep the questionnaire's order, the others
     are sorted by count; on a multi-select question a person counts under each option chosen
-    and people who chose none are left out. `share_of_filtered` = count / filtered people.
+    and people who chose none are left out. `share_of_filtered` = count / filtered people;
+    for a viewer limited to groups of k (`auth.viewer_k`), cells are hidden by
+    `warehouse.privacy.protect_distribution` and single-choice shares are over shown cells.
     """
     lang = urlstate.lang_of(filters)
     frame = people(filters)
@@ -247,12 +257,23 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
     else:
         counts = counts.sort(["n", column], descending=[True, False], nulls_last=True)
     keys = counts[column].to_list()
+    numbers = counts["n"].to_list()
+    shares = [n / total if total else None for n in numbers]
+    k = auth.viewer_k()
+    hidden: set[int] = set()
+    if k is not None:
+        # The shown cells, shares and the match count must not give a hidden cell away.
+        single = dimension not in MULTI_SELECT
+        hidden = protect_distribution(numbers, k=k, adds_up=single)
+        shown_total = sum(n for i, n in enumerate(numbers) if i not in hidden)
+        if single:  # shares over the published cells only
+            shares = [n / shown_total if shown_total else None for n in numbers]
     frame = pl.DataFrame(
         {
             "category_key": keys,
             "category_label": [_label(dimension, k, lang) for k in keys],
-            "count_participants": counts["n"].to_list(),
-            "share_of_filtered": [n / total if total else None for n in counts["n"].to_list()],
+            "count_participants": [None if i in hidden else n for i, n in enumerate(numbers)],
+            "share_of_filtered": [None if i in hidden else v for i, v in enumerate(shares)],
         },
         schema={
             "category_key": pl.String,
@@ -261,22 +282,14 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
             "share_of_filtered": pl.Float64,
         },
     )
-    return _suppressed_for_viewer(frame)
-
-
-def _suppressed_for_viewer(frame: pl.DataFrame) -> pl.DataFrame:
-    """For a viewer who may see only groups of k or more (researchers), counts and shares of
-    smaller groups are blanked and flagged (`is_suppressed`), in charts and downloads alike."""
-    k = auth.viewer_k()
     if k is None:
         return frame
-    small = pl.col("count_participants") < k
-    blank = [
-        pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("count_participants", "share_of_filtered")
-        if c in frame.columns
-    ]
-    return frame.with_columns(*blank, small.alias("is_suppressed"))
+    # For a viewer who may see only groups of k or more (researchers), small groups and the
+    # complementary cells that would give them away are blanked and flagged, in charts and
+    # downloads alike.
+    return frame.with_columns(
+        pl.Series("is_suppressed", [i in hidden for i in range(len(keys))], dtype=pl.Boolean)
+    )
 
 
 for _name, _dimension in DISTRIBUTIONS.items():
@@ -336,8 +349,13 @@ def _crosstab(
     cols: Sequence[tuple[str, str]],
     row_column: str,
     col_column: str,
+    margins: Mapping[str, Mapping[str, int | None]] | None = None,
 ) -> pl.DataFrame:
     """People per (row key, col key) over the full grid of `rows` x `cols`, small cells marked.
+
+    `margins` ({"rows": {key: shown total or None}, "cols": ...}) are the row and column totals
+    a researcher can read off the page's other views; cells are then also hidden so that none
+    of fewer than k follows from them (`warehouse.privacy.protect_crosstab`).
 
     `rows` / `cols` are (key, label) in display order; zero cells are kept (and, being < k,
     read "<k" like any small cell, so an empty cell can't be told from a cell of one person).
@@ -368,6 +386,30 @@ def _crosstab(
         },
     )
     marked = suppress_small_cells(table, "count_participants", k=CROSSTAB_K)
+    k = auth.viewer_k()
+    if k is not None and rows and cols:
+        # Researchers also see the margins (the distributions, the map, the match count):
+        # complementary cells keep every hidden cell undetermined by them.
+        values = [[found.get((rk, ck), 0) for ck, _ in cols] for rk, _ in rows]
+        hidden = protect_crosstab(
+            values,
+            k=k,
+            row_margins=[(margins or {}).get("rows", {}).get(rk) for rk, _ in rows],
+            col_margins=[(margins or {}).get("cols", {}).get(ck) for ck, _ in cols],
+            total=frame["participant_id"].n_unique(),  # the match count
+        )
+        flat = [(r, c) in hidden for r in range(len(rows)) for c in range(len(cols))]
+        shut = pl.Series(flat, dtype=pl.Boolean)
+        marked = marked.with_columns(
+            pl.when(shut)
+            .then(None)
+            .otherwise(pl.col("count_participants"))
+            .alias("count_participants"),
+            pl.when(shut)
+            .then(pl.lit(f"<{k}"))
+            .otherwise(pl.col("count_label"))
+            .alias("count_label"),
+        )
     return marked.rename({"count_label": "cell_text"}).drop("is_suppressed")
 
 
@@ -409,7 +451,18 @@ def role_by_city(filters: Mapping[str, Any]) -> pl.DataFrame:
         (g, group_labels[g]) for g in (OTHER_CITIES, OVERSEAS, UNKNOWN_KEY) if g in present
     ]
     rows = [(r, _label("role", r, lang)) for r in _keys_by_count(frame, "role")]
-    return _crosstab(frame, rows, cols, "role", "city_group")
+    shown = {r["city_key"]: r["count_participants"] for r in city_counts(filters).to_dicts()}
+    margins = {"rows": _shown_margin(filters, "role"), "cols": shown}
+    return _crosstab(frame, rows, cols, "role", "city_group", margins)
+
+
+def _shown_margin(filters: Mapping[str, Any], dimension: str) -> dict[str, int | None]:
+    """A distribution as the viewer sees it: key ("unknown" for no answer) -> count or None."""
+    frame = distribution(filters, dimension=dimension)
+    return {
+        (key if key is not None else UNKNOWN_KEY): n
+        for key, n in zip(frame["category_key"], frame["count_participants"], strict=True)
+    }
 
 
 @components.dataset(PAGE, "age_role", "participants.title.age_role")
@@ -422,7 +475,8 @@ def age_by_role(filters: Mapping[str, Any]) -> pl.DataFrame:
     ages = [a for a in [*_value_order("age_band"), UNKNOWN_KEY] if a in present]
     rows = [(r, _label("role", r, lang)) for r in _keys_by_count(frame, "role")]
     cols = [(a, _label("age_band", a, lang)) for a in ages]
-    return _crosstab(frame, rows, cols, "role", "age_band")
+    margins = {"rows": _shown_margin(filters, "role"), "cols": _shown_margin(filters, "age_band")}
+    return _crosstab(frame, rows, cols, "role", "age_band", margins)
 
 
 # -- figures ---------------------------------------------------------------------------------------
@@ -528,6 +582,10 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
     filters: dict[str, Any] = {**query, "lang": urlstate.lang_of({"lang": lang})}
     lang = filters["lang"]
     try:
+        waves = survey_page.waves()
+        survey = survey_page.chosen_survey(filters, waves)
+        if survey is not None and survey != survey_page.GALA_ID:
+            return _survey_layout(filters, waves, survey)
         pop = population()
     except WarehouseError as exc:
         return components.message(PAGE, lang, str(exc))
@@ -579,6 +637,10 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
             sel.communities,
         ),
     ]
+    if len(survey_page.surveys(waves, lang)) > 1:
+        # Other surveys are in the warehouse: the gala's page gains their selector, nothing else.
+        filters["survey"] = survey_page.GALA_ID
+        controls.insert(0, survey_page.survey_dropdown(waves, survey_page.GALA_ID, lang))
     return components.page(
         PAGE,
         lang,
@@ -599,6 +661,36 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
             components.chart_card(PAGE, "age_role", wide=True, height=460),
         ],
     )
+
+
+def _survey_layout(filters: dict[str, Any], waves: pl.DataFrame, survey: str) -> html.Div:
+    """The page for a survey other than the gala's, driven by its questionnaire."""
+    lang = filters["lang"]
+    sel = survey_page.selection(filters, waves, survey)
+    filters.update(
+        survey=survey,
+        edition=str(sel.year),
+        xrow=sel.row.question_id if sel.row else None,
+        xcol=sel.col.question_id if sel.col else None,
+    )
+    page = components.page(
+        PAGE,
+        lang,
+        filters,
+        controls=survey_page.controls(filters, sel, waves, lang),
+        body=[
+            html.Div(survey_page.body(filters, sel, lang), id=f"{PAGE}-survey"),
+            # The gala's callback outputs exist (empty, hidden) so that the renderer has a place
+            # for them; the callback itself does nothing for another survey.
+            html.Div(
+                [html.Div(id=f"{PAGE}-{name}") for name in OUTPUT_NAMES],
+                style={"display": "none"},
+                id=f"{PAGE}-gala-outputs",
+            ),
+        ],
+    )
+    page.children[1].children = t("survey.intro", lang)  # the gala's intro names its questions
+    return page
 
 
 dash.register_page(
@@ -632,4 +724,6 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
 )
 def update(filters: dict[str, Any] | None) -> Any:
     """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    if (filters or {}).get("survey", survey_page.GALA_ID) != survey_page.GALA_ID:
+        raise PreventUpdate  # another survey's page is drawn with its layout
     return data.output(render, filters or {}, viewer=auth.viewer_key())

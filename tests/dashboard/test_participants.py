@@ -347,7 +347,10 @@ def test_a_researcher_sees_no_group_smaller_than_k(dash_app) -> None:
     small = exact.filter(pl.col("count_participants") < 5)["category_key"].to_list()
     assert small, "the demo has small role groups to hide"
     hidden = shown.filter(pl.col("is_suppressed"))
-    assert hidden["category_key"].to_list() == small
+    # The small groups, and (one small group alone would follow from the match count) the next
+    # smallest group as its complement.
+    assert set(small) < set(hidden["category_key"].to_list())
+    assert len(small) > 1 or hidden.height == 2
     assert hidden["count_participants"].null_count() == hidden.height
     assert shown_cities["count_participants"].min() >= 5
     assert shown_cities.height == cities.filter(pl.col("count_participants") >= 5).height

@@ -34,6 +34,7 @@ final as (
     select
         r.response_id,
         r.participant_id,
+        r.questionnaire_id,
         r.edition_year,
         r.age_band,
         r.gender,
