@@ -473,7 +473,7 @@ def _pieces_repeat(values: _Values, sep: str) -> bool:
     distinct = len(set(pieces))
     if not any(sep in v for v in values.distinct):
         return False
-    return distinct <= 12 or distinct <= 0.6 * len(pieces)
+    return distinct <= 0.6 * len(pieces)
 
 
 def _date_share(values: list[str]) -> float:
@@ -600,6 +600,8 @@ def _draft_question(
     }
     if first.tool_short_id:
         entry["match"] = {"short_ids": [first.tool_short_id]}
+    elif first.short_id:  # made from the question's number (问卷星 3、): trusted with its text
+        entry["match"] = {"numbers": [first.short_id]}
     all_values: list[str] = []
     semantic_values: list[str] = []
     if items and all(c.cell == "score" for c in items):

@@ -96,7 +96,7 @@ register(
         "col.column_name": {"zh": "列", "en": "Column"},
         "col.value_text": {"zh": "值", "en": "Value"},
         "col.reason": {"zh": "原因", "en": "Reason"},
-        "col.question_id": {"zh": "编号", "en": "Id"},
+        "import.col.question_id": {"zh": "编号", "en": "Id"},
         "col.question_type": {"zh": "题型", "en": "Type"},
         "col.question_text": {"zh": "题目", "en": "Question"},
         "col.options": {"zh": "选项", "en": "Options"},

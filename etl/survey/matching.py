@@ -38,6 +38,8 @@ class MatchScore:
     matched_columns: int
     question_columns: int
     required_missing: int = 0
+    questions_found: int = 0  # questions of the questionnaire the export answers
+    questions_total: int = 0
 
     @property
     def answers(self) -> bool:
@@ -50,7 +52,12 @@ class MatchScore:
         """
         if self.score < THRESHOLD or self.header_agreement < 0.5:
             return False
-        return self.required_missing == 0 or self.header_agreement >= 0.9
+        if self.required_missing == 0:
+            return True
+        # Its own export with a column removed still answers most of its questions; a short
+        # survey asking two of the same things (性别, 年龄) answers few of them.
+        covers = self.questions_found >= 0.5 * self.questions_total
+        return self.header_agreement >= 0.9 and covers
 
     def describe(self) -> str:
         """'aigala-participant v1 (score 0.97: 12/12 columns, options 0.95)'."""
@@ -65,11 +72,11 @@ class AmbiguousMatch(IngestError):
     """An export that two questionnaires answer about equally well."""
 
 
-def _short_ids(q: Questionnaire, question: Question) -> list[str]:
+def _short_ids(q: Questionnaire, question: Question, field: str = "short_ids") -> list[str]:
     for item in q.definition.get("questions", ()):
         if isinstance(item, dict) and str(item.get("id")) == question.id:
             match = item.get("match") or {}
-            return [str(s) for s in match.get("short_ids", ())]
+            return [str(s) for s in match.get(field, ())]
     return []
 
 
@@ -86,6 +93,8 @@ def question_index(q: Questionnaire) -> Index:
         by_id.setdefault(question.id.lower(), question)
         for short in _short_ids(q, question):
             by_short.setdefault(short.lower(), question)
+        for number in _short_ids(q, question, "numbers"):
+            by_id.setdefault(number.lower(), question)  # trusted only where the text agrees
         keys = {header_key(text)[1] for text in (*question.headers, question.text.en)}
         for key in sorted(keys - {""}):
             by_text.setdefault(key, []).append(question)
@@ -110,6 +119,9 @@ def find_question(
     # `Q1`. It answers for a short id only when the texts agree too (or the export has none).
     if short in by_id and _same_text(first, by_id[short]):
         return by_id[short]
+    number = (first.short_id or "").lower()
+    if number in by_id and _same_text(first, by_id[number]):
+        return by_id[number]
     texts = [first.question_text or ""]
     if not first.item:
         texts.append(first.header)
@@ -125,8 +137,8 @@ def find_question(
 
 def _same_text(column: ColumnInfo, question: Question) -> bool:
     text = header_key(column.question_text or "")[1]
-    if not text:
-        return True
+    if not text or text == header_key(question.id)[1]:
+        return True  # no text to compare, or the header is the question's own id (`age`)
     known = {header_key(t)[1] for t in (*question.headers, question.text.zh, question.text.en)}
     return text in known
 
@@ -262,7 +274,16 @@ def score_export(export: SurveyExport, q: Questionnaire) -> MatchScore:
     found = {r.question.id for r in matched if r.question is not None}
     missing = sum(1 for question in q.questions if question.required and question.id not in found)
     return MatchScore(
-        q.id, q.version, score, header, options, len(matched), len(question_roles), missing
+        q.id,
+        q.version,
+        score,
+        header,
+        options,
+        len(matched),
+        len(question_roles),
+        missing,
+        len(found),
+        len(q.questions),
     )
 
 

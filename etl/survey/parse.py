@@ -332,11 +332,21 @@ class SurveyRowParser:
             result = normalise.normalise_age(value_text, reference_year=self.reference_year)
             if result.status == "invalid":
                 raise RowError(role.header if role else question.id, text, f"age: {result.reason}")
+            band, years, mapped = result.band, result.years, result.status == "mapped"
+            if not mapped and value_text:
+                # Another survey's own band scheme (16~19岁, 40~49岁): a clean band is mapped,
+                # to the canonical band it fits inside, else kept as its own interval (the
+                # answer text stays in age_raw and in the survey's own question).
+                wide = normalise.normalise_age_interval(
+                    value_text, reference_year=self.reference_year
+                )
+                if wide.status == "mapped":
+                    band, years, mapped = wide.band, wide.years, True
             out.demo.update(
                 age_raw=text,
-                age_years=result.years,
-                age_band=result.band,
-                is_age_mapped=result.status == "mapped" if text else None,
+                age_years=years,
+                age_band=band,
+                is_age_mapped=mapped if text else None,
             )
         elif kind == "gender":
             code = option.key if option else None
