@@ -193,6 +193,19 @@ def _answer(qid: str, item: str = "", status: str = ANSWERED, **values: Any) -> 
     }
 
 
+def _chosen(question_id: str, option: Option, other_text: str | None) -> dict[str, Any]:
+    """The answer row of one chosen option (a multi-select item, or the option of a column)."""
+    return _answer(
+        question_id,
+        option.key,
+        OTHER if option.is_other else ANSWERED,
+        option_code=option.code,
+        answer_text=option.key,
+        answer_number=1.0,
+        other_text=other_text,
+    )
+
+
 def _choice_value(
     question: Question, role: ColumnRole, text: str, flavour: str
 ) -> tuple[Option, str | None]:
@@ -394,17 +407,7 @@ class SurveyRowParser:
             if not part:
                 continue
             option, other_text = _choice_value(question, role, part, self.flavour)
-            out.answers.append(
-                _answer(
-                    question.id,
-                    option.key,
-                    OTHER if option.is_other else ANSWERED,
-                    option_code=option.code,
-                    answer_text=option.key,
-                    answer_number=1.0,
-                    other_text=other_text,
-                )
-            )
+            out.answers.append(_chosen(question.id, option, other_text))
 
     def _multi_parts(self, question: Question, role: ColumnRole, text: str) -> list[str]:
         """The chosen options' texts of a joined multi answer.
@@ -464,17 +467,7 @@ class SurveyRowParser:
                 raise RowError(
                     role.header, text, f"expected 1 or 0 for option {option.key}, got {text!r}"
                 )
-            out.answers.append(
-                _answer(
-                    question.id,
-                    option.key,
-                    OTHER if option.is_other else ANSWERED,
-                    option_code=option.code,
-                    answer_text=option.key,
-                    answer_number=1.0,
-                    other_text=other_text,
-                )
-            )
+            out.answers.append(_chosen(question.id, option, other_text))
             chosen += 1
         if chosen == 0:
             state = SKIPPED if states == {SKIPPED} else EMPTY
@@ -499,17 +492,7 @@ class SurveyRowParser:
             labels = {label_key(option.label.zh), label_key(option.label.en), *_OTHER_KEYS}
             if label_key(text) not in labels:
                 other_text = text
-        out.answers.append(
-            _answer(
-                question.id,
-                option.key,
-                OTHER if option.is_other else ANSWERED,
-                option_code=option.code,
-                answer_text=option.key,
-                answer_number=1.0,
-                other_text=other_text,
-            )
-        )
+        out.answers.append(_chosen(question.id, option, other_text))
         return 1
 
     # -- ranking: A→B→C ------------------------------------------------------------------
