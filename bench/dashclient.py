@@ -96,6 +96,10 @@ def serve(
         CREATORPULSE_SECRET_KEY=os.environ.get("CREATORPULSE_SECRET_KEY")
         or "bench-session-secret-" + "x" * 32,
         GUNICORN_CMD_ARGS=f"--access-logformat '{LOG_FORMAT}'",
+        # Every simulated user signs in from this one address, some at the same moment: the
+        # sign-in throttle (made for guessing) would answer 429 to a load test's own users.
+        CREATORPULSE_SIGNIN_FREE_ATTEMPTS="100000",
+        CREATORPULSE_SIGNIN_ADDR_FREE_ATTEMPTS="100000",
     )
     command = [sys.executable, "-m", "cli", "serve", "--home", str(home), "--port", str(port)]
     command += ["--workers", str(workers)]

@@ -104,7 +104,9 @@ def add_world_survey(source_home: Path, home: Path) -> Path:
     with store.open_for_write(home) as session:
         con = session.con
         con.execute(
-            "insert into dim_questionnaire values (?, 1, ?, ?, 'sha-world', ?, ?)",
+            "insert into dim_questionnaire (questionnaire_id, questionnaire_version, title_zh, "
+            "title_en, definition_sha256, definition, first_loaded_at, origin, is_current) "
+            "values (?, 1, ?, ?, 'sha-world', ?, ?, 'drafted', true)",
             [SURVEY_ID, TITLE["zh"], TITLE["en"], json.dumps(definition, ensure_ascii=False), now],
         )
         for position, (qid, kind, zh, en, _semantic, options) in enumerate(QUESTIONS, 1):
