@@ -263,12 +263,13 @@ def warm_up(
         for path in PAGES[role]
         for search in variants(path, editions)
     ]
-    sessions: dict[str, Any] = {}
+    # One sign-in per viewer, before the threads start: several threads signing the same name
+    # in at once would look like password guessing to the sign-in throttle.
+    sessions = {name: dc.sign_in(url, name) for name in viewers.values()}
 
     def job(item: tuple[str, str, str]) -> None:
         name, path, search = item
-        session = sessions.get(name) or sessions.setdefault(name, dc.sign_in(url, name))
-        dc.PageOpener(url, session).open(path, search)
+        dc.PageOpener(url, sessions[name]).open(path, search)
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(job, jobs * rounds))
