@@ -66,7 +66,9 @@ def describe_intl_file(path: Path) -> dict[str, Any] | None:
     headers = peek(path)[1]
     name = tiktok_layout(headers)
     if name is not None:
-        signature = ", ".join(layouts()[name].signature)
+        keys = {name_key(h) for h in headers}
+        words = next(w for w in layouts()[name].signatures if all(k in keys for k in w))
+        signature = ", ".join(words)
         return {
             "platform": "tiktok",
             "layout": f"tiktok_{name}",
@@ -92,8 +94,9 @@ def closest_intl_layout(headers: list[str]) -> tuple[str, list[str]] | None:
     keys = {name_key(h) for h in headers}
     best: tuple[int, str, list[str]] | None = None
     for layout in layouts().values():
-        found = [w for w in layout.signature if w in keys]
-        missing = [w for w in layout.signature if w not in keys]
-        if found and (best is None or len(found) > best[0]):
-            best = (len(found), f"tiktok_{layout.name}", missing)
+        for words in layout.signatures:
+            found = [w for w in words if w in keys]
+            missing = [w for w in words if w not in keys]
+            if found and (best is None or len(found) > best[0]):
+                best = (len(found), f"tiktok_{layout.name}", missing)
     return (best[1], best[2]) if best else None

@@ -92,7 +92,7 @@ class Layout:
     """One TikTok Studio file: the headers that tell it, and header -> field."""
 
     name: str
-    signature: tuple[str, ...]
+    signatures: tuple[tuple[str, ...], ...]  # any one, all of its headers present, tells it
     columns: dict[str, str]
 
 
@@ -107,7 +107,11 @@ def layouts() -> dict[str, Layout]:
             if field not in FIELD_KINDS:
                 raise ValueError(f"{ALIASES.name}: unknown field {field!r} in {name}")
             columns.update({name_key(h): field for h in headers})
-        found[name] = Layout(name, tuple(name_key(h) for h in entry["signature"]), columns)
+        # `signature` is one list of headers, or a list of them (one per UI language).
+        given = entry["signature"]
+        lists = given if all(isinstance(g, list) for g in given) else [given]
+        signatures = tuple(tuple(name_key(h) for h in words) for words in lists)
+        found[name] = Layout(name, signatures, columns)
     return found
 
 
@@ -122,7 +126,7 @@ def tiktok_layout(headers: list[str]) -> str | None:
     """Which TikTok Studio file these headers are (`overview`, `content` ...), else None."""
     keys = {name_key(h) for h in headers}
     for layout in layouts().values():
-        if all(word in keys for word in layout.signature):
+        if any(all(word in keys for word in words) for words in layout.signatures):
             return layout.name
     return None
 
