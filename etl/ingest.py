@@ -218,11 +218,11 @@ def stage_series(
     if kind == "youtube":
         from etl.platforms import read_youtube_export
 
-        return read_youtube_export(path)
+        return read_youtube_export(path, as_of=as_of)
     if kind == "tiktok":
         from etl.platforms.tiktok import read_tiktok_export
 
-        return read_tiktok_export(path)
+        return read_tiktok_export(path, as_of=as_of)
     if kind in PLATFORMS:
         from etl.platforms import read_platform_export
 

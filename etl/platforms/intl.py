@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.platforms.tiktok import layouts, tiktok_layout
+from etl.platforms.youtube_table import is_youtube_table_file
 from etl.platforms.youtube_tabs import _find, tab_aliases, tab_dimension
 from etl.reading import peek
 from etl.values import name_key
@@ -36,7 +37,7 @@ def detect_intl_source(path: Path, headers: list[str]) -> str | None:
         return "youtube" if _find(path, "table") or _find(path, "chart") else None
     if tiktok_layout(headers) is not None:
         return "tiktok"
-    if _youtube_tab_file(headers) is not None:
+    if _youtube_tab_file(headers) is not None or is_youtube_table_file(headers):
         return "youtube"
     return None
 
@@ -83,6 +84,16 @@ def describe_intl_file(path: Path) -> dict[str, Any] | None:
             "layout": f"youtube_studio_{dimension}",
             "reader": "youtube",
             "signature": f"first column {headers[0]!r} and a YouTube metric column",
+            "files": [path.name],
+        }
+    if is_youtube_table_file(headers):
+        return {
+            "platform": "youtube",
+            "layout": "youtube_studio_table_data",
+            "reader": "youtube",
+            "mode": "snapshot",
+            "signature": f"first column {headers[0]!r} with a video title and views column "
+            "(Table data.csv on its own: a snapshot of each video's totals)",
             "files": [path.name],
         }
     return None

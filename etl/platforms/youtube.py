@@ -33,6 +33,7 @@ Decisions where FORMATS §2 is silent:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -207,18 +208,26 @@ def _content(videos: pl.DataFrame, chart: pl.DataFrame) -> pl.DataFrame:
     ).sort("content_id")
 
 
-def read_youtube_export(folder: Path, *, date_order: DayMonthOrder | None = None) -> Staged:
+def read_youtube_export(
+    folder: Path, *, date_order: DayMonthOrder | None = None, as_of: date | None = None
+) -> Staged:
     """Read a YouTube Studio advanced-mode export folder (Table data, Chart data, Totals).
 
     A folder (or a single Table data file) of another tab (Geography, Cities, Viewer age ...)
-    goes to `read_youtube_tab`. `date_order` is the dates' day/month order when the files
-    cannot tell it (every day <= 12).
+    goes to `read_youtube_tab`; a Content `Table data.csv` on its own is a snapshot of each
+    video's totals as of `as_of` (etl.platforms.youtube_table). `date_order` is the dates'
+    day/month order when the files cannot tell it (every day <= 12).
     """
     folder = Path(folder)
     if not folder.exists():
         raise IngestError(folder, "no such folder")
     if folder.is_file() and is_tab_export(folder):
         return read_youtube_tab(folder, date_order=date_order)
+    if folder.is_file():
+        from etl.platforms.youtube_table import is_youtube_table_path, read_youtube_table_snapshot
+
+        if is_youtube_table_path(folder):
+            return read_youtube_table_snapshot(folder, as_of=as_of, date_order=date_order)
     if not folder.is_dir():
         raise IngestError(
             folder, "not a folder: a YouTube Studio export is a folder of Table data.csv etc."
