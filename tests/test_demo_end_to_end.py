@@ -327,3 +327,25 @@ def test_the_xiaohongshu_snapshot_pair_is_a_first_total_then_a_weeks_change_per_
         "where c.key_source = 'title_published' order by 1, 2",
     )
     assert rows == sorted(expected)
+
+
+def test_the_google_trends_download_is_loaded_with_its_below_one_days_flagged(
+    demo: dict[str, Any],
+) -> None:
+    planted = PLANTED["google_trends"]
+    by_file = {load["file_name"]: load for load in demo["status"]["loads"]}
+    load = by_file[planted["file"]]
+    assert (load["count_rows_read"], load["count_rows_loaded"]) == (planted["rows_written"],) * 2
+    rows = query(
+        demo,
+        "select date_on::varchar, value, is_below_one, granularity from fct_topic_attention "
+        "where source = 'Google Trends' and keyword = 'AI春晚' and region = '中国' order by 1",
+    )
+    assert len(rows) == planted["rows_written"]
+    assert {g for *_, g in rows} == {"day"}
+    assert (rows[0][0], rows[-1][0]) == tuple(planted["period"])
+    flagged = [(d, v) for d, v, below, _ in rows if below]
+    assert flagged == [(d, 0.5) for d in planted["below_one"]["dates"]]
+    assert all(v >= 1 for _, v, below, _ in rows if not below)
+    assert sum(v for _, v, _, _ in rows) == planted["sum_of_written_values"]
+    assert max(rows, key=lambda r: r[1])[:2] == (planted["peak_on"], 100.0)

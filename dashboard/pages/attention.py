@@ -227,14 +227,24 @@ def granularity_of(series: str | None, cover: pl.DataFrame | None = None) -> str
     return str(rows[0]) if rows.len() else "day"
 
 
+def _default_series(cover: pl.DataFrame, names: list[str]) -> str | None:
+    """The first series (in coverage order) among those with the most years."""
+    if not names:
+        return None
+    years = dict(cover.group_by("series").agg(pl.col("year").n_unique()).iter_rows())
+    return max(names, key=lambda name: years.get(name, 0))  # max keeps the first of ties
+
+
 def selection(filters: Mapping[str, Any], cover: pl.DataFrame) -> dict[str, Any]:
     """The URL's series, years, normalisation and window, each checked against what exists.
 
-    Unknown values are dropped: no series -> the first one (attention before plays), no valid
-    year -> every year the series has data in.
+    Unknown values are dropped: no series -> the attention series with the most years (the page
+    compares years; a one-season download such as a Google Trends file is a choice, not the
+    default; ties keep the coverage order, attention before plays), no valid year -> every
+    year the series has data in.
     """
     names = cover["series"].unique(maintain_order=True).to_list()
-    series = urlstate.one(filters, "series", names) or (names[0] if names else None)
+    series = urlstate.one(filters, "series", names) or _default_series(cover, names)
     rows = cover.filter(pl.col("series") == series)
     available = sorted(int(y) for y in rows["year"].to_list())
     chosen = urlstate.many(filters, "years", [str(y) for y in available])

@@ -7,8 +7,8 @@
   微博 creator-centre exports, daily from each publish day to +120 days;
 * ``youtube_aigala_<year>/`` - YouTube Studio advanced-mode folders;
 * ``笔记列表明细表_<date>.xlsx`` - two 小红书 snapshot exports in the layout 小红书 really writes;
-* ``live_aigala_<year>.csv``, ``retention_aigala.csv``, ``activity_aigala.csv`` and
-  ``attention_ai_topics.csv``.
+* ``live_aigala_<year>.csv``, ``retention_aigala.csv``, ``activity_aigala.csv``,
+  ``attention_ai_topics.csv`` and a Google Trends ``multiTimeline.csv`` (zh-CN UI, daily).
 
 It draws from its own seeded ``random.Random`` streams (one per part), so the survey files stay
 byte-identical, and returns the files in ingest order with the planted facts.
@@ -43,6 +43,7 @@ from etl.sample.signals import (
     build_live,
     build_retention,
 )
+from etl.sample.trends_export import write_trends_export
 from etl.sample.xhs_snapshots import EDITION as XHS_SNAPSHOT_EDITION
 from etl.sample.xhs_snapshots import write_xhs_snapshots
 
@@ -153,6 +154,12 @@ def generate_platform_side(
     files.append(
         SampleFile(out_dir / ATTENTION_FILE, "attention", LATEST, "daily topic attention index")
     )
+    trends_path, trends = write_trends_export(out_dir, random.Random(f"{seed}/google_trends"))
+    files.append(
+        SampleFile(
+            trends_path, "attention", LATEST, "Google Trends multiTimeline.csv (zh-CN, daily)"
+        )
+    )
 
     planted = {
         "catalogue": catalogue_planted(cat, CATALOGUE_FILE),
@@ -180,6 +187,7 @@ def generate_platform_side(
         },
         "activity": {"file": ACTIVITY_FILE, "encoding": ENCODINGS["activity"], **activity},
         "attention": {"file": ATTENTION_FILE, "encoding": ENCODINGS["attention"], **attention},
+        "google_trends": trends,
     }
     truth = {
         "programs": [

@@ -7,9 +7,11 @@ import base64
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 from dashboard import charts_attention, theme
 from dashboard.components import filters_id
@@ -345,3 +347,43 @@ def test_the_layout_shows_the_checked_url_values_with_chinese_dropdown_texts() -
     # Every year chosen reads as "all years": a change of series doesn't carry them along.
     every = _controls(page.layout(lang="en", series="plays:all", years="2024,2025"))
     assert every["years"].value == [] and every["years"].placeholder == "All years"
+
+
+# -- the demo's Google Trends download -------------------------------------------------------------
+TRENDS = "Google Trends/AI春晚 (中国)"  # the demo's multiTimeline.csv (zh-CN UI, daily)
+
+
+def test_the_google_trends_series_is_offered_but_the_multi_year_series_stays_the_default() -> None:
+    cover = page.coverage()
+    assert TRENDS in cover["series"].to_list()
+    assert page.selection({}, cover)["series"] == CLEAN
+    assert page.series_label(TRENDS, "zh") == "Google Trends · AI春晚 (中国)"
+    sel = page.selection({"series": TRENDS}, cover)
+    assert (sel["kind"], sel["available"], sel["years"]) == ("attention", [2025], [2025])
+
+
+def test_the_page_fits_the_google_trends_daily_series_around_spring_festival(
+    demo_data: Settings,
+) -> None:
+    planted = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "etl/sample/planted.yaml").read_text("utf-8")
+    )["google_trends"]
+    fit = _fits(demo_data, TRENDS)[2025]
+    assert fit["status"] == attention.STATUS_OK
+    assert str(fit["peak_on"]) == planted["peak_on"]
+    assert fit["half_life_days"] == pytest.approx(planted["half_life_days"], rel=0.15)
+    assert fit["half_life_low"] < fit["half_life_days"] < fit["half_life_high"]
+    rows, _ = page.table({"series": TRENDS, "lang": "zh"})
+    assert [(r["spring_festival_year"], r["fit_status"]) for r in rows] == [(2025, "已拟合")]
+    assert rows[0]["half_life_days"] == pytest.approx(fit["half_life_days"])
+    fig = page.fits_figure({"series": TRENDS, "lang": "zh"})
+    titles = [a.text for a in fig.layout.annotations]
+    assert f"2025年 · 半衰期 {fit['half_life_days']:.1f} 天" in " ".join(titles)
+    (curve,) = [tr for tr in fig.data if (tr.meta or {}).get("role") == "fitted"]
+    assert curve.x[0] == fit["peak_day"] == -1  # the gala's 除夕 night, the day before 正月初一
+    # `<1` days are drawn at 0.5 of the 0..100 scale: below one, not dropped.
+    daily = _daily(demo_data, TRENDS, -28, 91)
+    assert daily.height == planted["rows_written"]
+    below = {date.fromisoformat(d) for d in planted["below_one"]["dates"]}
+    assert set(daily.filter(pl.col("value") < 1)["date_on"]) == below
+    assert set(daily.filter(pl.col("date_on").is_in(below))["value"]) == {0.5}

@@ -300,6 +300,7 @@ def test_files_are_listed_in_ingest_order(sample: tuple[Path, list[SampleFile]])
         ("retention", 2025),
         ("activity", 2025),
         ("attention", 2025),
+        ("attention", 2025),  # Google Trends multiTimeline.csv
     ]
     assert [(f.source, f.edition_year) for f in files] == expected
     for f in files:
@@ -776,3 +777,29 @@ def test_attention_spikes_at_each_festival(out: Path, planted: dict) -> None:
         share = info["spike_share_of_peak_left"][year]
         assert share["+30d"] == round(2 ** (-30 / h), 4)
         assert share["+60d"] == round(2 ** (-60 / h), 4)
+
+
+def test_the_google_trends_file_is_written_as_the_zh_cn_ui_downloads_it(
+    out: Path, planted: dict
+) -> None:
+    """BOM, `类别：所有类别`, a blank line, `天,AI春晚: (中国)`, one unquoted line per day, `<1` kept."""
+    info = planted["google_trends"]
+    raw = (out / info["file"]).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and b'"' not in raw
+    lines = raw.decode("utf-8-sig").split("\n")
+    assert lines[:3] == ["类别：所有类别", "", "天,AI春晚: (中国)"]
+    assert lines[-1] == ""
+    days = [line.split(",") for line in lines[3:-1]]
+    assert len(days) == info["rows_written"] == 120
+    assert (days[0][0], days[-1][0]) == tuple(info["period"])
+    values = [v for _, v in days]
+    assert [d for d, v in days if v == "<1"] == info["below_one"]["dates"]
+    assert max(int(v) for v in values if v != "<1") == 100
+    assert dict(days)[info["peak_on"]] == "100"
+    fest = date.fromisoformat(info["spring_festival"])
+    assert abs((date.fromisoformat(info["peak_on"]) - fest).days) <= 1
+    # The decay: a week after the peak well under half of it, a month after a few percent.
+    peak = date.fromisoformat(info["peak_on"])
+    by_day = {date.fromisoformat(d): v for d, v in days}
+    assert int(by_day[peak + timedelta(days=7)]) < 50
+    assert int(by_day[peak + timedelta(days=30)]) <= 5  # 2^(-30/6) of the peak plus the floor
