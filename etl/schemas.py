@@ -134,6 +134,7 @@ CHANNEL_BREAKDOWN = {
     "likes": pl.Int64,
     "comments": pl.Int64,
     "shares": pl.Int64,
+    "followers_share": pl.Float64,  # share of the followers (TikTok FollowerGender ...), 0..1
     "row_number": pl.Int64,
 }
 

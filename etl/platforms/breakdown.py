@@ -29,6 +29,10 @@ _GENDERS = {
     "男性": "male",
     "男": "male",
     "用户指定": "user_specified",
+    "other": "other",  # TikTok FollowerGender
+    "mujer": "female",  # TikTok, Spanish UI
+    "hombre": "male",
+    "otro": "other",
 }
 _SUBSCRIPTION = {
     "subscribed": "subscribed",

@@ -1,4 +1,4 @@
-"""TikTok Studio analytics downloads: Overview, Content, Viewers, FollowerHistory, FollowerActivity.
+"""TikTok Studio analytics downloads: Overview, Content, Viewers, Follower* files.
 
 Each tab downloads as its own file (CSV with a BOM and every field quoted, or .xlsx whose
 numbers are stored as text), told apart by its headers (aliases/tiktok.yaml). Dates carry no
@@ -14,6 +14,10 @@ Where each lands:
   restating a figure replaces it). Overview's views are the channel's, not any video's, so
   they stay out of fct_content_daily (which would count them twice beside Content).
 - FollowerActivity (`Date, Hour, Active followers`): dimension `hour`, value `0`..`23`, per day.
+- FollowerGender (`Gender, Distribution`: `Female, 61%`) and FollowerTopTerritories
+  (`Top territories, Distribution`: `BR, 92.5%`): each value's share of the followers
+  (followers_share 0..1), dimension `gender` / `country` (ISO-2), period = the as-of day (the
+  files carry no date). Shares of followers, not views: views_share stays null.
 - Content (`Time, Video title, Video link, Post time, Total likes, Total comments,
   Total shares, Total views`): one snapshot of running totals per video, as of `Time`. The
   video's id is the number in its link (`/video/7593820674163100946`); a row without a link
@@ -41,6 +45,7 @@ import yaml
 
 from etl.errors import IngestError, Reject
 from etl.frames import ROW
+from etl.platforms.breakdown import value_keys
 from etl.platforms.date_columns import reject_date_problems, with_iso_dates
 from etl.platforms.frames import (
     FieldColumn,
@@ -77,6 +82,14 @@ FIELD_KINDS: dict[str, str] = {
     "subscribers": "signed_count",
     "hour": "count",
     "active_followers": "count",
+    "gender": "text",
+    "territory": "text",
+    "followers_share": "ratio",
+}
+# Audience files with no date column: (value field, fct_channel_breakdown dimension).
+FOLLOWER_SHARES = {
+    "follower_gender": ("gender", "gender"),
+    "follower_territories": ("territory", "country"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "overview": ("date_on",),
@@ -84,6 +97,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "follower_history": ("date_on",),
     "follower_activity": ("date_on", "hour"),
     "content": ("snapshot_on", "title"),
+    "follower_gender": ("gender", "followers_share"),
+    "follower_territories": ("territory", "followers_share"),
 }
 
 
@@ -194,6 +209,19 @@ def _stable_id(title: pl.Expr, published: pl.Expr) -> pl.Expr:
     )
 
 
+def _follower_share_rows(kept: pl.DataFrame, layout: str, day: date) -> pl.DataFrame:
+    """FollowerGender / FollowerTopTerritories: each value's share of the followers on `day`."""
+    field, dimension = FOLLOWER_SHARES[layout]
+    return kept.with_columns(
+        platform_id=pl.lit(PLATFORM_ID),
+        dimension=pl.lit(dimension),
+        value_key=value_keys(dimension, kept.get_column(field)),
+        value_text=pl.col(field),
+        period_start_on=pl.lit(day),
+        period_end_on=pl.lit(day),
+    )
+
+
 def _channel_rows(kept: pl.DataFrame, layout: str) -> pl.DataFrame:
     if layout == "follower_activity":
         dimension, value = pl.lit("hour"), pl.col("hour").cast(pl.String)
@@ -251,6 +279,10 @@ def read_tiktok_export(path: Path, *, as_of: date | None = None) -> Staged:
                 keep_time=True,
             )
             dated_columns.append((posted, read_posted))
+    elif name in FOLLOWER_SHARES:
+        warnings.append(
+            f"shares of the followers as of {day} (the export's as-of day): no date column"
+        )
     else:
         when = by_field["date_on"]
         table, read = with_iso_dates(
@@ -261,6 +293,8 @@ def read_tiktok_export(path: Path, *, as_of: date | None = None) -> Staged:
     keys = {
         "content": ["title", "snapshot_on"] if "url" not in by_field else ["url", "snapshot_on"],
         "follower_activity": ["date_on", "hour"],
+        "follower_gender": ["gender"],
+        "follower_territories": ["territory"],
     }.get(name, ["date_on"])
     kept, rejects = parse_rows(table, columns, keys)
     for column, read in dated_columns:
@@ -285,9 +319,12 @@ def read_tiktok_export(path: Path, *, as_of: date | None = None) -> Staged:
         staged = bundle(
             rows_read=table.height, frames={}, rejects=rejects, warnings=warnings, details=details
         )
-        staged.frames["channel_breakdown"] = conform(
-            _channel_rows(kept, name).sort(ROW), CHANNEL_BREAKDOWN
+        rows = (
+            _follower_share_rows(kept, name, day)
+            if name in FOLLOWER_SHARES
+            else _channel_rows(kept, name)
         )
+        staged.frames["channel_breakdown"] = conform(rows.sort(ROW), CHANNEL_BREAKDOWN)
         return staged
     return _content_staged(table, kept, rejects, warnings, details)
 

@@ -42,6 +42,7 @@ def test_migrations_run_once_and_are_recorded() -> None:
     ]
     assert (7, "channel_breakdown") in recorded
     assert (9, "questionnaire_versions") in recorded
+    assert (10, "follower_shares") in recorded
 
 
 def test_a_reader_with_no_warehouse_gets_a_clear_error(tmp_path: Path) -> None:

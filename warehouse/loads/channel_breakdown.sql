@@ -34,6 +34,7 @@ set
     likes = coalesce(s.likes, f.likes),
     comments = coalesce(s.comments, f.comments),
     shares = coalesce(s.shares, f.shares),
+    followers_share = coalesce(s.followers_share, f.followers_share),
     load_id = $load_id
 from stg_channel_breakdown as s
 where
@@ -44,7 +45,13 @@ where
     and s.period_end_on = f.period_end_on
     and s.content_id is not distinct from f.content_id;
 
-insert into fct_channel_breakdown
+insert into fct_channel_breakdown (
+    platform_id, dimension, value_key, value_text, period_start_on, period_end_on, content_id,
+    views, views_share, watch_time_s, watch_time_share, avg_view_duration_s, avg_pct_viewed,
+    impressions, impressions_ctr, unique_viewers, new_viewers, returning_viewers, subscribers,
+    followers, active_followers, profile_views, likes, comments, shares, load_id,
+    followers_share
+)
 select
     s.platform_id,
     s.dimension,
@@ -71,7 +78,8 @@ select
     s.likes,
     s.comments,
     s.shares,
-    $load_id
+    $load_id,
+    s.followers_share
 from stg_channel_breakdown as s
 where not exists (
     select 1 from fct_channel_breakdown as f

@@ -6,6 +6,8 @@
 -- YouTube Table data Total row), else the share of the summed views of the dimension's values;
 -- is_views_estimated says it came from a share. Readers suppress small values on views_basis.
 -- program_id: the program of a per-video row's content (null for the whole channel or unmatched).
+-- followers_share: a value's share of the channel's followers (TikTok FollowerGender /
+-- FollowerTopTerritories, as of the period's day), never folded into views_share.
 with breakdown as (
     select * from fct_channel_breakdown
 ),
@@ -70,7 +72,8 @@ final as (
         b.profile_views,
         b.likes,
         b.comments,
-        b.shares
+        b.shares,
+        b.followers_share
     from breakdown as b
     left join platforms as p on p.platform_id = b.platform_id
     left join content as ct on ct.platform_id = b.platform_id and ct.content_id = b.content_id
