@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, theme
-from dashboard.i18n import DEFAULT_LANG, fmt_number, platform_label, register, t
+from dashboard.i18n import DEFAULT_LANG, STRINGS, fmt_number, platform_label, register, t
 
 # Metric name -> the i18n key of its axis title (with its unit).
 METRICS: dict[str, str] = {
@@ -449,7 +449,20 @@ register(
             "zh": "观众年龄（观看次数占比）",
             "en": "Audience by age (share of views)",
         },
+        "views.title.audience_gender": {
+            "zh": "观众性别（观看次数或粉丝占比）",
+            "en": "Audience by gender (share of views or followers)",
+        },
         "views.axis.views_share": {"zh": "观看次数占比", "en": "Share of views"},
+        "views.axis.share": {"zh": "占比（观看次数或粉丝）", "en": "Share (of views or followers)"},
+        "views.trace.followers_share": {
+            "zh": "{platform}（粉丝占比）",
+            "en": "{platform} (followers)",
+        },
+        "views.gender.female": {"zh": "女性", "en": "Female"},
+        "views.gender.male": {"zh": "男性", "en": "Male"},
+        "views.gender.other": {"zh": "其他", "en": "Other"},
+        "views.gender.user_specified": {"zh": "用户指定", "en": "User-specified"},
         "views.empty.no_audience": {
             "zh": "所选平台在该时段没有导出观众分布（如 YouTube 的地理位置、观众年龄）",
             "en": "No audience breakdown exported for these platforms in this period "
@@ -481,6 +494,8 @@ def audience_value_label(dimension: str, key: str, text: str | None, lang: str) 
         return _country_name(key.upper(), lang) or text or key
     if dimension == "age":
         return t("views.age_band", lang).format(band=key)
+    if dimension == "gender" and f"views.gender.{key}" in STRINGS:
+        return t(f"views.gender.{key}", lang)
     return text or key
 
 
@@ -495,14 +510,21 @@ def audience_bars(
     """Share of views per value of one audience dimension, one bar group per platform.
 
     `frame[platform_id, value_key, value_text, views_share]` (shares 0..1, one row per platform
-    and value). Countries are the n with the largest share over all platforms, largest first;
-    age bands in age order. Platforms report shares, so platforms of any size compare.
+    and value), optionally `followers_share`: a platform that reports shares of its followers
+    instead (TikTok FollowerGender / FollowerTopTerritories) gets its own trace, named as such,
+    never mixed into a share of views. Countries are the n with the largest share over all
+    platforms, largest first; age bands in age order. Platforms report shares, so platforms of
+    any size compare.
     """
     charts._require(
         frame, ("platform_id", "value_key", "value_text", "views_share"), "audience_bars"
     )
     title_key = f"views.title.audience_{dimension}"
-    data = frame.drop_nulls(["platform_id", "value_key", "views_share"])
+    followers = pl.col("followers_share") if "followers_share" in frame.columns else pl.lit(None)
+    data = frame.with_columns(
+        is_followers=pl.col("views_share").is_null() & followers.is_not_null(),
+        views_share=pl.coalesce(pl.col("views_share"), followers),
+    ).drop_nulls(["platform_id", "value_key", "views_share"])
     if data.is_empty():
         return charts.empty_figure(title_key, "views.empty.no_audience", lang)
     totals = data.group_by("value_key").agg(
@@ -521,27 +543,33 @@ def audience_bars(
     fig = go.Figure()
     fig.update_layout(**theme.base_layout(t(title_key, lang)))
     for platform_id in charts._platform_order(data["platform_id"].unique().to_list()):
-        shares = dict(
-            data.filter(pl.col("platform_id") == platform_id)
-            .select("value_key", "views_share")
-            .iter_rows()
-        )
-        values = [shares.get(k) for k in keys]
-        fig.add_trace(
-            go.Bar(
-                x=labels,
-                y=values,
-                name=platform_label(platform_id, lang),
-                meta={"platform_id": platform_id, "keys": keys},
-                marker_color=theme.platform_colour(platform_id),
-                hovertemplate="%{x}: %{y:.1%}<extra>"
-                + platform_label(platform_id, lang)
-                + "</extra>",
+        for is_followers in (False, True):
+            rows = data.filter(
+                pl.col("platform_id") == platform_id, pl.col("is_followers") == is_followers
             )
-        )
+            if rows.is_empty():
+                continue
+            shares = dict(rows.select("value_key", "views_share").iter_rows())
+            name = platform_label(platform_id, lang)
+            if is_followers:
+                name = t("views.trace.followers_share", lang).format(platform=name)
+            fig.add_trace(
+                go.Bar(
+                    x=labels,
+                    y=[shares.get(k) for k in keys],
+                    name=name,
+                    meta={
+                        "platform_id": platform_id,
+                        "keys": keys,
+                        "basis": "followers" if is_followers else "views",
+                    },
+                    marker_color=theme.platform_colour(platform_id),
+                    marker_pattern_shape="/" if is_followers else "",
+                    hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>",
+                )
+            )
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    fig.update_yaxes(
-        title_text=t("views.axis.views_share", lang), tickformat=".0%", rangemode="tozero"
-    )
+    axis = "views.axis.share" if data["is_followers"].any() else "views.axis.views_share"
+    fig.update_yaxes(title_text=t(axis, lang), tickformat=".0%", rangemode="tozero")
     return fig

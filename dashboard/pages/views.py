@@ -89,10 +89,12 @@ register(
         "views.section.audience": {"zh": "频道观众", "en": "Channel audience"},
         "views.note.audience": {
             "zh": "来自平台导出的频道级观众分布（YouTube 的地理位置、观众年龄等）：每个平台取与所选时段重叠的最近一次导出，"
-            "显示观看次数占比，不跨导出相加。",
+            "显示观看次数占比，不跨导出相加；TikTok 的粉丝性别、粉丝地区是粉丝占比（标为“粉丝占比”，斜线），"
+            "不是观看次数占比。",
             "en": "Channel-level audience from the platforms' exports (YouTube's Geography, Viewer "
             "age ...): for each platform the latest export overlapping the period, as shares of "
-            "views; exports are never added together.",
+            "views; exports are never added together. TikTok's follower gender and territories "
+            "are shares of followers (marked “followers”, hatched), not of views.",
         },
         "views.note.reach": {
             "zh": "触达人数：平台报告的独立观众；平台未报告时按播放量估算（图中斜线、浅色部分，"
@@ -708,11 +710,12 @@ def section(title_key: str, lang: str, children: list[Any], note: str | None = N
     )
 
 
-AUDIENCE_DIMENSIONS = ("country", "age")
+AUDIENCE_DIMENSIONS = ("country", "age", "gender")
 
 
 def audience(filters: Mapping[str, Any], dimension: str) -> pl.DataFrame:
-    """Channel audience by `country` or `age`: per platform, its latest export in the window."""
+    """Channel audience by `country`, `age` or `gender`: per platform, its latest export in the
+    window."""
     s = state(filters)
     return data.query(
         "views_channel_audience",
@@ -733,6 +736,12 @@ def audience_country(filters: Mapping[str, Any]) -> pl.DataFrame:
 def audience_age(filters: Mapping[str, Any]) -> pl.DataFrame:
     """Channel audience by age band (the downloadable data behind its chart)."""
     return audience(filters, "age")
+
+
+@components.dataset(PAGE, "audience_gender", "views.section.audience")
+def audience_gender(filters: Mapping[str, Any]) -> pl.DataFrame:
+    """Channel audience by gender (YouTube Viewer gender, TikTok FollowerGender)."""
+    return audience(filters, "gender")
 
 
 def audience_figure(filters: Mapping[str, Any], dimension: str) -> go.Figure:

@@ -14,10 +14,12 @@ from dashboard import charts_views, data
 from dashboard.pages import views
 from etl.ingest import ingest_files
 from tests.etl.test_intl_platforms import age_folder, geography_folder
+from tests.etl.test_tiktok_follower_shares import studio_csv
 from warehouse.settings import Settings, load_settings
 
 # The tabs' export period (2025-01-01..03) lies inside this window.
 JANUARY = {"edition": "2025", "start": "2025-01-01", "end": "2025-01-31"}
+FEBRUARY = {"edition": "2025", "start": "2025-02-01", "end": "2025-02-28"}
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,20 @@ def audience_home(demo_settings: Settings, tmp_path_factory: pytest.TempPathFact
     home = tmp_path_factory.mktemp("audience") / "home"
     shutil.copytree(demo_settings.home, home)
     exports = tmp_path_factory.mktemp("exports")
-    reports = ingest_files(load_settings(home), [geography_folder(exports), age_folder(exports)])
-    assert [r.status for r in reports] == ["loaded", "loaded"], [r.error for r in reports]
+    followers = [  # TikTok's Followers download, taken in February (outside JANUARY)
+        studio_csv(
+            exports / "FollowerGender_2025-02-15.csv",
+            [["Gender", "Distribution"], ["Female", "61%"], ["Male", "37.5%"], ["Other", "1.5%"]],
+        ),
+        studio_csv(
+            exports / "FollowerTopTerritories_2025-02-15.csv",
+            [["Top territories", "Distribution"], ["TW", "52%"], ["US", "30%"], ["JP", "18%"]],
+        ),
+    ]
+    reports = ingest_files(
+        load_settings(home), [geography_folder(exports), age_folder(exports), *followers]
+    )
+    assert [r.status for r in reports] == ["loaded"] * 4, [r.error for r in reports]
     return home
 
 
@@ -73,3 +87,22 @@ def test_the_audience_chart_says_why_it_is_empty() -> None:
     fig = charts_views.audience_bars(empty, dimension="country", lang="en")
     assert fig.data == ()
     assert "No audience breakdown" in fig.layout.annotations[0].text
+
+
+def test_tiktok_follower_shares_show_as_their_own_followers_traces_never_as_views(
+    audience_data: Path,
+) -> None:
+    fig = views.audience_figure({**FEBRUARY, "lang": "zh"}, "gender")
+    [bars] = fig.data
+    assert bars.name == "抖音国际版/TikTok（粉丝占比）" and bars.meta["basis"] == "followers"
+    assert list(bars.x) == ["女性", "男性", "其他"]
+    assert list(bars.y) == pytest.approx([0.61, 0.375, 0.015])
+    assert fig.layout.yaxis.title.text == "占比（观看次数或粉丝）"
+    countries = views.audience_figure({**FEBRUARY, "lang": "en"}, "country")
+    [bars] = countries.data
+    assert bars.name == "TikTok (followers)"
+    assert list(bars.x) == ["Taiwan", "United States", "Japan"]
+    # January still shows only YouTube's share of views: the two never mix.
+    january = views.audience_figure({**JANUARY, "lang": "zh"}, "country")
+    assert [b.meta["basis"] for b in january.data] == ["views"]
+    assert january.layout.yaxis.title.text == "观看次数占比"

@@ -2,6 +2,7 @@
 -- platform, the latest export period (then the longest) that overlaps the window [start_on,
 -- end_on] (null bound = unbounded), whole-channel rows only (content_id null). Periods are not
 -- added up: two exports of overlapping periods would count the same views twice.
+-- followers_share: a value's share of the followers (TikTok FollowerGender / TopTerritories).
 with breakdown as (
     select * from mart_channel_breakdown
 ),
@@ -37,7 +38,8 @@ final as (
         c.views,
         c.views_share,
         c.views_basis,
-        c.is_views_estimated
+        c.is_views_estimated,
+        c.followers_share
     from candidates as c
     inner join latest as l
         on
@@ -46,4 +48,5 @@ final as (
             and l.period_end_on = c.period_end_on
 )
 
-select * from final order by platform_id, views_basis desc nulls last, value_key
+select * from final
+order by platform_id, views_basis desc nulls last, followers_share desc nulls last, value_key
