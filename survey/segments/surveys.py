@@ -31,10 +31,9 @@ import polars as pl
 import yaml
 
 from survey.normalise.country import country_names, normalise_country
-from survey.questionnaire import load_questionnaire
 from survey.segments._warehouse import Source, run_query
 from survey.segments.clustering import DEFAULT_CONFIG, ClusteringConfig
-from survey.segments.dimensions import _PARENTHESES
+from survey.segments.dimensions import _PARENTHESES, gala_id
 from survey.segments.dimensions import value_label as gala_value_label
 from survey.segments.errors import SegmentError
 from warehouse.privacy import DEFAULT_K, suppress_small_cells
@@ -52,11 +51,6 @@ BASE_COLUMNS = ("response_id", "participant_id", "edition_year", "submitted_at")
 MAX_FEATURE_CATEGORIES = 30
 # Descriptions name a non-demographic question by at most this many characters of its text.
 CONTEXT_CHARS = {"zh": 12, "en": 24}
-
-
-def gala_id() -> str:
-    """The id of the gala's own questionnaire (the shipped one)."""
-    return load_questionnaire().id
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from survey.segments import SegmentError, cluster_profiles, load_clustering_config, run_clustering
+from survey.segments import (
+    SegmentError,
+    cluster_profiles,
+    load_clustering_config,
+    population,
+    run_clustering,
+)
 from survey.segments import surveys as survey_segments
 from survey.segments.runs import latest_run, survey_to_cluster
 from survey.segments.surveys import (
@@ -301,3 +307,13 @@ def test_segment_command_clusters_the_survey_named(world_home: Path, tmp_path: P
     refused = CliRunner().invoke(app, ["segment", "--home", str(home), "--survey", "nope"])
     assert isinstance(refused.exception, SegmentError)  # main() prints it as one line
     assert "surveys: aigala-participant, world-creators" in str(refused.exception)
+
+
+def test_the_gala_population_leaves_another_surveys_respondents_out(world_home: Path) -> None:
+    reader = Reader(world_home)
+    try:
+        pop = population(reader)
+        assert pop.height > 0 and set(pop["questionnaire_id"]) == {"aigala-participant"}
+        assert not pop.filter(pl.col("participant_id").str.starts_with("p_world_")).height
+    finally:
+        reader.close()
