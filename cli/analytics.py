@@ -91,6 +91,7 @@ def segment(
     console.print(
         f"run {run['run_id']}: k={run['k']}, silhouette {run['silhouette']:.3f}, stability (ARI) {run['stability']:.3f}"
     )
+    _print_unused(run["params"])
     print_frame(
         "Learned segments",
         clusters,
@@ -148,15 +149,20 @@ def _segment_survey(
         f"{run['silhouette']:.3f}, stability (ARI) {stability}"
     )
     console.print(f"clustered on: {', '.join(used)}", highlight=False, markup=False)
-    for item in run["params"]["features_unused"]:
-        console.print(
-            f"not used: {item['feature']} ({item['reason']})", highlight=False, markup=False
-        )
+    _print_unused(run["params"])
     print_frame(
         "Learned segments",
         clusters,
         [c for c in ("cluster_id", "count_label", "label_zh", "label_en") if c in clusters.columns],
     )
+
+
+def _print_unused(params: dict) -> None:
+    """One line per configured feature the run could not use, with the reason."""
+    for item in params.get("features_unused") or []:
+        console.print(
+            f"not used: {item['feature']} ({item['reason']})", highlight=False, markup=False
+        )
 
 
 @app.command()
