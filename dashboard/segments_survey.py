@@ -42,6 +42,17 @@ SIDES = ("a", "b")
 K = DEFAULT_K
 MAX_CATEGORIES = 15  # values shown per dimension in charts (the most common ones)
 GRID_HEIGHT_PX = 420
+# Outputs of the gala page's callbacks (dashboard/pages/segments.py).
+GALA_OUTPUTS = (
+    "kpis",
+    "lift",
+    "outcomes",
+    "compare",
+    "profile",
+    "run",
+    "clusters",
+    "cluster_profile",
+)
 
 register(
     {
@@ -71,6 +82,10 @@ register(
             "`creatorpulse segment --survey {survey}` to create one",
         },
         "segments.survey.question": {"zh": "题目", "en": "Question"},
+        "segments.survey.b_hint": {
+            "zh": "设置任一条件，即可与分群 A 并排比较。",
+            "en": "Set any condition to compare it with segment A.",
+        },
         "segments.survey.cl_question": {"zh": "群体画像题目", "en": "Cluster profile question"},
     }
 )
@@ -237,6 +252,7 @@ def profile_table(
             "value",
             pl.col("share_in_segment").alias(f"share_{side}"),
             pl.col("lift").alias(f"lift_{side}"),
+            pl.col("is_suppressed").alias(f"is_suppressed_{side}"),
         )
         frame = frame.join(lift, on=["dimension", "value"], how="left", nulls_equal=True)
     texts = {d.name: d.text(lang) for d in dims.dimensions}
@@ -247,6 +263,7 @@ def profile_table(
         "category",
         *[c for side, _ in profiles for c in (f"share_{side}", f"lift_{side}")],
         "share_everyone",
+        *[pl.col(f"is_suppressed_{side}").fill_null(True) for side, _ in profiles],
     )
 
 
@@ -381,9 +398,18 @@ def run_text(survey: str, lang: str) -> list[Any]:
 
 
 def _grid(name: str, frame: pl.DataFrame, lang: str, *, height: int | None = None) -> dag.AgGrid:
+    """An AG Grid of `frame`; a column with an `is_suppressed_<side>` flag reads "<K" there."""
     rows, defs = components.grid_data(frame, lang)
     for spec in defs:
         spec.update(wrapHeaderText=True, autoHeaderHeight=True)
+        field = spec["field"]
+        if field.startswith("is_suppressed_"):
+            spec["hide"] = True
+        side = field.rsplit("_", 1)[-1]
+        if field.startswith(("share_", "lift_")) and f"is_suppressed_{side}" in frame.columns:
+            shown = spec.get("valueFormatter", {}).get("function", "params.value")
+            flag = f"is_suppressed_{side}"
+            spec["valueFormatter"] = {"function": f"params.data.{flag} ? '<{K}' : ({shown})"}
         if spec["field"] in ("cluster_description", "category", "question_text"):
             spec.update(flex=3, minWidth=200, wrapText=True, autoHeight=True)
     options: dict[str, Any] = {"animateRows": False, "domLayout": "autoHeight"}
@@ -464,7 +490,7 @@ def _panel(
                 id=f"{PAGE}-{side}-heading",
                 style={"color": charts_segments.segment_colour(side)},
             ),
-            None if is_set else html.P(t("segments.b_hint", lang), className="note"),
+            None if is_set else html.P(t("segments.survey.b_hint", lang), className="note"),
             html.Div(controls, className="filter-bar", style=flat),
         ],
         className="card",
@@ -605,7 +631,7 @@ def layout(params: Mapping[str, Any], waves: pl.DataFrame, survey: str) -> html.
                         html.H3(t("segments.title.clusters", lang)),
                         _grid("clusters", clusters_table(survey, lang), lang),
                     ],
-                    className="card",
+                    className="card wide",
                 ),
                 html.Div(
                     [_graph("cluster_profile", cluster_profile_figure(survey, cl_dim, lang))],
@@ -615,6 +641,18 @@ def layout(params: Mapping[str, Any], waves: pl.DataFrame, survey: str) -> html.
                 else None,
             ],
             className="cards",
+        )
+    )
+    # The gala's callback outputs this page does not draw exist (empty, hidden) so that the
+    # renderer has a place for them; the gala's callbacks do nothing for another survey.
+    drawn = {"kpis", "profile", "run", "clusters"}
+    drawn |= {"lift"} if dim is not None else set()
+    drawn |= {"cluster_profile"} if cl_dim is not None else set()
+    body.append(
+        html.Div(
+            [html.Div(id=f"{PAGE}-{name}") for name in GALA_OUTPUTS if name not in drawn],
+            style={"display": "none"},
+            id=f"{PAGE}-gala-outputs",
         )
     )
     controls = [survey_dropdown(waves, survey, lang)]
