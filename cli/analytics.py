@@ -18,6 +18,7 @@ from cli.common import (
     print_json,
     progress_bar,
 )
+from warehouse.query import Reader
 from warehouse.settings import load_settings
 
 
@@ -31,6 +32,23 @@ def segment(
     min_cell: Annotated[
         int, typer.Option("--min-cell", help="Suppress cells of fewer people than this.")
     ] = 5,
+    survey: Annotated[
+        str | None,
+        typer.Option(
+            "--survey",
+            "--questionnaire",
+            help="The survey (questionnaire id) to segment (default: the gala's if loaded, "
+            "else the only survey).",
+        ),
+    ] = None,
+    features: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--feature",
+            help="A question id to cluster on, repeatable (another survey's default: its "
+            "demographic and choice questions, or clustering.yaml's surveys.ID.features).",
+        ),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Store the saved segment definitions, run a new clustering, and profile both."""
@@ -41,10 +59,16 @@ def segment(
         segment_profile,
         store_segments,
     )
+    from survey.segments.runs import survey_to_cluster
+    from survey.segments.surveys import gala_id
     from warehouse.store import open_for_write
 
     settings = load_settings(home)
     reader = open_reader(home)
+    chosen = survey_to_cluster(reader, survey)
+    if chosen != gala_id():
+        _segment_survey(reader, chosen, k=k, min_cell=min_cell, features=features, as_json=as_json)
+        return
     with progress_bar() as progress:
         progress.add_task("clustering participants", total=None)
         with open_for_write(settings.home, keep=settings.keep_snapshots) as session:
@@ -67,6 +91,7 @@ def segment(
     console.print(
         f"run {run['run_id']}: k={run['k']}, silhouette {run['silhouette']:.3f}, stability (ARI) {run['stability']:.3f}"
     )
+    _print_unused(run["params"])
     print_frame(
         "Learned segments",
         clusters,
@@ -89,6 +114,55 @@ def segment(
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+def _segment_survey(
+    reader: Reader,
+    survey: str,
+    *,
+    k: int | None,
+    min_cell: int,
+    features: list[str] | None,
+    as_json: bool,
+) -> None:
+    """Cluster another survey's participants on its own questions and print the clusters."""
+    from survey.segments import cluster_profiles, run_clustering
+    from warehouse.store import open_for_write
+
+    settings = load_settings(reader.home)
+    with progress_bar() as progress:
+        progress.add_task(f"clustering the participants of {survey}", total=None)
+        with open_for_write(settings.home, keep=settings.keep_snapshots) as session:
+            result = run_clustering(session, k=k, questionnaire_id=survey, features=features)
+    clusters = cluster_profiles(reader, result.run_id, k=min_cell)
+    reader.close()
+    run = result.as_dict()
+    if as_json:
+        print_json({"survey": survey, "run": run, "clusters": clusters.to_dicts()})
+        return
+    used = [
+        f for kind in ("categorical", "numeric", "multi") for f in run["params"]["features"][kind]
+    ]
+    stability = "–" if run["stability"] is None else f"{run['stability']:.3f}"
+    console.print(
+        f"survey {survey}, run {run['run_id']}: k={run['k']}, silhouette "
+        f"{run['silhouette']:.3f}, stability (ARI) {stability}"
+    )
+    console.print(f"clustered on: {', '.join(used)}", highlight=False, markup=False)
+    _print_unused(run["params"])
+    print_frame(
+        "Learned segments",
+        clusters,
+        [c for c in ("cluster_id", "count_label", "label_zh", "label_en") if c in clusters.columns],
+    )
+
+
+def _print_unused(params: dict) -> None:
+    """One line per configured feature the run could not use, with the reason."""
+    for item in params.get("features_unused") or []:
+        console.print(
+            f"not used: {item['feature']} ({item['reason']})", highlight=False, markup=False
+        )
 
 
 @app.command()

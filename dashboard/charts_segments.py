@@ -117,13 +117,15 @@ def lift_bars(
     lang: str = DEFAULT_LANG,
     k: int = DEFAULT_K,
     empty_key: str = "segments.empty.no_match",
+    dimension_label: str | None = None,
 ) -> go.Figure:
     """Lift of each value of one dimension within each segment, one bar group per value.
 
     `frame[segment, segment_name, value, label_zh, label_en, lift, share_in_segment,
     share_overall, is_suppressed]`: one row per (segment, value); values keep the frame's order
     of first appearance. A dashed line marks lift 1 (as common as in everyone); suppressed
-    cells are bars of height 0 that read "<k".
+    cells are bars of height 0 that read "<k". `dimension_label` names a dimension without a UI string (another
+    survey's question).
     """
     columns = (
         "segment",
@@ -137,7 +139,8 @@ def lift_bars(
         "is_suppressed",
     )
     _require(frame, columns, "lift_bars")
-    title = f"{t('segments.title.lift', lang)} · {t(f'dim.{dimension}', lang)}"
+    named = dimension_label or t(f"dim.{dimension}", lang)
+    title = f"{t('segments.title.lift', lang)} · {named}"
     if frame.is_empty():
         return empty_figure("segments.title.lift", empty_key, lang)
     fig = _figure(title)
@@ -186,7 +189,7 @@ def lift_bars(
         annotation_position="top right",
         annotation_font={"color": theme.REFERENCE_COLOUR},
     )
-    fig.update_xaxes(title_text=t(f"dim.{dimension}", lang), type="category", tickangle=0)
+    fig.update_xaxes(title_text=named, type="category", tickangle=0)
     fig.update_yaxes(title_text=t("segments.axis.lift", lang), rangemode="tozero")
     fig.update_layout(barmode="group", bargap=0.25)
     return fig
@@ -251,12 +254,14 @@ def cluster_profile(
     lang: str = DEFAULT_LANG,
     k: int = DEFAULT_K,
     empty_key: str = "segments.empty.no_run",
+    dimension_label: str | None = None,
 ) -> go.Figure:
     """Share of each value of one dimension within each cluster (rows) as a heatmap.
 
     `frame[cluster_id, description_zh, description_en, value, label_zh, label_en,
     share_in_group, is_suppressed]`: one row per (cluster, value); clusters sorted by id,
     values in the frame's order of first appearance. The hover shows a cluster's description.
+    `dimension_label` names a dimension without a UI string (another survey's question).
     """
     columns = (
         "cluster_id",
@@ -294,7 +299,8 @@ def cluster_profile(
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
-    title = f"{t('segments.title.cluster_profile', lang)} · {t(f'dim.{dimension}', lang)}"
+    named = dimension_label or t(f"dim.{dimension}", lang)
+    title = f"{t('segments.title.cluster_profile', lang)} · {named}"
     fig = _figure(title)
     fig.add_trace(
         go.Heatmap(
@@ -318,7 +324,7 @@ def cluster_profile(
             hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
         )
     )
-    fig.update_xaxes(title_text=t(f"dim.{dimension}", lang), type="category")
+    fig.update_xaxes(title_text=named, type="category")
     fig.update_yaxes(
         title_text=t("segments.axis.cluster", lang), type="category", autorange="reversed"
     )

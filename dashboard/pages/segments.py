@@ -25,8 +25,17 @@ import dash
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from dashboard import auth, charts_segments, components, data, urlstate
+from dashboard import (
+    auth,
+    charts_segments,
+    components,
+    data,
+    segments_survey,
+    survey_page,
+    urlstate,
+)
 from dashboard.app import LOCATION
 from dashboard.charts import ORDINAL_DIMENSIONS
 from dashboard.i18n import STRINGS, category_label, fmt_number, register, t
@@ -303,9 +312,10 @@ def _default_segments() -> dict[str, SegmentDefinition]:
 
 
 def latest_run() -> dict[str, Any] | None:
-    """The newest clustering run, or None when there is none (or no segment tables yet)."""
+    """The gala's newest clustering run, or None when there is none (or no segment tables
+    yet); runs of other surveys belong to their own page."""
     try:
-        runs = data.analytic(segment_runs)
+        runs = data.analytic(segment_runs, questionnaire_id=survey_page.GALA_ID)
     except SegmentError:
         return None
     return runs.row(0, named=True) if runs.height else None
@@ -1057,10 +1067,15 @@ def _dimension_bar(key: str, value: str, lang: str, choices: Sequence[str]) -> h
 
 
 def layout(lang: str = "zh", **query: Any) -> html.Div:
-    """The page for the URL's segments, dimensions and language."""
+    """The page for the URL's segments, dimensions and language (another survey's page when
+    the URL's survey, or the only one loaded, is not the gala's)."""
     params = {**query, "lang": urlstate.lang_of({"lang": lang})}
     lang = params["lang"]
     try:
+        waves = survey_page.waves()
+        survey = survey_page.chosen_survey(params, waves)
+        if survey is not None and survey != survey_page.GALA_ID:
+            return segments_survey.layout(params, waves, survey)
         pop = population_frame()
         if pop.is_empty():
             return components.message(PAGE, lang, t("segments.empty.no_survey", lang))
@@ -1069,6 +1084,11 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
         saved, is_default = saved_segments()
     except (WarehouseError, SegmentError) as exc:
         return components.message(PAGE, lang, str(exc))
+    controls = []
+    if len(survey_page.surveys(waves, lang)) > 1:
+        # Other surveys are in the warehouse: the gala's page gains their selector, nothing else.
+        state["survey"] = survey_page.GALA_ID
+        controls.append(segments_survey.survey_dropdown(waves, survey_page.GALA_ID, lang))
     panels = [
         _panel(a, lang, saved, is_default, True),
         _panel(b or Segment("b", {}), lang, saved, is_default, b is not None),
@@ -1077,6 +1097,7 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
         PAGE,
         lang,
         state,
+        controls=controls,
         body=[
             html.H2(t("segments.section.rules", lang)),
             html.Div(panels, className="split"),
@@ -1150,7 +1171,13 @@ def render(filters: dict[str, Any]) -> tuple[Any, ...]:
 )
 def update(filters: dict[str, Any] | None) -> Any:
     """The registered callback: `render`, cached per snapshot, filters and viewer."""
+    if not _is_gala(filters):
+        raise PreventUpdate  # another survey's page is drawn with its layout
     return data.output(render, filters or {}, viewer=auth.viewer_key())
+
+
+def _is_gala(filters: Mapping[str, Any] | None) -> bool:
+    return (filters or {}).get("survey", survey_page.GALA_ID) == survey_page.GALA_ID
 
 
 def render_clusters(filters: dict[str, Any]) -> tuple[Any, ...]:
@@ -1174,6 +1201,8 @@ def render_clusters(filters: dict[str, Any]) -> tuple[Any, ...]:
 )
 def update_clusters(filters: dict[str, Any] | None) -> Any:
     """The registered callback: `render_clusters`, cached per snapshot, filters and viewer."""
+    if not _is_gala(filters):
+        raise PreventUpdate
     return data.output(render_clusters, filters or {}, viewer=auth.viewer_key())
 
 

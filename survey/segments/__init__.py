@@ -15,7 +15,16 @@ Learned segments::
     latest_run(reader); cluster_profiles(reader)         # latest run unless run_id= is given
     fit_clusters(profiles_frame, load_clustering_config())   # pure: Polars in, no warehouse
 
-Config: survey/segments/config/default_segments.yaml and clustering.yaml.
+Any other survey (`survey.segments.surveys`): dimensions and features from its stored
+questionnaire, never the gala's::
+
+    dims = load_survey_dimensions(reader, "world-creators")    # demographics first, then choices
+    survey_profile(load_survey_population(reader, dims), dims, {"q_gender": ["female"]})
+    run_clustering(home, questionnaire_id="world-creators")    # params record the features used
+    latest_run(reader, "world-creators")                        # and those it could not use
+
+Config: survey/segments/config/default_segments.yaml and clustering.yaml (`surveys:` chooses
+another survey's clustering features).
 """
 
 from survey.segments.clustering import (

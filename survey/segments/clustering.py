@@ -226,20 +226,30 @@ class ClusterFit:
 
 
 def fit_clusters(
-    profiles: pl.DataFrame, config: ClusteringConfig | None = None, *, k: int | None = None
+    profiles: pl.DataFrame,
+    config: ClusteringConfig | None = None,
+    *,
+    k: int | None = None,
+    describe_with: Mapping[str, Any] | None = None,
 ) -> ClusterFit:
     """Cluster one row per participant; k from the argument, else config k.fixed, else silhouette.
 
     Every k-means fit runs single-threaded (BLAS/OpenMP limited to 1), which keeps results
     bit-for-bit reproducible; independent fits (the candidate k values, the bootstrap
     resamples) run side by side on the machine's cores, each with its own seed, so the result
-    does not depend on how many there are.
+    does not depend on how many there are. `describe_with` is passed to `describe_clusters`
+    (another survey's dimensions and labels).
     """
     with threadpool_limits(limits=1):
-        return _fit_clusters(profiles, config or load_clustering_config(), k)
+        return _fit_clusters(profiles, config or load_clustering_config(), k, describe_with or {})
 
 
-def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | None) -> ClusterFit:
+def _fit_clusters(
+    profiles: pl.DataFrame,
+    config: ClusteringConfig,
+    k: int | None,
+    describe_with: Mapping[str, Any],
+) -> ClusterFit:
     missing = [c for c in (config.id_column, *config.features) if c not in profiles.columns]
     if missing:
         raise SegmentError(f"profiles lack the clustering column(s): {', '.join(missing)}")
@@ -331,7 +341,7 @@ def _fit_clusters(profiles: pl.DataFrame, config: ClusteringConfig, k: int | Non
             "cluster_id": pl.Series(labels, dtype=pl.Int32),
         }
     )
-    clusters = describe_clusters(profiles, assignments["cluster_id"], config)
+    clusters = describe_clusters(profiles, assignments["cluster_id"], config, **describe_with)
     pipeline = Pipeline([("prepare", prepare), ("cluster", model)])
     return ClusterFit(
         k=chosen,
@@ -483,7 +493,13 @@ _CLUSTER_SCHEMA: dict[str, pl.DataType] = {
 
 
 def describe_clusters(
-    profiles: pl.DataFrame, cluster_ids: pl.Series, config: ClusteringConfig | None = None
+    profiles: pl.DataFrame,
+    cluster_ids: pl.Series,
+    config: ClusteringConfig | None = None,
+    *,
+    dimensions: Mapping[str, Any] | None = None,
+    label: Callable[..., tuple[str, str]] | None = None,
+    context: Callable[[str], tuple[str, str] | None] | None = None,
 ) -> pl.DataFrame:
     """Size, share and a bilingual description of each cluster from its highest-lift categories.
 
@@ -496,8 +512,15 @@ def describe_clusters(
     reaching min_lift is described by its categories with lift above 1 (still min_share), and
     one with none of those either is "混合画像 / Mixed profile". `features` lists the chosen
     categories with share, share_overall and lift. Repeated descriptions get the cluster id.
+
+    `dimensions` (name -> an object with `column` and `kind`), `label` (like `value_label`) and
+    `context` (name -> the (zh, en) words that name its values, or None) describe another
+    survey's clusters in its own terms; by default the gala's dimensions.
     """
     config = config or load_clustering_config()
+    lookup = DIMENSIONS if dimensions is None else dimensions
+    label = value_label if label is None else label
+    context = _CONTEXT.get if context is None else context
     frame = with_derived(profiles).with_columns(pl.Series("__cluster", cluster_ids))
     total = frame.height
     # cluster -> (tier, is_fill, -lift, position, items); tier 0 = reaches min_lift, 1 = lift > 1
@@ -505,8 +528,8 @@ def describe_clusters(
     dimensions = config.describe_dimensions + config.describe_fill_dimensions
     for position, name in enumerate(dimensions):
         is_fill = position >= len(config.describe_dimensions)
-        dim = DIMENSIONS[name]
-        if dim.column not in frame.columns:
+        dim = lookup.get(name)
+        if dim is None or dim.column not in frame.columns:
             continue
         value_expr = (
             pl.col(dim.column).cast(pl.List(pl.String))
@@ -530,8 +553,8 @@ def describe_clusters(
                 {
                     "dimension": name,
                     "value": row["value"],
-                    "label_zh": value_label(name, row["value"], short=True)[0],
-                    "label_en": value_label(name, row["value"], short=True)[1],
+                    "label_zh": label(name, row["value"], short=True)[0],
+                    "label_en": label(name, row["value"], short=True)[1],
                     "share": row["share_in_group"],
                     "share_overall": row["share_overall"],
                     "lift": row["lift"],
@@ -550,8 +573,8 @@ def describe_clusters(
         picks = [c for c in candidates if c[0] == best_tier][: config.describe_max_items]
         picks.sort(key=lambda c: c[3])
         if picks:
-            zh = " · ".join(_phrase(c[4], "zh") for c in picks)
-            en = " · ".join(_phrase(c[4], "en") for c in picks)
+            zh = " · ".join(_phrase(c[4], "zh", context) for c in picks)
+            en = " · ".join(_phrase(c[4], "en", context) for c in picks)
         else:
             zh, en = MIXED
         records.append(
@@ -574,10 +597,14 @@ def describe_clusters(
     return pl.DataFrame(records, schema=_CLUSTER_SCHEMA)
 
 
-def _phrase(items: list[dict[str, Any]], lang: str) -> str:
+def _phrase(
+    items: list[dict[str, Any]],
+    lang: str,
+    context_of: Callable[[str], tuple[str, str] | None] = _CONTEXT.get,
+) -> str:
     """One dimension's part of a description: "可灵/即梦", "收入：没有收入", "income: None"."""
     text = "/".join(item[f"label_{lang}"] for item in items)
-    context = _CONTEXT.get(items[0]["dimension"])
+    context = context_of(items[0]["dimension"])
     if context is None:
         return text
     return f"{context[0]}：{text}" if lang == "zh" else f"{context[1]}: {text}"

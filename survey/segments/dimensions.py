@@ -97,6 +97,11 @@ EXPERIENCE_BANDS = (
 _PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]\s*$")
 
 
+def gala_id() -> str:
+    """The id of the gala's own questionnaire (the shipped one)."""
+    return load_questionnaire().id
+
+
 def dimension(name: str) -> Dimension:
     """The dimension called `name`, or a SegmentError listing the known ones."""
     try:

@@ -39,6 +39,7 @@ from survey.segments._warehouse import Source, run_query
 from survey.segments.dimensions import (
     PROFILE_DIMENSIONS,
     dimension,
+    gala_id,
     known_values,
     label_columns,
     with_derived,
@@ -252,8 +253,19 @@ def resolve_segment(
 
 
 def population(source: Source) -> pl.DataFrame:
-    """The segment population: one row per current response, with derived dimensions."""
-    return with_derived(run_query(source, "segment_population"))
+    """The segment population: one row per current response, with derived dimensions.
+
+    When the gala's questionnaire has responses, only those: another survey's respondents have
+    none of the gala's questions (they have their own page, `survey.segments.surveys`)."""
+    return with_derived(only_gala(run_query(source, "segment_population")))
+
+
+def only_gala(pop: pl.DataFrame) -> pl.DataFrame:
+    """The gala's responses of a population frame, when it has any (else the frame as is)."""
+    if "questionnaire_id" not in pop.columns:
+        return pop
+    is_gala = pl.col("questionnaire_id") == gala_id()
+    return pop.filter(is_gala) if pop.select(is_gala.any()).item() else pop
 
 
 def programs(source: Source) -> pl.DataFrame:

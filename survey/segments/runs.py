@@ -11,6 +11,7 @@ latest one unless they name another.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,16 @@ from survey.segments.clustering import (
 )
 from survey.segments.errors import SegmentError
 from survey.segments.rules import OUTCOME_COLUMNS, outcome_measures, population, programs
+from survey.segments.surveys import (
+    gala_id,
+    load_survey_dimensions,
+    load_survey_population,
+    resolve_survey,
+    survey_candidates,
+    survey_feature_overrides,
+    survey_features,
+    usable_features,
+)
 from warehouse.privacy import DEFAULT_K, suppress_small_cells
 
 
@@ -80,21 +91,50 @@ def run_clustering(
     *,
     k: int | None = None,
     config: ClusteringConfig | None = None,
+    questionnaire_id: str | None = None,
+    features: list[str] | None = None,
 ) -> RunResult:
-    """Fit the learned segments on the warehouse's participants and store them as a new run.
+    """Fit the learned segments on a survey's participants and store them as a new run.
 
     k: a fixed number of clusters (else the config's k.fixed, else the best silhouette in the
-    config's range). Raises SegmentError when the warehouse has too few participants.
+    config's range). questionnaire_id: the survey (default: the gala's if it has responses,
+    else the only survey; several others are refused, naming them). Another survey clusters on
+    `features` (question ids), else clustering.yaml's `surveys.ID.features`, else its
+    demographic and choice questions. Features that cannot be used are left out and recorded
+    with the reason (params.features_unused); none usable, or too few participants, raise a
+    SegmentError. params.questionnaire_id says which survey a run clustered.
     """
     config = config or load_clustering_config()
     with session_for(home_or_session) as session:
-        profiles = latest_profiles(population(session))
-        if profiles.is_empty():
-            raise SegmentError("the warehouse has no survey responses to cluster")
-        fit = fit_clusters(profiles, config, k=k)
+        survey = survey_to_cluster(session, questionnaire_id)
+        describe_with: dict[str, Any] = {}
+        if survey == gala_id():
+            profiles = latest_profiles(population(session))
+            if profiles.is_empty():
+                raise SegmentError("the warehouse has no survey responses to cluster")
+            choice = usable_features(profiles, config)
+        else:
+            dims = load_survey_dimensions(session, survey)
+            profiles = latest_profiles(load_survey_population(session, dims))
+            if profiles.is_empty():
+                raise SegmentError(f"survey {survey!r} has no responses to cluster")
+            if features is None:
+                features = survey_feature_overrides().get(survey)
+            choice = survey_features(profiles, dims, config, features)
+            describe_with = {
+                "dimensions": dims.by_name,
+                "label": dims.value_label,
+                "context": dims.context,
+            }
+        if not choice.config.features:
+            reasons = "; ".join(f"{f}: {r}" for f, r in choice.unused) or "none configured"
+            raise SegmentError(f"no clustering feature can be used ({reasons})")
+        fit = fit_clusters(profiles, choice.config, k=k, describe_with=describe_with)
         created_at = datetime.now(UTC).replace(tzinfo=None)
         run_id = "seg-" + created_at.strftime("%Y%m%dT%H%M%S%fZ")
-        params = config.as_params() | {
+        params = choice.config.as_params() | {
+            "questionnaire_id": survey,
+            "features_unused": choice.unused_records(),
             "k_requested": k,
             "k_range_searched": list(fit.k_range) if fit.k_range else None,
             "feature_names": list(fit.feature_names),
@@ -160,14 +200,35 @@ def _result(
     )
 
 
-def segment_runs(source: Source) -> pl.DataFrame:
-    """Every clustering run, newest first."""
-    return run_query(source, "segment_runs")
+def survey_to_cluster(source: Source, requested: str | None) -> str:
+    """The survey a run clusters: as `resolve_survey`, but the gala's when nothing is loaded
+    (its population then says there is nothing to cluster) or when it is asked for."""
+    if requested == gala_id():
+        return requested
+    if requested is None and survey_candidates(source).is_empty():
+        return gala_id()
+    return resolve_survey(source, requested)
 
 
-def latest_run(source: Source) -> dict[str, Any] | None:
-    """The newest clustering run (params and silhouette_by_k parsed), or None if there is none."""
-    runs = segment_runs(source)
+def run_survey(params: str | Mapping[str, Any] | None) -> str:
+    """The questionnaire a run clustered, from its params (runs before surveys: the gala's)."""
+    parsed = json.loads(params) if isinstance(params, str) else (params or {})
+    return str(parsed.get("questionnaire_id") or gala_id())
+
+
+def segment_runs(source: Source, questionnaire_id: str | None = None) -> pl.DataFrame:
+    """Every clustering run, newest first (only those of one survey when it is given)."""
+    runs = run_query(source, "segment_runs")
+    if questionnaire_id is None:
+        return runs
+    keep = [run_survey(p) == questionnaire_id for p in runs["params"].to_list()]
+    return runs.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
+def latest_run(source: Source, questionnaire_id: str | None = None) -> dict[str, Any] | None:
+    """The newest clustering run (params and silhouette_by_k parsed), or None if there is none;
+    of one survey when questionnaire_id is given."""
+    runs = segment_runs(source, questionnaire_id)
     if runs.is_empty():
         return None
     return _parsed(runs.row(0, named=True))
@@ -208,6 +269,20 @@ def cluster_profiles(
     """
     chosen = _run_id(source, run_id)
     clusters = run_query(source, "segment_clusters", run_id=chosen)
+    runs = segment_runs(source)
+    params = runs.filter(pl.col("run_id") == chosen)["params"][0]
+    if run_survey(params) != gala_id():
+        # The outcome measures are the gala's (satisfaction, return, works): none for others.
+        outcomes = pl.DataFrame(
+            {"cluster_id": clusters["cluster_id"]},
+            schema={"cluster_id": clusters.schema["cluster_id"]},
+        ).with_columns([pl.lit(None, dtype=d).alias(c) for c, d in OUTCOME_COLUMNS.items()])
+        table = clusters.join(outcomes, on="cluster_id", how="left").select(
+            pl.lit(chosen).alias("run_id"), pl.all()
+        )
+        return suppress_small_cells(
+            table, "count_participants", k=k, value_columns=["share", "features", *OUTCOME_COLUMNS]
+        )
     members = run_query(source, "segment_assignments", run_id=chosen)
     pop = population(source)
     program_frame = programs(source)

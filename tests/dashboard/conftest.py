@@ -85,3 +85,19 @@ def _close_browser_contexts() -> Iterator[None]:
     """Each test's browser pages are closed when it ends."""
     yield
     close_contexts()
+
+
+@pytest.fixture(scope="session")
+def world_segments_home(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse plus the world survey (tests/dashboard/world_survey.py) and one quick
+    clustering run of that survey: a home of its own, read-only for the tests that share it."""
+    import dataclasses
+
+    from survey.segments import load_clustering_config, run_clustering
+    from tests.dashboard.world_survey import SURVEY_ID, add_world_survey
+
+    home = add_world_survey(demo_settings.home, tmp_path_factory.mktemp("world-seg") / "home")
+    ensure_test_users(home)
+    quick = dataclasses.replace(load_clustering_config(), n_bootstrap=2, n_init=2, k_max=4)
+    run_clustering(home, config=quick, questionnaire_id=SURVEY_ID)
+    return home

@@ -1,7 +1,8 @@
 -- Segment population (grain: current response = participant x edition): the profile dimensions
 -- and outcome measures rule segments filter and aggregate. Outcomes are null where there is no
 -- data: returned_next when the roster has no edition E+1; works_after_gala when no creator
--- activity is loaded or the edition has no broadcast date.
+-- activity is loaded or the edition has no broadcast date. questionnaire_id says which survey a
+-- response answered (survey.segments.rules.population keeps the gala's when it is loaded).
 with responses as (
     select * from mart_survey_response
 ),
@@ -100,7 +101,8 @@ final as (
         end as returned_next,
         case
             when (select is_loaded from activity_loaded) then w.works_after_gala
-        end as works_after_gala
+        end as works_after_gala,
+        r.questionnaire_id
     from responses as r
     left join answer_values as v on v.response_id = r.response_id
     left join works as w on w.response_id = r.response_id
