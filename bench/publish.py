@@ -47,11 +47,13 @@ DEFAULT_FILE = "douyin_aigala_2025.csv"
 TARGET_SECONDS = 10.0
 
 
-def prepare(home: str) -> dict[str, Any]:
+def prepare(home: str, share_min_rows: int | None = None) -> dict[str, Any]:
     """Store the warehouse's large tables as shared parts, its head compacted (untimed)."""
     from warehouse import parts
     from warehouse.store import open_for_write
 
+    if share_min_rows is not None:  # --small: share even the smoke instance's small tables
+        parts.SHARE_MIN_ROWS = share_min_rows
     with open_for_write(Path(home), shared_tables=True) as session:
         con = session.con
         shared = [name for name in parts.PARTITIONED if parts.is_shared(con, name)]
@@ -79,13 +81,15 @@ def restate(source: Path, target: Path, round_no: int) -> str:
     return "LF" if swapped == b"\n" else "CRLF"
 
 
-def reexport(home: str, path: str) -> dict[str, Any]:
+def reexport(home: str, path: str, share_min_rows: int | None = None) -> dict[str, Any]:
     """Contender: load one file and time end of load → served (runs in its own process)."""
     import etl.ingest as ingest
-    from warehouse import store
+    from warehouse import parts, store
     from warehouse.query import Reader
     from warehouse.settings import load_settings
 
+    if share_min_rows is not None:
+        parts.SHARE_MIN_ROWS = share_min_rows
     marks: dict[str, float] = {}
     original = ingest.ingest_one
 
@@ -179,7 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             args={"data": str(args.data), "home": str(home)},
         )
         build_note = f"built here from {args.data}"
-    prepared = run_isolated("bench.publish:prepare", label="prepare", args={"home": str(home)})
+    share_min_rows = 0 if args.small else None
+    prepared = run_isolated(
+        "bench.publish:prepare",
+        label="prepare",
+        args={"home": str(home), "share_min_rows": share_min_rows},
+    )
     onefile = work / "onefile.duckdb"
     made = run_isolated(
         "bench.publish:one_file_snapshot",
@@ -196,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             run_isolated(
                 "bench.publish:reexport",
                 label="re-export publish",
-                args={"home": str(home), "path": str(target)},
+                args={"home": str(home), "path": str(target), "share_min_rows": share_min_rows},
             )
         )
         baseline_runs.append(
