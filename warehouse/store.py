@@ -29,6 +29,9 @@ SPILL_DIR = "spill"
 # DuckDB may use 80% of the machine's RAM (a 10M-group aggregate in a model build alone took
 # 1.2 GB). Readers (connect_read_only) keep DuckDB's default.
 WRITE_MEMORY_LIMIT = "1GB"
+# A published snapshot is compacted when more than half its blocks, and at least this much, are
+# free (e.g. after its large tables became shared parts, warehouse.parts).
+COMPACT_MIN_FREE_BYTES = 64 * 1024 * 1024
 
 
 class WarehouseError(Exception):
@@ -178,10 +181,16 @@ def _prune(home: Path, keep: int, current: Path) -> None:
 def _mostly_free(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether most of the file's blocks are free (e.g. after its large tables became parts).
 
-    DuckDB reuses free blocks but never shrinks a file, and every write copies the file.
+    DuckDB reuses free blocks but never shrinks a file, and every write copies the file. Small
+    files are left alone: copying them costs less than rewriting them.
     """
-    row = con.execute("select total_blocks, free_blocks from pragma_database_size()").fetchone()
-    return bool(row and row[0] and row[1] * 2 > row[0])
+    row = con.execute(
+        "select total_blocks, free_blocks, block_size from pragma_database_size()"
+    ).fetchone()
+    if not row or not row[0]:
+        return False
+    total, free, size = row
+    return free * 2 > total and free * size >= COMPACT_MIN_FREE_BYTES
 
 
 def _compact(path: Path) -> None:
