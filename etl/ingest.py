@@ -347,7 +347,9 @@ def ingest_files(
     # loaded: Polars and DuckDB both release the GIL, so reading overlaps the single-threaded
     # key-checked insert. Only the next file is read ahead, so at most two files' rows are held.
     with (
-        open_for_write(settings.home, keep=settings.keep_snapshots, fresh=fresh) as session,
+        open_for_write(
+            settings.home, keep=settings.keep_snapshots, fresh=fresh, shared_tables=True
+        ) as session,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as reader,
     ):
         ahead: Future[Prepared] | None = None

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import schema
+from warehouse import parts, schema
 from warehouse.store import connect_read_only, current_snapshot, open_for_write
 
 MANIFEST = "manifest.json"
@@ -178,6 +178,13 @@ def export_lake(home: Path, to: Path) -> ExportReport:
             for (name,) in con.execute(
                 "select table_name from information_schema.tables"
                 " where table_schema = 'main' and table_type = 'BASE TABLE'"
+            ).fetchall()
+        } | {  # the large tables stored as shared parts are views over them (warehouse.parts)
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ?"
+                " and table_name <> 'manifest'",
+                [parts.SCHEMA],
             ).fetchall()
         }
         (version_value,) = con.execute("select max(version) from schema_migrations").fetchall()[0]

@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from warehouse import schema
+from warehouse import parts, schema
 from warehouse.store import WriteSession
 
 
@@ -64,14 +64,27 @@ def apply_load(
 def run_scripts(
     session: WriteSession, scripts: list[str], frames: dict[str, pl.DataFrame], **params: Any
 ) -> None:
-    """Run loads/NAME.sql scripts over staged frames in one transaction, or not at all."""
+    """Run loads/NAME.sql scripts over staged frames in one transaction, or not at all.
+
+    A load of platform exports (only parts.PLATFORM_SCOPED_SCRIPTS) works on, and writes back,
+    only the staged platforms' parts of the shared 10M-row tables (warehouse.parts).
+    """
     con = session.con
+    scoped = set(scripts) <= parts.PLATFORM_SCOPED_SCRIPTS
+    platforms = staged_platforms(frames) if scoped else None
     con.execute("begin transaction")
     try:
         for name, frame in frames.items():
             con.register(name, frame)
+        opened = [
+            table
+            for table in parts.LOADED_TABLES
+            if platforms is not None and parts.open_platforms(con, table, platforms)
+        ]
         for name in scripts:
             schema.run_script(con, f"loads/{name}.sql", **params)
+        for table in opened:
+            parts.close_platforms(con, session.home, table, platforms or set())
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -79,4 +92,13 @@ def run_scripts(
     finally:
         for name in frames:
             con.unregister(name)
-    session.mark_changed()
+    session.mark_changed(platforms=platforms)
+
+
+def staged_platforms(frames: dict[str, pl.DataFrame]) -> set[str]:
+    """Every platform_id the staged frames hold."""
+    found: set[str] = set()
+    for frame in frames.values():
+        if parts.KEY in frame.columns:
+            found.update(str(p) for p in frame.get_column(parts.KEY).drop_nulls().unique())
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -160,7 +160,10 @@ def model_inputs(sql: str, known: set[str]) -> set[str]:
 
 
 def build_models(
-    con: duckdb.DuckDBPyConnection, written: Collection[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    written: Collection[str] | None = None,
+    *,
+    rebuild: Callable[[str, str], bool] | None = None,
 ) -> list[str]:
     """Create the models that are out of date and return their names, in build order.
 
@@ -170,6 +173,8 @@ def build_models(
     model it reads changed: a name in `written` (tables written since the last build, e.g. by
     run_script) or a model rebuilt before it here, so changes flow through models transitively.
     `written=None` (or containing "*") means "unknown": every model is rebuilt.
+    `rebuild(name, body)`, when given, may bring an existing model whose SQL is unchanged up to
+    date itself (e.g. only the platforms a load changed, warehouse.parts) and return True.
     """
     con.execute(
         "create table if not exists schema_models ("
@@ -198,9 +203,17 @@ def build_models(
         kind_match = _MATERIALIZED.search(sql)
         kind = kind_match.group(1) if kind_match else "view"
         body = sql.strip().rstrip(";")
-        if name in existing:
-            con.execute(f"drop {'view' if existing[name] == 'VIEW' else 'table'} {name}")
-        con.execute(f"create {kind} {name} as {body}")
+        partial = (
+            rebuild is not None
+            and not everything
+            and name in existing
+            and built.get(name) == digest
+            and rebuild(name, body)
+        )
+        if not partial:
+            if name in existing:
+                con.execute(f"drop {'view' if existing[name] == 'VIEW' else 'table'} {name}")
+            con.execute(f"create {kind} {name} as {body}")
         con.execute(
             "insert or replace into schema_models values (?, ?, ?)",
             [name, digest, datetime.now(UTC).replace(tzinfo=None)],

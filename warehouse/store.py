@@ -11,14 +11,14 @@ import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from warehouse import schema
+from warehouse import parts, schema
 from warehouse.platforms import sync_dim_platform
 
 POINTER = "CURRENT"
@@ -29,6 +29,9 @@ SPILL_DIR = "spill"
 # DuckDB may use 80% of the machine's RAM (a 10M-group aggregate in a model build alone took
 # 1.2 GB). Readers (connect_read_only) keep DuckDB's default.
 WRITE_MEMORY_LIMIT = "1GB"
+# A published snapshot is compacted when more than half its blocks, and at least this much, are
+# free (e.g. after its large tables became shared parts, warehouse.parts).
+COMPACT_MIN_FREE_BYTES = 64 * 1024 * 1024
 
 
 class WarehouseError(Exception):
@@ -111,8 +114,13 @@ class WriteSession:
         # Values derived from the warehouse's fixed inputs that several loads of one session
         # would rebuild alike (e.g. the calendar of the same years); gone with the session.
         self.memo: dict[object, Any] = {}
+        # Platforms whose rows alone this session changed (parts.PLATFORM_SCOPED_SCRIPTS loads),
+        # so the platform-wise models are rebuilt for those only; None = not known to be scoped.
+        self.platform_scope: set[str] | None = set()
+        # Shared tables made ordinary tables for this session (open_for_write).
+        self.materialised: set[str] = set()
 
-    def mark_changed(self, *tables: str) -> None:
+    def mark_changed(self, *tables: str, platforms: Collection[str] | None = None) -> None:
         """Record that something was committed, so the copy is worth publishing.
 
         Publishing rebuilds the models that read what changed: the tables named here plus those
@@ -127,6 +135,17 @@ class WriteSession:
             elif count == self._writes_seen:
                 self.written = None
         self._writes_seen = count
+        if platforms is not None:
+            if self.platform_scope is not None:
+                self.platform_scope.update(platforms)
+        elif not tables or parts.read_by_platform_wise_models(tables):
+            self.platform_scope = None
+
+    def rebuild_scoped(self, name: str, body: str) -> bool:
+        """Rebuild a platform-wise model for this session's platforms only (`build_models` hook)."""
+        if not self.platform_scope:
+            return False
+        return parts.rebuild_platforms(self.con, self.home, name, body, self.platform_scope)
 
     def tables_written(self) -> set[str] | None:
         """Tables written in this session (None = unknown), for `schema.build_models`."""
@@ -155,6 +174,52 @@ def _prune(home: Path, keep: int, current: Path) -> None:
     for old in snaps[: max(0, len(snaps) - max(keep, 1))]:
         if old != current:
             old.unlink(missing_ok=True)
+    # Parts no kept snapshot names: those of pruned snapshots and of loads that failed.
+    parts.prune_parts(home, [p for p in snaps if p.exists()])
+
+
+def _mostly_free(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether most of the file's blocks are free (e.g. after its large tables became parts).
+
+    DuckDB reuses free blocks but never shrinks a file, and every write copies the file. Small
+    files are left alone: copying them costs less than rewriting them.
+    """
+    row = con.execute(
+        "select total_blocks, free_blocks, block_size from pragma_database_size()"
+    ).fetchone()
+    if not row or not row[0]:
+        return False
+    total, free, size = row
+    return free * 2 > total and free * size >= COMPACT_MIN_FREE_BYTES
+
+
+def _compact(path: Path) -> None:
+    """Rewrite a closed snapshot file with only its live data (COPY FROM DATABASE)."""
+    packed = path.with_name(path.name + ".packed")
+    packed.unlink(missing_ok=True)
+    con = duckdb.connect(config={"memory_limit": WRITE_MEMORY_LIMIT})
+    try:
+        # Paths the store made itself, quoted as literals: ATTACH takes no parameters.
+        source, target = (str(p).replace("'", "''") for p in (path, packed))
+        con.execute(f"attach '{source}' as source (read_only)")
+        con.execute(f"attach '{target}' as packed")
+        con.execute("copy from database source to packed")
+        con.execute("detach packed")
+    finally:
+        con.close()
+    os.replace(packed, path)
+
+
+def _pending_migrations(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `schema.migrate` would apply anything (a migration may alter a shared table)."""
+    known = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and table_name = 'schema_migrations'"
+    ).fetchone()
+    if not known or not known[0]:
+        return True
+    done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    return any(version not in done for version, _name, _path in schema.migrations())
 
 
 def _remove_stale_copies(home: Path) -> None:
@@ -168,10 +233,16 @@ def _remove_stale_copies(home: Path) -> None:
 
 
 @contextlib.contextmanager
-def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterator[WriteSession]:
+def open_for_write(
+    home: Path, *, keep: int = 5, fresh: bool = False, shared_tables: bool = False
+) -> Iterator[WriteSession]:
     """Yield a writable copy of the current snapshot; publish it only if the block succeeds.
 
-    With `fresh=True` the copy starts empty instead of from the current snapshot.
+    With `fresh=True` the copy starts empty instead of from the current snapshot. The large
+    platform tables stored as shared parts (warehouse.parts) are ordinary tables in the copy,
+    which any SQL may write, unless `shared_tables=True`: then they stay views over the parts and
+    only `warehouse.loading.run_scripts` writes them, platform by platform, which is what makes
+    publishing a one-file load cost what it changed.
     """
     with _writer_lock(home):
         private_dir(snapshot_dir(home))
@@ -186,16 +257,25 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
         )
         private_file(tmp)
         session = WriteSession(home, con, tmp)
+        compact = False
         try:
+            if _pending_migrations(con):
+                parts.materialise(con)  # migrations see ordinary tables, as they were written
+            elif not shared_tables:
+                session.materialised = set(parts.materialise(con, parts.LOADED_TABLES))
             if schema.migrate(con):
                 session.written = None  # a migration may have changed any table
             if sync_dim_platform(con):  # the platform list is data (warehouse/platforms.yaml)
                 session.mark_changed("dim_platform")
             yield session
             if session.changed:
-                schema.build_models(con, session.tables_written())
+                schema.build_models(con, session.tables_written(), rebuild=session.rebuild_scoped)
+                written = session.tables_written()
+                unchanged = set() if written is None else session.materialised - written
+                parts.share_tables(con, home, unchanged)
                 schema.forget_writes(con)
                 con.execute("checkpoint")
+                compact = _mostly_free(con)
         except BaseException:
             con.close()
             tmp.unlink(missing_ok=True)
@@ -203,6 +283,8 @@ def open_for_write(home: Path, *, keep: int = 5, fresh: bool = False) -> Iterato
             raise
         con.close()
         if session.changed:
+            if compact:
+                _compact(tmp)
             _publish(home, tmp, keep)
         else:
             tmp.unlink(missing_ok=True)

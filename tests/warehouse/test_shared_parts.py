@@ -1,0 +1,191 @@
+"""The large platform tables stored once as Parquet parts, shared between snapshots.
+
+A load of one platform's export writes new parts for that platform only and rebuilds the
+platform-wise models for it only; every other platform's files stay the ones the previous
+snapshot names. What readers see is exactly what an ordinary table would hold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.ingest import ingest_files
+from tests.builders import published_rows, write_csv
+from warehouse import parts
+from warehouse.settings import Settings
+from warehouse.store import current_snapshot, open_for_write
+
+DOUYIN = ["日期", "作品ID", "作品名称", "播放量", "点赞", "评论", "分享"]
+WEIBO = ["微博ID", "微博内容", "日期", "阅读量", "转发", "评论"]
+FACTS = "select platform_id, content_id, date_on, views from fct_content_daily order by all"
+
+
+def douyin_rows(plays: int) -> list[list[str]]:
+    """Two 抖音 items over five days of February 2025."""
+    return [
+        [f"2025-02-{day:02d}", item, "春晚短片《回家》", str(plays + day), "1", "0", "0"]
+        for item in ("7301", "7302")
+        for day in range(1, 6)
+    ]
+
+
+def weibo_rows() -> list[list[str]]:
+    return [
+        ["5012345678901234", "#AI春晚# 今晚八点", f"2025-02-{day:02d}", str(100 + day), "0", "1"]
+        for day in range(1, 6)
+    ]
+
+
+def load(settings: Settings, path: Path, source: str) -> None:
+    [report] = ingest_files(settings, [path], source=source)
+    assert report.status == "loaded", report.error
+
+
+def manifest(snapshot: Path) -> dict[tuple[str, str], str]:
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        rows = con.execute("select table_name, platform_id, path from parts.manifest").fetchall()
+    finally:
+        con.close()
+    return {(table, platform): path for table, platform, path in rows}
+
+
+@pytest.fixture
+def shared(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A warehouse of 抖音 and 微博 days whose platform tables are shared parts (any size)."""
+    monkeypatch.setattr(parts, "SHARE_MIN_ROWS", 0)
+    load(settings, write_csv(tmp_path / "douyin_a.csv", DOUYIN, douyin_rows(10)), "douyin")
+    load(settings, write_csv(tmp_path / "weibo_a.csv", WEIBO, weibo_rows()), "weibo")
+    return settings
+
+
+def test_large_tables_are_views_over_parts_one_file_per_platform(shared: Settings) -> None:
+    snapshot = current_snapshot(shared.home)
+    assert snapshot is not None
+    files = manifest(snapshot)
+    for table in parts.PARTITIONED:
+        assert {platform for name, platform in files if name == table} == {"douyin", "weibo"}
+    assert all(Path(path).is_file() for path in files.values())
+    kinds = published_rows(
+        shared.home,
+        "select table_name, table_type from information_schema.tables"
+        " where table_schema = 'main' and table_name in"
+        " ('fct_content_daily', 'fct_content_reach_daily', 'mart_program_daily')",
+    )
+    assert sorted(kinds) == [
+        ("fct_content_daily", "VIEW"),
+        ("fct_content_reach_daily", "VIEW"),
+        ("mart_program_daily", "VIEW"),
+    ]
+    assert published_rows(shared.home, "select count(*) from fct_content_daily") == [(15,)]
+
+
+def test_a_re_export_rewrites_only_its_platforms_parts_and_keeps_the_others(
+    shared: Settings, tmp_path: Path
+) -> None:
+    before_snapshot = current_snapshot(shared.home)
+    assert before_snapshot is not None
+    before = manifest(before_snapshot)
+    load(shared, write_csv(tmp_path / "douyin_b.csv", DOUYIN, douyin_rows(500)), "douyin")
+    after_snapshot = current_snapshot(shared.home)
+    assert after_snapshot is not None and after_snapshot != before_snapshot
+    after = manifest(after_snapshot)
+    for table in parts.PARTITIONED:
+        assert after[(table, "weibo")] == before[(table, "weibo")], table
+        assert after[(table, "douyin")] != before[(table, "douyin")], table
+    rows = published_rows(shared.home, FACTS)
+    assert [r[3] for r in rows if r[0] == "douyin"] == [500 + d for d in range(1, 6)] * 2
+    assert [r[3] for r in rows if r[0] == "weibo"] == [100 + d for d in range(1, 6)]
+    # The previous snapshot still answers with what it held (its files were not touched).
+    con = duckdb.connect(str(before_snapshot), read_only=True)
+    try:
+        old = con.execute("select sum(views) from fct_content_daily where platform_id = 'douyin'")
+        assert old.fetchone() == (2 * sum(10 + d for d in range(1, 6)),)
+    finally:
+        con.close()
+
+
+def test_models_rebuilt_for_one_platform_equal_a_full_rebuild(
+    shared: Settings, tmp_path: Path
+) -> None:
+    load(shared, write_csv(tmp_path / "douyin_b.csv", DOUYIN, douyin_rows(700)), "douyin")
+    query = (
+        "select platform_id, program_id, date_on, views, count_interactions"
+        " from mart_program_daily order by all"
+    )
+    reach = "select * from fct_content_reach_daily order by all"
+    partial = published_rows(shared.home, query), published_rows(shared.home, reach)
+    with open_for_write(shared.home) as session:
+        session.mark_changed()  # "changed, but not known where": every model is rebuilt
+    assert (published_rows(shared.home, query), published_rows(shared.home, reach)) == partial
+    assert sum(row[3] for row in partial[0] if row[0] == "douyin") == 2 * sum(
+        700 + d for d in range(1, 6)
+    )
+
+
+def test_a_failed_session_leaves_the_published_parts_and_its_files_are_pruned_later(
+    shared: Settings, tmp_path: Path
+) -> None:
+    snapshot = current_snapshot(shared.home)
+    assert snapshot is not None
+    published = manifest(snapshot)
+    rows = published_rows(shared.home, FACTS)
+    with (
+        pytest.raises(RuntimeError, match="crash"),
+        open_for_write(shared.home, shared_tables=True) as session,
+    ):
+        parts.open_platforms(session.con, "fct_content_daily", {"douyin"})
+        session.con.execute("update fct_content_daily set views = views + 1")
+        parts.close_platforms(session.con, shared.home, "fct_content_daily", {"douyin"})
+        raise RuntimeError("crash after writing new parts")
+    assert current_snapshot(shared.home) == snapshot
+    assert published_rows(shared.home, FACTS) == rows
+    assert all(Path(path).is_file() for path in published.values())
+    every_file = set(map(str, parts.parts_dir(shared.home).rglob("*.parquet")))
+    assert every_file > set(published.values())  # the failed session's files are still there
+    load(shared, write_csv(tmp_path / "weibo_b.csv", WEIBO, weibo_rows()[:3]), "weibo")
+    kept = set()
+    for kept_snapshot in (shared.home / "snapshots").glob("wh-*.duckdb"):
+        kept |= set(manifest(kept_snapshot).values())
+    assert set(map(str, parts.parts_dir(shared.home).rglob("*.parquet"))) == kept
+
+
+def test_a_session_that_writes_the_shared_table_directly_publishes_what_it_wrote(
+    shared: Settings,
+) -> None:
+    with open_for_write(shared.home) as session:
+        session.con.execute("delete from fct_content_daily where platform_id = 'weibo'")
+        session.mark_changed()
+    rows = published_rows(shared.home, FACTS)
+    assert {row[0] for row in rows} == {"douyin"}
+    assert published_rows(
+        shared.home, "select count(*) from mart_program_daily where platform_id = 'weibo'"
+    ) == [(0,)]
+
+
+def test_a_session_that_leaves_the_shared_table_alone_writes_no_new_parts(
+    shared: Settings,
+) -> None:
+    snapshot = current_snapshot(shared.home)
+    assert snapshot is not None
+    before = manifest(snapshot)
+    with open_for_write(shared.home) as session:
+        session.con.execute("create table if not exists 备注 (note varchar)")
+        session.mark_changed("备注")
+    after_snapshot = current_snapshot(shared.home)
+    assert after_snapshot != snapshot and after_snapshot is not None
+    assert manifest(after_snapshot) == before
+
+
+def test_small_tables_stay_ordinary_tables_of_the_snapshot(
+    settings: Settings, tmp_path: Path
+) -> None:
+    load(settings, write_csv(tmp_path / "douyin_a.csv", DOUYIN, douyin_rows(10)), "douyin")
+    assert published_rows(
+        settings.home,
+        "select table_type from information_schema.tables where table_name = 'fct_content_daily'",
+    ) == [("BASE TABLE",)]
+    assert not parts.parts_dir(settings.home).exists()
