@@ -28,7 +28,15 @@ LIBRARIES = (
     "xlsxwriter",
     "gunicorn",
 )
-ORDER = ("ingest", "survey_ingest", "segmentation", "workbook", "callbacks", "loadtest")
+ORDER = (
+    "ingest",
+    "survey_ingest",
+    "survey_wide",
+    "segmentation",
+    "workbook",
+    "callbacks",
+    "loadtest",
+)
 
 
 def _cpu_model() -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from etl.survey.export import read_survey_file
 from etl.survey.layouts.base import SurveyExport
 from etl.survey.mapping import ColumnMap, map_columns
 from etl.survey.matching import MatchScore, choose_questionnaire, map_export
-from etl.survey.parse import parse_survey, parse_timestamp
+from etl.survey.pairing import with_tool_codes
+from etl.survey.parse import ParsedSurvey, parse_survey, parse_timestamp
 from survey.draft import draft_questionnaire
 from survey.questionnaire import (
     DEFAULT_QUESTIONNAIRE,
@@ -38,6 +41,9 @@ from warehouse.store import WriteSession
 
 # Layouts the hand-written questionnaires' own header matching was made for (one header row).
 LEGACY_TOOLS = frozenset({"wjx_text", "wjx_code", "tencent", "generic"})
+
+# Answers staged per chunk: a 26k × 370 export has 3M+ long answers.
+ANSWER_CHUNK_ROWS = 250_000
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
@@ -219,9 +225,16 @@ def load_survey_file(
     *,
     id_key: bytes,
     edition: int | None = None,
+    codes_from: Path | None = None,
 ) -> LoadReport:
-    """Read a survey file, find or draft its questionnaire, and load it in one transaction."""
+    """Read a survey file, find or draft its questionnaire, and load it in one transaction.
+
+    `codes_from` is the 问卷星 code export of the same survey: its option numbers become the
+    drafted questionnaire's codes (the file itself is not loaded).
+    """
     export, header_error, layout_error = read_survey_file(path)
+    if codes_from is not None:
+        export = with_tool_codes(export, codes_from)
     q, found = find_questionnaire(session, export, sha256, questionnaire, layout_error=layout_error)
     if header_error is not None and _legacy(export, q):
         raise header_error  # a hand-written questionnaire matches headers one by one
@@ -233,9 +246,13 @@ def load_survey_file(
             "(`creatorpulse questionnaire draft TEXT --codes CODES --out q.yaml`) and load with "
             "--questionnaire q.yaml",
         )
-    return load_survey_table(
+    report = load_survey_table(
         session, export.table, sha256, q, id_key=id_key, edition=edition, export=export, found=found
     )
+    if codes_from is not None:
+        report.warnings.append(f"option codes from the 问卷星 code export {codes_from.name}")
+        report.details["codes_from"] = codes_from.name
+    return report
 
 
 def load_survey_table(
@@ -301,7 +318,6 @@ def load_survey_table(
     rejects = rejects_frame(parsed.rejects)
     frames = {
         "stg_survey_response": parsed.responses,
-        "stg_survey_answer": parsed.answers,
         # The latest submission's contact wins.
         "stg_pii_contact": parsed.contacts.with_columns(
             precedence=pl.col("submitted_at").dt.epoch("s")
@@ -312,8 +328,9 @@ def load_survey_table(
     }
     apply_load(
         session,
-        ["survey", "pii_contact"],
+        ["survey", "survey_answer", "survey_answer_keys", "pii_contact"],
         frames,
+        chunked={"survey_answer": ("stg_survey_answer", take_answer_chunks(parsed))},
         load_id=load_id,
         file_sha256=sha256,
         file_name=table.path.name,
@@ -358,6 +375,19 @@ def load_survey_table(
             "layout": export.layout if export is not None else cmap.flavour,
         },
     )
+
+
+def take_answer_chunks(
+    parsed: ParsedSurvey, rows: int = ANSWER_CHUNK_ROWS
+) -> Iterator[pl.DataFrame]:
+    """The parse's answers in slices of `rows`, taken from it: each is freed once loaded."""
+    answers, parsed.answers = parsed.answers, parsed.answers.clear()
+    # Slices share the frame's buffers; once the frame is gone, a buffer lives only as long as
+    # the slices over it, so memory falls as the load goes instead of holding every answer.
+    slices = deque(answers.slice(offset, rows) for offset in range(0, answers.height, rows))
+    del answers
+    while slices:
+        yield slices.popleft()
 
 
 def _yaml_text(q: Questionnaire) -> str:

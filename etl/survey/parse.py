@@ -1596,6 +1596,8 @@ def _answer_frame(kept: pl.DataFrame, parsed: list[_Parsed]) -> pl.DataFrame:
             pl.col("_response_id").alias("response_id"), pl.col(f"_k{i}").alias("__k")
         )
         parts.append(rows.join(d.answers, on="__k", how="inner", maintain_order="left_right"))
+        # Joined, the question's own answers are a copy: freed now, not after every question.
+        d.answers = d.answers.clear()
     if not parts:
         return pl.DataFrame(schema=ANSWER_SCHEMA)
     answers = pl.concat(parts, rechunk=False).select(list(ANSWER_SCHEMA))
