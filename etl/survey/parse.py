@@ -346,20 +346,26 @@ class SurveyRowParser:
             if result.status == "invalid":
                 raise RowError(role.header if role else question.id, text, f"age: {result.reason}")
             band, years, mapped = result.band, result.years, result.status == "mapped"
-            if not mapped and value_text:
+            wide = (
+                normalise.normalise_age_interval(value_text, reference_year=self.reference_year)
+                if value_text
+                else None
+            )
+            if wide is not None and wide.status != "mapped":
+                wide = None
+            if not mapped and wide is not None:
                 # Another survey's own band scheme (16~19岁, 40~49岁): a clean band is mapped,
-                # to the canonical band it fits inside, else kept as its own interval (the
-                # answer text stays in age_raw and in the survey's own question).
-                wide = normalise.normalise_age_interval(
-                    value_text, reference_year=self.reference_year
-                )
-                if wide.status == "mapped":
-                    band, years, mapped = wide.band, wide.years, True
+                # to the canonical band it fits inside, else kept as its own interval with its
+                # broad band (the answer text stays in age_raw and in the survey's question).
+                band, years, mapped = wide.band, wide.years, True
             out.demo.update(
                 age_raw=text,
                 age_years=years,
                 age_band=band,
                 is_age_mapped=mapped if text else None,
+                age_low=wide.low if wide else None,
+                age_high=wide.high if wide else None,
+                age_band_broad=wide.broad_band if wide else None,
             )
         elif kind == "gender":
             code = option.key if option else None
@@ -628,6 +634,9 @@ RESPONSE_COLUMNS = [
     "age_years",
     "age_band",
     "is_age_mapped",
+    "age_low",
+    "age_high",
+    "age_band_broad",
     "gender_raw",
     "gender",
     "is_gender_mapped",
@@ -680,6 +689,9 @@ RESPONSE_SCHEMA: dict[str, Any] = {
     "age_years": pl.Int64,
     "age_band": pl.String,
     "is_age_mapped": pl.Boolean,
+    "age_low": pl.Int64,
+    "age_high": pl.Int64,
+    "age_band_broad": pl.String,
     "gender_raw": pl.String,
     "gender": pl.String,
     "is_gender_mapped": pl.Boolean,

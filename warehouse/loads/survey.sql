@@ -87,7 +87,8 @@ select
     source_response_no, participant_id, submitted_at, duration_s, channel, channel_detail,
     ip_region, age_raw, age_years, age_band, is_age_mapped, gender_raw, gender, is_gender_mapped,
     role_raw, role, is_role_mapped, city_raw, city_id, city_zh, city_en, province_zh, province_en,
-    country_code, city_tier, city_lat, city_lon, is_overseas, is_city_mapped, $load_id, row_number
+    country_code, city_tier, city_lat, city_lon, is_overseas, is_city_mapped, $load_id, row_number,
+    age_low, age_high, age_band_broad  -- migration 0012 appended them
 from stg_survey_response;
 
 insert into dim_participant
