@@ -12,6 +12,7 @@ import json
 import re
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +45,9 @@ LEGACY_TOOLS = frozenset({"wjx_text", "wjx_code", "tencent", "generic"})
 
 # Answers staged per chunk: a 26k × 370 export has 3M+ long answers.
 ANSWER_CHUNK_ROWS = 250_000
+# DuckDB's memory during a survey load: without a limit it holds every inserted row until the
+# commit (a 26k × 370 export's 3M answers added ~500 MB of RSS); with one it spills them to disk.
+LOAD_MEMORY_LIMIT = "384MB"
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
@@ -326,36 +330,37 @@ def load_survey_table(
         "stg_reject": rejects,
         **questionnaire_frames(q),
     }
-    apply_load(
-        session,
-        ["survey", "survey_answer", "survey_answer_keys", "pii_contact"],
-        frames,
-        chunked={"survey_answer": ("stg_survey_answer", take_answer_chunks(parsed))},
-        load_id=load_id,
-        file_sha256=sha256,
-        file_name=table.path.name,
-        source="survey",
-        file_format=f"{cmap.flavour}/{table.file_format}",
-        encoding=table.encoding,
-        is_encoding_guessed=table.is_encoding_guessed,
-        questionnaire_id=q.id,
-        questionnaire_version=q.version,
-        title_zh=q.title.zh,
-        title_en=q.title.en,
-        definition_sha256=q.sha256,
-        definition=json.dumps(q.definition, ensure_ascii=False, default=str),
-        definition_yaml=_yaml_text(q),
-        questionnaire_origin=found["origin"],
-        questionnaire_source_sha256=sha256 if found["how"] == "drafted" else None,
-        survey_key=survey_key,
-        edition_year=edition_year,
-        count_rows_read=parsed.rows_read,
-        count_rows_loaded=loaded,
-        count_rows_rejected=len(rejected_rows),
-        warnings=json.dumps(parsed.warnings, ensure_ascii=False),
-        started_at=started,
-        loaded_at=utc_now(),
-    )
+    with bounded_memory(session, LOAD_MEMORY_LIMIT):
+        apply_load(
+            session,
+            ["survey", "survey_answer", "survey_answer_keys", "pii_contact"],
+            frames,
+            chunked={"survey_answer": ("stg_survey_answer", take_answer_chunks(parsed))},
+            load_id=load_id,
+            file_sha256=sha256,
+            file_name=table.path.name,
+            source="survey",
+            file_format=f"{cmap.flavour}/{table.file_format}",
+            encoding=table.encoding,
+            is_encoding_guessed=table.is_encoding_guessed,
+            questionnaire_id=q.id,
+            questionnaire_version=q.version,
+            title_zh=q.title.zh,
+            title_en=q.title.en,
+            definition_sha256=q.sha256,
+            definition=json.dumps(q.definition, ensure_ascii=False, default=str),
+            definition_yaml=_yaml_text(q),
+            questionnaire_origin=found["origin"],
+            questionnaire_source_sha256=sha256 if found["how"] == "drafted" else None,
+            survey_key=survey_key,
+            edition_year=edition_year,
+            count_rows_read=parsed.rows_read,
+            count_rows_loaded=loaded,
+            count_rows_rejected=len(rejected_rows),
+            warnings=json.dumps(parsed.warnings, ensure_ascii=False),
+            started_at=started,
+            loaded_at=utc_now(),
+        )
     return LoadReport(
         path=table.path,
         source="survey",
@@ -375,6 +380,18 @@ def load_survey_table(
             "layout": export.layout if export is not None else cmap.flavour,
         },
     )
+
+
+@contextmanager
+def bounded_memory(session: WriteSession, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit set to `limit` for the block, the previous one restored after."""
+    con = session.con
+    [(previous,)] = con.execute("select current_setting('memory_limit')").fetchall()
+    con.execute(f"set memory_limit = '{limit}'")  # a constant of ours, not user input
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = '{previous}'")
 
 
 def take_answer_chunks(
