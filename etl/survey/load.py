@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -47,7 +46,7 @@ LEGACY_TOOLS = frozenset({"wjx_text", "wjx_code", "tencent", "generic"})
 ANSWER_CHUNK_ROWS = 250_000
 # DuckDB's memory during a survey load: without a limit it holds every inserted row until the
 # commit (a 26k × 370 export's 3M answers added ~500 MB of RSS); with one it spills them to disk.
-LOAD_MEMORY_LIMIT = "384MB"
+LOAD_MEMORY_LIMIT = "256MB"
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
@@ -251,7 +250,15 @@ def load_survey_file(
             "--questionnaire q.yaml",
         )
     report = load_survey_table(
-        session, export.table, sha256, q, id_key=id_key, edition=edition, export=export, found=found
+        session,
+        export.table,
+        sha256,
+        q,
+        id_key=id_key,
+        edition=edition,
+        export=export,
+        found=found,
+        release_rows=True,
     )
     if codes_from is not None:
         report.warnings.append(f"option codes from the 问卷星 code export {codes_from.name}")
@@ -269,8 +276,13 @@ def load_survey_table(
     edition: int | None = None,
     export: SurveyExport | None = None,
     found: dict[str, object] | None = None,
+    release_rows: bool = False,
 ) -> LoadReport:
-    """Parse and load a survey table in one transaction; returns what happened."""
+    """Parse and load a survey table in one transaction; returns what happened.
+
+    With `release_rows` the table's rows are dropped once parsed (the caller is done with them):
+    a wide export's text is not held while its answers go into the warehouse.
+    """
     started = utc_now()
     found = found or {"how": "given", "origin": "file"}
     warnings: list[str] = []
@@ -302,6 +314,8 @@ def load_survey_table(
         start=start,
         end=end,
     )
+    if release_rows:
+        table.release_rows()
     if found["how"] == "drafted":
         warnings.insert(
             0,
@@ -397,14 +411,8 @@ def bounded_memory(session: WriteSession, limit: str) -> Iterator[None]:
 def take_answer_chunks(
     parsed: ParsedSurvey, rows: int = ANSWER_CHUNK_ROWS
 ) -> Iterator[pl.DataFrame]:
-    """The parse's answers in slices of `rows`, taken from it: each is freed once loaded."""
-    answers, parsed.answers = parsed.answers, parsed.answers.clear()
-    # Slices share the frame's buffers; once the frame is gone, a buffer lives only as long as
-    # the slices over it, so memory falls as the load goes instead of holding every answer.
-    slices = deque(answers.slice(offset, rows) for offset in range(0, answers.height, rows))
-    del answers
-    while slices:
-        yield slices.popleft()
+    """The parse's answers in frames of at most `rows`, taken from it: each freed once loaded."""
+    return parsed.answer_parts.take(rows)
 
 
 def _yaml_text(q: Questionnaire) -> str:
