@@ -349,7 +349,12 @@ def load_survey_table(
             session,
             ["survey", "survey_answer", "survey_answer_keys", "pii_contact"],
             frames,
-            chunked={"survey_answer": ("stg_survey_answer", take_answer_chunks(parsed))},
+            chunked={
+                "survey_answer": (
+                    "stg_survey_answer",
+                    take_answer_chunks(parsed, ANSWER_CHUNK_ROWS),
+                )
+            },
             load_id=load_id,
             file_sha256=sha256,
             file_name=table.path.name,
