@@ -31,6 +31,7 @@ LIBRARIES = (
 ORDER = (
     "ingest",
     "survey_ingest",
+    "survey_wide",
     "segmentation",
     "workbook",
     "callbacks",

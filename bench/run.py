@@ -28,6 +28,7 @@ SMALL = {"platform_rows": 20_000, "respondents": 2_000}
 BENCHES = (
     "ingest",
     "survey_ingest",
+    "survey_wide",
     "segmentation",
     "workbook",
     "callbacks",

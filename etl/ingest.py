@@ -14,6 +14,7 @@ from etl.report import LoadReport
 from etl.roster import ROSTER_COLUMNS, load_roster_table
 from etl.schemas import Staged
 from etl.survey.load import load_survey_file
+from etl.survey.pairing import wjx_pairs
 from survey.identity import load_id_key
 from survey.questionnaire import Questionnaire, load_questionnaire
 from warehouse.loading import known_keys, loaded_file, query_session
@@ -102,10 +103,12 @@ def ingest_one(
     source_name: str | None = None,
     prepared: Prepared | None = None,
     as_of: date | None = None,
+    codes_from: Path | None = None,
 ) -> LoadReport:
     """Load one file (or YouTube folder); an IngestError leaves the warehouse exactly as it was.
 
-    `prepared` is the file's hash, kind and staged rows when `ingest_files` read them ahead.
+    `prepared` is the file's hash, kind and staged rows when `ingest_files` read them ahead;
+    `codes_from` the 问卷星 code export paired with this text export.
     """
     if not path.exists():
         raise IngestError(path, "no such file")
@@ -131,7 +134,9 @@ def ingest_one(
     if path.is_dir() and kind != "youtube":
         raise IngestError(path, "is a folder, not a file")
     if kind == "survey":
-        return load_survey_file(session, path, sha, questionnaire, id_key=id_key, edition=edition)
+        return load_survey_file(
+            session, path, sha, questionnaire, id_key=id_key, edition=edition, codes_from=codes_from
+        )
     if kind == "roster":
         return load_roster_table(session, read_table(path), sha, id_key=id_key)
     if kind == "catalogue":
@@ -342,6 +347,9 @@ def ingest_files(
     id_key = load_id_key(settings)
     mapping_path = Path(mapping) if mapping else None
     files = [Path(p) for p in paths]
+    # A 问卷星 text export and its code export given together load once, with the tool's codes.
+    pairs = wjx_pairs(files) if source in {"auto", "survey"} and len(files) > 1 else {}
+    paired_codes = {code: text for text, code in pairs.items()}
     reports: list[LoadReport] = []
     # One file is read (hashed, parsed, validated) on a worker thread while the previous one is
     # loaded: Polars and DuckDB both release the GIL, so reading overlaps the single-threaded
@@ -360,6 +368,18 @@ def ingest_files(
                 ahead = reader.submit(
                     prepare, files[index + 1], source=source, mapping=mapping_path, as_of=as_of
                 )
+            if path in paired_codes:
+                report = LoadReport(
+                    path=path,
+                    source="survey",
+                    status="paired",
+                    warnings=[f"问卷星 code export of {paired_codes[path].name}: its option "
+                              "codes are loaded with it, not as a survey of their own"],
+                )  # fmt: skip
+                reports.append(report)
+                if on_file:
+                    on_file(report)
+                continue
             try:
                 prepared = current.result() if current is not None else None
                 report = ingest_one(
@@ -373,6 +393,7 @@ def ingest_files(
                     source_name=source_name,
                     prepared=prepared,
                     as_of=as_of,
+                    codes_from=pairs.get(path),
                 )
             except IngestError as exc:
                 report = LoadReport(path=path, source=source, status="failed", error=str(exc))

@@ -136,6 +136,11 @@ class RawTable:
             self._frame = pl.DataFrame(self._rows, schema=schema, orient="row")
         return self._frame
 
+    def release_rows(self) -> None:
+        """Drop the data rows, keeping the headers and how the file was read (a big file parsed)."""
+        self._frame = pl.DataFrame(schema={f"c{i}": pl.String for i in range(len(self.headers))})
+        self._rows = TextRows(self._frame)
+
     def line_number(self, index: int) -> int:
         """1-based row number in the file of data row `index` (the header is `header_row`)."""
         return index + self.header_row + 1

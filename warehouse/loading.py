@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
@@ -44,12 +45,19 @@ LOG_DEFAULTS = {"is_encoding_guessed": False}
 
 
 def apply_load(
-    session: WriteSession, script: str | list[str], frames: dict[str, pl.DataFrame], **params: Any
+    session: WriteSession,
+    script: str | list[str],
+    frames: dict[str, pl.DataFrame],
+    *,
+    chunked: dict[str, tuple[str, Iterable[pl.DataFrame]]] | None = None,
+    **params: Any,
 ) -> None:
     """Run loads/SCRIPT.sql (or several), then loads/log.sql, over staged frames in one transaction.
 
     `frames` must include stg_reject (row_number, column_name, value_text, reason, and optionally
-    file_name, e.g. to name a workbook sheet); `params` the load_log fields.
+    file_name, e.g. to name a workbook sheet); `params` the load_log fields. `chunked` maps a
+    script in `script` to (staged name, chunks): that script runs once per chunk, the chunk staged
+    under that name (a frame too big to stage whole).
     """
     params = {name: None for name in LOG_PARAMS} | LOG_DEFAULTS | params
     reject = frames["stg_reject"]
@@ -58,11 +66,16 @@ def apply_load(
             "stg_reject": reject.with_columns(file_name=pl.lit(None, dtype=pl.String))
         }
     scripts = [script] if isinstance(script, str) else list(script)
-    run_scripts(session, [*scripts, "log"], frames, **params)
+    run_scripts(session, [*scripts, "log"], frames, chunked=chunked, **params)
 
 
 def run_scripts(
-    session: WriteSession, scripts: list[str], frames: dict[str, pl.DataFrame], **params: Any
+    session: WriteSession,
+    scripts: list[str],
+    frames: dict[str, pl.DataFrame],
+    *,
+    chunked: dict[str, tuple[str, Iterable[pl.DataFrame]]] | None = None,
+    **params: Any,
 ) -> None:
     """Run loads/NAME.sql scripts over staged frames in one transaction, or not at all.
 
@@ -72,6 +85,8 @@ def run_scripts(
     con = session.con
     scoped = set(scripts) <= parts.PLATFORM_SCOPED_SCRIPTS
     platforms = staged_platforms(frames) if scoped else None
+    chunked = chunked or {}
+    pending: set[str] = set()  # a chunk still registered when a script fails
     con.execute("begin transaction")
     try:
         for name, frame in frames.items():
@@ -82,7 +97,16 @@ def run_scripts(
             if platforms is not None and parts.open_platforms(con, table, platforms)
         ]
         for name in scripts:
-            schema.run_script(con, f"loads/{name}.sql", **params)
+            if name not in chunked:
+                schema.run_script(con, f"loads/{name}.sql", **params)
+                continue
+            staged, chunks = chunked[name]
+            for chunk in chunks:  # one chunk staged (and converted for DuckDB) at a time
+                con.register(staged, chunk)
+                pending.add(staged)
+                schema.run_script(con, f"loads/{name}.sql", **params)
+                con.unregister(staged)
+                pending.discard(staged)
         for table in opened:
             parts.close_platforms(con, session.home, table, platforms or set())
         con.execute("commit")
@@ -90,7 +114,7 @@ def run_scripts(
         con.execute("rollback")
         raise
     finally:
-        for name in frames:
+        for name in [*frames, *pending]:  # after the rollback: an aborted one refuses it
             con.unregister(name)
     session.mark_changed(platforms=platforms)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from etl.survey.export import read_survey_file
 from etl.survey.layouts.base import SurveyExport
 from etl.survey.mapping import ColumnMap, map_columns
 from etl.survey.matching import MatchScore, choose_questionnaire, map_export
-from etl.survey.parse import parse_survey, parse_timestamp
+from etl.survey.pairing import with_tool_codes
+from etl.survey.parse import ParsedSurvey, parse_survey, parse_timestamp
 from survey.draft import draft_questionnaire
 from survey.questionnaire import (
     DEFAULT_QUESTIONNAIRE,
@@ -38,6 +41,12 @@ from warehouse.store import WriteSession
 
 # Layouts the hand-written questionnaires' own header matching was made for (one header row).
 LEGACY_TOOLS = frozenset({"wjx_text", "wjx_code", "tencent", "generic"})
+
+# Answers staged per chunk: a 26k × 370 export has 3M+ long answers.
+ANSWER_CHUNK_ROWS = 250_000
+# DuckDB's memory during a survey load: without a limit it holds every inserted row until the
+# commit (a 26k × 370 export's 3M answers added ~500 MB of RSS); with one it spills them to disk.
+LOAD_MEMORY_LIMIT = "256MB"
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
@@ -219,9 +228,16 @@ def load_survey_file(
     *,
     id_key: bytes,
     edition: int | None = None,
+    codes_from: Path | None = None,
 ) -> LoadReport:
-    """Read a survey file, find or draft its questionnaire, and load it in one transaction."""
+    """Read a survey file, find or draft its questionnaire, and load it in one transaction.
+
+    `codes_from` is the 问卷星 code export of the same survey: its option numbers become the
+    drafted questionnaire's codes (the file itself is not loaded).
+    """
     export, header_error, layout_error = read_survey_file(path)
+    if codes_from is not None:
+        export = with_tool_codes(export, codes_from)
     q, found = find_questionnaire(session, export, sha256, questionnaire, layout_error=layout_error)
     if header_error is not None and _legacy(export, q):
         raise header_error  # a hand-written questionnaire matches headers one by one
@@ -233,9 +249,21 @@ def load_survey_file(
             "(`creatorpulse questionnaire draft TEXT --codes CODES --out q.yaml`) and load with "
             "--questionnaire q.yaml",
         )
-    return load_survey_table(
-        session, export.table, sha256, q, id_key=id_key, edition=edition, export=export, found=found
+    report = load_survey_table(
+        session,
+        export.table,
+        sha256,
+        q,
+        id_key=id_key,
+        edition=edition,
+        export=export,
+        found=found,
+        release_rows=True,
     )
+    if codes_from is not None:
+        report.warnings.append(f"option codes from the 问卷星 code export {codes_from.name}")
+        report.details["codes_from"] = codes_from.name
+    return report
 
 
 def load_survey_table(
@@ -248,8 +276,13 @@ def load_survey_table(
     edition: int | None = None,
     export: SurveyExport | None = None,
     found: dict[str, object] | None = None,
+    release_rows: bool = False,
 ) -> LoadReport:
-    """Parse and load a survey table in one transaction; returns what happened."""
+    """Parse and load a survey table in one transaction; returns what happened.
+
+    With `release_rows` the table's rows are dropped once parsed (the caller is done with them):
+    a wide export's text is not held while its answers go into the warehouse.
+    """
     started = utc_now()
     found = found or {"how": "given", "origin": "file"}
     warnings: list[str] = []
@@ -281,6 +314,8 @@ def load_survey_table(
         start=start,
         end=end,
     )
+    if release_rows:
+        table.release_rows()
     if found["how"] == "drafted":
         warnings.insert(
             0,
@@ -301,7 +336,6 @@ def load_survey_table(
     rejects = rejects_frame(parsed.rejects)
     frames = {
         "stg_survey_response": parsed.responses,
-        "stg_survey_answer": parsed.answers,
         # The latest submission's contact wins.
         "stg_pii_contact": parsed.contacts.with_columns(
             precedence=pl.col("submitted_at").dt.epoch("s")
@@ -310,35 +344,42 @@ def load_survey_table(
         "stg_reject": rejects,
         **questionnaire_frames(q),
     }
-    apply_load(
-        session,
-        ["survey", "pii_contact"],
-        frames,
-        load_id=load_id,
-        file_sha256=sha256,
-        file_name=table.path.name,
-        source="survey",
-        file_format=f"{cmap.flavour}/{table.file_format}",
-        encoding=table.encoding,
-        is_encoding_guessed=table.is_encoding_guessed,
-        questionnaire_id=q.id,
-        questionnaire_version=q.version,
-        title_zh=q.title.zh,
-        title_en=q.title.en,
-        definition_sha256=q.sha256,
-        definition=json.dumps(q.definition, ensure_ascii=False, default=str),
-        definition_yaml=_yaml_text(q),
-        questionnaire_origin=found["origin"],
-        questionnaire_source_sha256=sha256 if found["how"] == "drafted" else None,
-        survey_key=survey_key,
-        edition_year=edition_year,
-        count_rows_read=parsed.rows_read,
-        count_rows_loaded=loaded,
-        count_rows_rejected=len(rejected_rows),
-        warnings=json.dumps(parsed.warnings, ensure_ascii=False),
-        started_at=started,
-        loaded_at=utc_now(),
-    )
+    with bounded_memory(session, LOAD_MEMORY_LIMIT):
+        apply_load(
+            session,
+            ["survey", "survey_answer", "survey_answer_keys", "pii_contact"],
+            frames,
+            chunked={
+                "survey_answer": (
+                    "stg_survey_answer",
+                    take_answer_chunks(parsed, ANSWER_CHUNK_ROWS),
+                )
+            },
+            load_id=load_id,
+            file_sha256=sha256,
+            file_name=table.path.name,
+            source="survey",
+            file_format=f"{cmap.flavour}/{table.file_format}",
+            encoding=table.encoding,
+            is_encoding_guessed=table.is_encoding_guessed,
+            questionnaire_id=q.id,
+            questionnaire_version=q.version,
+            title_zh=q.title.zh,
+            title_en=q.title.en,
+            definition_sha256=q.sha256,
+            definition=json.dumps(q.definition, ensure_ascii=False, default=str),
+            definition_yaml=_yaml_text(q),
+            questionnaire_origin=found["origin"],
+            questionnaire_source_sha256=sha256 if found["how"] == "drafted" else None,
+            survey_key=survey_key,
+            edition_year=edition_year,
+            count_rows_read=parsed.rows_read,
+            count_rows_loaded=loaded,
+            count_rows_rejected=len(rejected_rows),
+            warnings=json.dumps(parsed.warnings, ensure_ascii=False),
+            started_at=started,
+            loaded_at=utc_now(),
+        )
     return LoadReport(
         path=table.path,
         source="survey",
@@ -358,6 +399,25 @@ def load_survey_table(
             "layout": export.layout if export is not None else cmap.flavour,
         },
     )
+
+
+@contextmanager
+def bounded_memory(session: WriteSession, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit set to `limit` for the block, the previous one restored after."""
+    con = session.con
+    [(previous,)] = con.execute("select current_setting('memory_limit')").fetchall()
+    con.execute(f"set memory_limit = '{limit}'")  # a constant of ours, not user input
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = '{previous}'")
+
+
+def take_answer_chunks(
+    parsed: ParsedSurvey, rows: int = ANSWER_CHUNK_ROWS
+) -> Iterator[pl.DataFrame]:
+    """The parse's answers in frames of at most `rows`, taken from it: each freed once loaded."""
+    return parsed.answer_parts.take(rows)
 
 
 def _yaml_text(q: Questionnaire) -> str:

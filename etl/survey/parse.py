@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -76,18 +76,74 @@ class RowError(Exception):
         self.reason = reason
 
 
+class Answers:
+    """The long answers of the kept rows, question by question, built when asked for.
+
+    Each question's parsed answers are joined to the kept rows' response ids only when read, so
+    a load that takes them (`take`) holds one question's joined answers at a time, never the
+    whole long table beside the parsed parts (a 26k × 370 export has 3M+ answers).
+    """
+
+    def __init__(self, rows: pl.DataFrame | None, parts: list[tuple[str, pl.DataFrame]]) -> None:
+        self._rows = rows  # _response_id and the _k<i> key of each question, per kept row
+        self._parts = parts  # (key column, that question's answers by __k)
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame) -> Answers:
+        """Answers already joined (e.g. built by hand): given back as they are."""
+        return cls(None, [("", frame)])
+
+    def _joined(self, key: str, answers: pl.DataFrame) -> pl.DataFrame:
+        if self._rows is None:
+            return answers
+        rows = self._rows.select(
+            pl.col("_response_id").alias("response_id"), pl.col(key).alias("__k")
+        )
+        joined = rows.join(answers, on="__k", how="inner", maintain_order="left_right")
+        return joined.select(list(ANSWER_SCHEMA)).cast(ANSWER_SCHEMA)  # type: ignore[arg-type]
+
+    def frame(self) -> pl.DataFrame:
+        """Every answer: question by question, each in file-row order."""
+        parts = [self._joined(key, answers) for key, answers in self._parts]
+        if not parts:
+            return pl.DataFrame(schema=ANSWER_SCHEMA)
+        return pl.concat(parts, rechunk=False)
+
+    def take(self, rows: int) -> Iterator[pl.DataFrame]:
+        """The answers in frames of at most `rows`, each question's parsed answers freed once
+        joined (the Answers are empty after)."""
+        parts, self._parts = self._parts, []
+        parts.reverse()  # popped from the end: question order kept
+        while parts:
+            key, answers = parts.pop()
+            joined = self._joined(key, answers)
+            del answers
+            for offset in range(0, joined.height, rows):
+                yield joined.slice(offset, rows)
+            del joined
+
+
 @dataclass
 class ParsedSurvey:
     """Everything a survey file yields, ready for the warehouse load."""
 
     responses: pl.DataFrame
-    answers: pl.DataFrame
+    answer_parts: Answers
     contacts: pl.DataFrame
     raw_rows: pl.DataFrame
     rejects: list[Reject]
     rows_read: int
     warnings: list[str] = field(default_factory=list)
     unmapped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> pl.DataFrame:
+        """Every answer as one frame (question by question, each in file-row order)."""
+        return self.answer_parts.frame()
+
+    @answers.setter
+    def answers(self, frame: pl.DataFrame) -> None:
+        self.answer_parts = Answers.of(frame)
 
 
 def cell_state(value: str | None, flavour: str) -> str | None:
@@ -346,20 +402,26 @@ class SurveyRowParser:
             if result.status == "invalid":
                 raise RowError(role.header if role else question.id, text, f"age: {result.reason}")
             band, years, mapped = result.band, result.years, result.status == "mapped"
-            if not mapped and value_text:
+            wide = (
+                normalise.normalise_age_interval(value_text, reference_year=self.reference_year)
+                if value_text
+                else None
+            )
+            if wide is not None and wide.status != "mapped":
+                wide = None
+            if not mapped and wide is not None:
                 # Another survey's own band scheme (16~19岁, 40~49岁): a clean band is mapped,
-                # to the canonical band it fits inside, else kept as its own interval (the
-                # answer text stays in age_raw and in the survey's own question).
-                wide = normalise.normalise_age_interval(
-                    value_text, reference_year=self.reference_year
-                )
-                if wide.status == "mapped":
-                    band, years, mapped = wide.band, wide.years, True
+                # to the canonical band it fits inside, else kept as its own interval with its
+                # broad band (the answer text stays in age_raw and in the survey's question).
+                band, years, mapped = wide.band, wide.years, True
             out.demo.update(
                 age_raw=text,
                 age_years=years,
                 age_band=band,
                 is_age_mapped=mapped if text else None,
+                age_low=wide.low if wide else None,
+                age_high=wide.high if wide else None,
+                age_band_broad=wide.broad_band if wide else None,
             )
         elif kind == "gender":
             code = option.key if option else None
@@ -628,6 +690,9 @@ RESPONSE_COLUMNS = [
     "age_years",
     "age_band",
     "is_age_mapped",
+    "age_low",
+    "age_high",
+    "age_band_broad",
     "gender_raw",
     "gender",
     "is_gender_mapped",
@@ -680,6 +745,9 @@ RESPONSE_SCHEMA: dict[str, Any] = {
     "age_years": pl.Int64,
     "age_band": pl.String,
     "is_age_mapped": pl.Boolean,
+    "age_low": pl.Int64,
+    "age_high": pl.Int64,
+    "age_band_broad": pl.String,
     "gender_raw": pl.String,
     "gender": pl.String,
     "is_gender_mapped": pl.Boolean,
@@ -1464,7 +1532,7 @@ def parse_survey(
     )
     raw_rows = kept.select(pl.col(ROW)).join(payload, on=ROW, how="left", maintain_order="left")
     del payload
-    answers = _answer_frame(kept, parsed)
+    answers = _answers(kept, parsed)
 
     unmapped: dict[str, int] = {
         dim: int((responses.get_column(f"is_{dim}_mapped") == False).sum())  # noqa: E712
@@ -1478,7 +1546,7 @@ def parse_survey(
             )
     return ParsedSurvey(
         responses=responses.cast(RESPONSE_SCHEMA),  # type: ignore[arg-type]
-        answers=answers,
+        answer_parts=answers,
         contacts=contacts.cast(CONTACT_SCHEMA),  # type: ignore[arg-type]
         raw_rows=raw_rows,
         rejects=sorted(rejects, key=lambda r: r.row_number),
@@ -1582,24 +1650,17 @@ def _take_superseded(
     return frame.filter(~beaten), rejects
 
 
-def _answer_frame(kept: pl.DataFrame, parsed: list[_Parsed]) -> pl.DataFrame:
+def _answers(kept: pl.DataFrame, parsed: list[_Parsed]) -> Answers:
     """The long answers of the kept rows: question by question, each in file-row order.
 
     Question-major, not row-major: no sort of millions of rows (and the copy it makes), and the
-    warehouse stores one question's answers together, which is how it reads them.
+    warehouse stores one question's answers together, which is how it reads them. Joined to
+    the response ids only when read (`Answers`).
     """
-    parts = []
-    for i, d in enumerate(parsed):
-        if d.answers.is_empty():
-            continue
-        rows = kept.select(
-            pl.col("_response_id").alias("response_id"), pl.col(f"_k{i}").alias("__k")
-        )
-        parts.append(rows.join(d.answers, on="__k", how="inner", maintain_order="left_right"))
-    if not parts:
-        return pl.DataFrame(schema=ANSWER_SCHEMA)
-    answers = pl.concat(parts, rechunk=False).select(list(ANSWER_SCHEMA))
-    return answers.cast(ANSWER_SCHEMA)  # type: ignore[arg-type]
+    keys = [f"_k{i}" for i, d in enumerate(parsed) if not d.answers.is_empty()]
+    rows = kept.select("_response_id", *keys)
+    parts = [(f"_k{i}", d.answers) for i, d in enumerate(parsed) if not d.answers.is_empty()]
+    return Answers(rows, parts)
 
 
 DUPLICATE_WINDOW = timedelta(minutes=30)

@@ -1,5 +1,6 @@
--- Load one survey export. Staged frames: stg_survey_response, stg_survey_answer, stg_pii_contact,
--- stg_raw_row, stg_reject, stg_question, stg_question_option. Natural key of a response is
+-- Load one survey export. Staged frames: stg_survey_response, stg_pii_contact, stg_raw_row,
+-- stg_reject, stg_question, stg_question_option; the answers follow in chunks (survey_answer.sql,
+-- then survey_answer_keys.sql), in the same transaction. Natural key of a response is
 -- response_id (survey + exporter's response number): a corrected re-export replaces it.
 --
 -- fct_survey_response and fct_survey_answer keep their keys unique by construction, without a
@@ -16,33 +17,6 @@ select error(
 from stg_survey_response
 group by response_id
 having count(*) > 1
-limit 1;
-
--- Keys first grouped by their 64-bit hash (half the CPU of grouping the three strings); only rows
--- of a repeated hash, normally none, are then grouped exactly.
-with repeated_hashes as (
-    select hash(response_id, question_id, item_key) as key_hash
-    from stg_survey_answer
-    group by key_hash
-    having count(*) > 1
-)
-
-select error(
-    'stg_survey_answer repeats the key (' || response_id || ', ' || question_id || ', '
-    || item_key || '): the parser must stage each item of a question once per response'
-)
-from stg_survey_answer
-where hash(response_id, question_id, item_key) in (select key_hash from repeated_hashes)
-group by response_id, question_id, item_key
-having count(*) > 1
-limit 1;
-
-select error(
-    'stg_survey_answer holds answers of response ' || response_id
-    || ', which is not among the staged responses'
-)
-from stg_survey_answer
-where response_id not in (select response_id from stg_survey_response)
 limit 1;
 
 insert into dim_edition (edition_year, name_zh, name_en)
@@ -113,14 +87,9 @@ select
     source_response_no, participant_id, submitted_at, duration_s, channel, channel_detail,
     ip_region, age_raw, age_years, age_band, is_age_mapped, gender_raw, gender, is_gender_mapped,
     role_raw, role, is_role_mapped, city_raw, city_id, city_zh, city_en, province_zh, province_en,
-    country_code, city_tier, city_lat, city_lon, is_overseas, is_city_mapped, $load_id, row_number
+    country_code, city_tier, city_lat, city_lon, is_overseas, is_city_mapped, $load_id, row_number,
+    age_low, age_high, age_band_broad  -- migration 0012 appended them
 from stg_survey_response;
-
-insert into fct_survey_answer
-select
-    response_id, question_id, item_key, answer_status, option_code, answer_text, answer_number,
-    answer_rank, other_text, $load_id
-from stg_survey_answer;
 
 insert into dim_participant
 select participant_id, bool_and(is_anonymous), $load_id
