@@ -31,7 +31,7 @@ from typing import Any
 
 import polars as pl
 
-from etl.attention.series import Cell, SeriesRow, parse_dates, stage_series_rows
+from etl.attention.series import Cell, SeriesRow, mark_far_dates, parse_dates, stage_series_rows
 from etl.errors import IngestError, Reject
 from etl.frames import sorted_rejects
 from etl.reading import XLS_MAGIC, XLSX_MAGIC, decode_strict
@@ -262,7 +262,8 @@ def stage_timeline(parts: TrendsFile) -> Staged:
                 value, problem = None, "a percent in a time series (expected 0-100 or <1)"
             row.cells.append(Cell(header, raw, SOURCE, term, region or None, value, below, problem))
         rows.append(row)
-    parse_dates(rows)
+    parse_dates(rows, serials=False)  # a CSV: its numbers are never Excel days
+    mark_far_dates(rows)
     return stage_series_rows(
         parts.path,
         rows,
