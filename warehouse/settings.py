@@ -37,6 +37,8 @@ class Limits:
     pdf_concurrency: int = 2
     pdf_queue: int = 8
     pdf_queue_wait_s: float = 60.0
+    # Any one input file (survey, platform, catalogue, attention): larger ones are refused.
+    max_input_bytes: int = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ LIMIT_ENV = {
     "pdf_concurrency": "CREATORPULSE_PDF_CONCURRENCY",
     "pdf_queue": "CREATORPULSE_PDF_QUEUE",
     "pdf_queue_wait_s": "CREATORPULSE_PDF_QUEUE_WAIT_S",
+    "max_input_bytes": "CREATORPULSE_MAX_INPUT_BYTES",
 }
 
 
