@@ -352,7 +352,11 @@ def init_auth(
                 return Response(
                     page, 429, mimetype="text/html", headers={"Retry-After": str(math.ceil(wait))}
                 )
-            user = accounts.authenticate(home, username, password)
+            try:
+                user = accounts.authenticate(home, username, password)
+            except BaseException:
+                accounts.end_sign_in(home, username)
+                raise
             if user is None:
                 accounts.sign_in_failed(
                     home, username, request.remote_addr, limits.signin_lockout_s
@@ -443,7 +447,8 @@ def _same_origin() -> bool:
 
 
 def _throttle_wait(home: Path, username: str, limits: Limits) -> float:
-    """0 when this sign-in attempt may be checked (it is then counted), else seconds to wait."""
+    """0 when this sign-in's password may be checked now (it holds the name's check), else the
+    seconds to wait."""
     return accounts.begin_sign_in(
         home,
         username,

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from etl.errors import IngestError
-from etl.reading import file_sha256, peek, read_table
+from etl.reading import check_input_path, file_sha256, peek, read_table
 from etl.report import LoadReport
 from etl.roster import ROSTER_COLUMNS, load_roster_table
 from etl.schemas import Staged
@@ -110,8 +110,7 @@ def ingest_one(
     `prepared` is the file's hash, kind and staged rows when `ingest_files` read them ahead;
     `codes_from` the 问卷星 code export paired with this text export.
     """
-    if not path.exists():
-        raise IngestError(path, "no such file")
+    check_input_path(path, folder_ok=True)  # FIFOs, devices, oversize files: before opening
     sha = prepared.sha if prepared and prepared.sha else _sha(path)
     previous = loaded_file(session, sha)
     if previous is not None and not _refines(session, sha, questionnaire):
@@ -198,8 +197,10 @@ def prepare(
     path: Path, *, source: str, mapping: Path | None, as_of: date | None = None
 ) -> Prepared:
     """Hash, detect and (for READ_AHEAD_KINDS) read one file without touching the warehouse."""
-    if not path.exists():
-        return Prepared()
+    try:
+        check_input_path(path, folder_ok=True)
+    except IngestError:
+        return Prepared()  # ingest_one says why, in file order
     sha = _sha(path)
     try:
         kind = detect_source(path) if source == "auto" else source

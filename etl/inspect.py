@@ -24,7 +24,7 @@ from typing import Any, cast
 import polars as pl
 
 from etl.errors import IngestError
-from etl.reading import RawTable, peek, read_table
+from etl.reading import RawTable, check_input_path, peek, read_table
 
 FAMILIES = (
     "survey",
@@ -534,8 +534,7 @@ def describers_for(home: Path | None) -> list[Describer]:
 
 
 def _probe(path: Path) -> Probe:
-    if not path.exists():
-        raise IngestError(path, "no such file")
+    check_input_path(path, folder_ok=True)  # FIFOs, devices, oversize files: before opening
     if path.is_dir():
         return Probe(path)
     if path.stat().st_size == 0:
@@ -582,6 +581,8 @@ def inspect_file(path: Path | str, describers: list[Describer] | None = None) ->
         raise probe.error  # unreadable (encoding, damaged workbook): that is the one message
     if probe.headers and path.is_file():
         scored += platform_fits(probe.headers)
+    if path.is_dir():  # say first what it is: only a YouTube Studio export may be a folder
+        raise IngestError(path, f"is a folder, not a file; {closest_message(scored)}")
     raise IngestError(path, closest_message(scored))
 
 

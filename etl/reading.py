@@ -21,7 +21,9 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
@@ -33,6 +35,7 @@ import polars as pl
 
 from etl.errors import IngestError
 from etl.workbook_guard import check_workbook
+from warehouse.settings import load_limits
 
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit; longer cells are a damaged or hostile file
 XLSX_MAGIC = b"PK\x03\x04"
@@ -150,6 +153,55 @@ class RawTable:
             f"RawTable({self.path.name!r}, {len(self.headers)} columns, {self.height} rows, "
             f"{self.file_format}, {self.encoding})"
         )
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_input_path(path: Path, *, folder_ok: bool = False) -> None:
+    """Refuse (IngestError, one line) anything but a regular file within the input byte cap,
+    before it is opened: reading a FIFO or a device (/dev/zero) would block or never end. A
+    symbolic link is judged by what it points at; `folder_ok` lets a folder through (a
+    YouTube Studio export folder)."""
+    try:
+        info = os.stat(path)  # follows links
+    except FileNotFoundError:
+        raise IngestError(path, "no such file") from None
+    except OSError as exc:
+        raise IngestError(path, f"cannot open it: {exc.strerror}") from None
+    link = f" (a link to {os.path.realpath(path)})" if os.path.islink(path) else ""
+    if stat.S_ISDIR(info.st_mode):
+        if folder_ok:
+            return
+        raise IngestError(path, f"is a folder, not a file{link}")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "special")
+        raise IngestError(path, f"not a regular file: {kind}{link}, refused before reading")
+    cap = load_limits().max_input_bytes
+    if info.st_size > cap:
+        raise IngestError(path, _over_cap(info.st_size, cap))
+
+
+def _over_cap(size: int | None, cap: int) -> str:
+    """The one-line reason for an input over the byte cap."""
+    what = f"{size:,} bytes" if size is not None else "more bytes than that (an endless stream?)"
+    return f"over the {cap:,}-byte limit for one input file ({what}; CREATORPULSE_MAX_INPUT_BYTES)"
+
+
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, refused (IngestError) once they pass `max_input_bytes`: a file that
+    grows while read, or a stream without end, is cut there instead of filling memory."""
+    cap = load_limits().max_input_bytes
+    with open(path, "rb") as handle:
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        raise IngestError(path, _over_cap(None, cap))
+    return data
 
 
 def file_sha256(path: Path) -> str:
@@ -639,9 +691,9 @@ def read_sheets(path: Path | str) -> dict[str, RawTable]:
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    if not path.is_file():
-        raise IngestError(path, "no such file")
-    head = path.read_bytes()[:8]
+    check_input_path(path)
+    with open(path, "rb") as handle:
+        head = handle.read(8)
     if not (head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC)):
         raise IngestError(path, "not an .xlsx/.xls workbook")
     check_workbook(path)  # size, ratio and used range bounded before calamine allocates them
@@ -674,11 +726,8 @@ def read_table(path: Path | str, *, raw_headers: bool = False) -> RawTable:
     them: SurveyMonkey's continuation cells, KoboToolbox's repeated labels) instead of refusing.
     """
     path = Path(path)
-    if not path.exists():
-        raise IngestError(path, "no such file")
-    if path.is_dir():
-        raise IngestError(path, "is a folder, not a file")
-    data = path.read_bytes()
+    check_input_path(path)
+    data = read_capped(path)
     if not data or data.isspace():  # (strip() would copy the whole file to find out)
         raise IngestError(path, "file is empty")
     if data.startswith(XLSX_MAGIC):

@@ -16,8 +16,10 @@ it, so every cookie issued before stops working (a re-enabled user signs in afre
 Sign-in attempts are throttled per user name and per client address (`begin_sign_in`): after
 `signin_free_attempts` failures of a user name (`signin_addr_free_attempts` of an address) in
 the window, each further attempt waits `signin_backoff_s`, doubled per failure, at most
-`signin_lockout_s` (the window itself). A user name's attempt is counted before its password is
-checked, atomically, so parallel guesses at one account cannot slip past the limit.
+`signin_lockout_s` (the window itself). Only failures count, so a user signing in from several
+tabs at once is never throttled; parallel guesses at one account cannot slip past the limit
+because one user name's password is checked by one request at a time (a short lease the others
+wait for), so each failure is counted before the next guess is looked at.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 # scrypt cost 2**14 x 8 x 1 (16 MiB, ~0.1 s here): the usual interactive-login setting.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _SCRYPT_MAXMEM = 64 * 1024 * 1024
+# One sign-in per user name has its password checked at a time: the lease, and how long
+# another sign-in of that name waits for it (polling) before it is told to retry.
+_CHECK_LEASE_S = 30.0
+_CHECK_WAIT_S = 10.0
+_CHECK_POLL_S = 0.01
 
 _SCHEMA = """
 create table if not exists users (
@@ -338,6 +345,29 @@ def _count_failure(con: sqlite3.Connection, key: str, now: float, lockout_s: flo
     )
 
 
+def _take_check_lease(con: sqlite3.Connection, username: str, now: float) -> bool:
+    """Take the user name's password-check lease unless another request holds it."""
+    key = _lease_key(username)
+    row = con.execute("select last_at from sign_in_throttle where key = ?", (key,)).fetchone()
+    if row is not None and row[0] > now:
+        return False
+    con.execute(
+        "insert or replace into sign_in_throttle values (?, 0, ?, ?)",
+        (key, now, now + _CHECK_LEASE_S),
+    )
+    return True
+
+
+def _lease_key(username: str) -> str:
+    """The throttle key of the lease held while one sign-in's password is checked."""
+    return "check:" + username.casefold()[:64]
+
+
+def _release_check_lease(con: sqlite3.Connection, username: str) -> None:
+    """Let the next sign-in of this user name have its password checked."""
+    con.execute("delete from sign_in_throttle where key = ?", (_lease_key(username),))
+
+
 def begin_sign_in(
     home: Path,
     username: str,
@@ -347,46 +377,65 @@ def begin_sign_in(
     addr_free: int,
     backoff_s: float,
     lockout_s: float,
+    lease_wait_s: float = _CHECK_WAIT_S,
 ) -> float:
     """Return the seconds this sign-in attempt must wait (the user name or the address is
-    backing off), else 0 after counting it against the user name as a failure until
-    `sign_in_succeeded` says otherwise: checked and counted atomically across workers, so
-    parallel guesses at one account cannot slip past the limit."""
-    now = _clock()
+    backing off), else 0 once it holds the user name's check lease: the caller must end it with
+    `sign_in_failed`, `sign_in_succeeded` or `end_sign_in`. Another request checking the same
+    name is waited for (up to `lease_wait_s`, then 1 s to wait is answered)."""
     keys = dict(zip(throttle_keys(username, remote_addr), (free, addr_free), strict=True))
-    with connect(home) as con:
-        con.execute("begin immediate")
-        wait = 0.0
-        for key, allowed in keys.items():
-            row = con.execute(
-                "select failures, first_at, last_at from sign_in_throttle where key = ?", (key,)
-            ).fetchone()
-            if row is None or now - row[1] > lockout_s:
-                continue  # nothing counted, or the window is over: counting starts again
-            until = row[2] + _backoff_s(row[0], allowed, backoff_s, lockout_s)
-            wait = max(wait, until - now)
-        if wait > 0:
-            return wait
-        _count_failure(con, next(iter(keys)), now, lockout_s)
-    return 0.0
+    deadline = time.monotonic() + lease_wait_s
+    while True:
+        now = _clock()
+        with connect(home) as con:
+            con.execute("begin immediate")
+            wait = 0.0
+            for key, allowed in keys.items():
+                row = con.execute(
+                    "select failures, first_at, last_at from sign_in_throttle where key = ?",
+                    (key,),
+                ).fetchone()
+                if row is None or now - row[1] > lockout_s:
+                    continue  # nothing counted, or the window is over: counting starts again
+                until = row[2] + _backoff_s(row[0], allowed, backoff_s, lockout_s)
+                wait = max(wait, until - now)
+            if wait > 0:
+                return wait
+            if _take_check_lease(con, username, now):
+                return 0.0
+        if time.monotonic() >= deadline:
+            return 1.0
+        time.sleep(_CHECK_POLL_S)
 
 
 def sign_in_failed(home: Path, username: str, remote_addr: str | None, lockout_s: float) -> None:
-    """Count a failed attempt against the client address (the user name counted it already).
+    """Count a failed attempt against the user name and the client address, and end its check.
 
-    Counted after the check, not before: many people behind one address signing in at once
-    must not lock each other out.
+    Counted after the check, never before: a user signing in from several tabs at once, or
+    many people behind one address, must not lock themselves out.
     """
+    now = _clock()
     with connect(home) as con:
-        _count_failure(con, throttle_keys(username, remote_addr)[1], _clock(), lockout_s)
+        con.execute("begin immediate")
+        for key in throttle_keys(username, remote_addr):
+            _count_failure(con, key, now, lockout_s)
+        _release_check_lease(con, username)
 
 
 def sign_in_succeeded(home: Path, username: str) -> None:
-    """Forget the user name's failures (this attempt's included)."""
+    """Forget the user name's failures and end its check."""
     with connect(home) as con:
+        con.execute("begin immediate")
         con.execute(
             "delete from sign_in_throttle where key = ?", (throttle_keys(username, None)[0],)
         )
+        _release_check_lease(con, username)
+
+
+def end_sign_in(home: Path, username: str) -> None:
+    """End a sign-in's check without a verdict (the check itself failed unexpectedly)."""
+    with connect(home) as con:
+        _release_check_lease(con, username)
 
 
 def record(

@@ -32,6 +32,13 @@ class Limits:
     xlsx_max_ratio: float = 200.0  # uncompressed / compressed, per member of 1 MiB or more
     # A platform export's date this far from the middle of its other dates is a typo (rejected).
     max_date_spread_days: int = 3650
+    # PDF reports (headless Chromium, ~250 MB each): renders at once per warehouse home, requests
+    # that may wait for one, and how long they wait; beyond that 503 with Retry-After.
+    pdf_concurrency: int = 2
+    pdf_queue: int = 8
+    pdf_queue_wait_s: float = 60.0
+    # Any one input file (survey, platform, catalogue, attention): larger ones are refused.
+    max_input_bytes: int = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,10 @@ LIMIT_ENV = {
     "xlsx_max_uncompressed_bytes": "CREATORPULSE_XLSX_MAX_UNCOMPRESSED_BYTES",
     "xlsx_max_ratio": "CREATORPULSE_XLSX_MAX_RATIO",
     "max_date_spread_days": "CREATORPULSE_MAX_DATE_SPREAD_DAYS",
+    "pdf_concurrency": "CREATORPULSE_PDF_CONCURRENCY",
+    "pdf_queue": "CREATORPULSE_PDF_QUEUE",
+    "pdf_queue_wait_s": "CREATORPULSE_PDF_QUEUE_WAIT_S",
+    "max_input_bytes": "CREATORPULSE_MAX_INPUT_BYTES",
 }
 
 

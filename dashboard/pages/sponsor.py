@@ -17,11 +17,11 @@ import polars as pl
 from dash import Input, Output, callback, html
 from flask import Response, abort, request
 
-from dashboard import auth, charts, components, data, theme, urlstate
+from dashboard import auth, charts, components, data, pdf_gate, theme, urlstate
 from dashboard.i18n import fmt_number, platform_label, register, t
 from survey.segments.dimensions import value_label
 from warehouse import accounts
-from warehouse.settings import load_settings
+from warehouse.settings import load_limits, load_settings
 from warehouse.sponsor_report import (
     SponsorReport,
     SponsorReportError,
@@ -446,9 +446,17 @@ def report_file(fmt: str) -> Response:
         elif fmt == "html":
             body = report_html(rep).encode("utf-8")
         else:
-            body = report_pdf_bytes(rep)
+            with pdf_gate.render_slot(load_settings().home, load_limits()):
+                body = report_pdf_bytes(rep)
     except SponsorReportError as exc:  # no Chromium for the PDF
         return Response(str(exc), 503, mimetype="text/plain")
+    except pdf_gate.Busy as exc:  # too many PDFs at once: never more Chromiums than the cap
+        return Response(
+            f"{exc}: try again in {exc.retry_after_s} s",
+            503,
+            mimetype="text/plain",
+            headers={"Retry-After": str(exc.retry_after_s)},
+        )
     accounts.record(
         load_settings().home,
         "report_sponsor",

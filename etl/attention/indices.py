@@ -24,7 +24,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from etl.attention.series import Cell, SeriesRow, parse_dates, parse_numbers, stage_series_rows
+from etl.attention.series import (
+    Cell,
+    SeriesRow,
+    mark_far_dates,
+    parse_dates,
+    parse_numbers,
+    stage_series_rows,
+)
 from etl.errors import IngestError
 from etl.reading import RawTable
 from etl.schemas import Staged
@@ -159,7 +166,8 @@ def _stage_measures(table: RawTable, source_name: str | None) -> Staged:
             row.cells.append(cell)
         row.cells = parse_numbers(row.cells)
         rows.append(row)
-    parse_dates(rows)
+    parse_dates(rows, serials=table.file_format != "csv")
+    mark_far_dates(rows)
     return stage_series_rows(
         table.path,
         rows,
@@ -181,7 +189,7 @@ def _stage_dates_wide(table: RawTable, source_name: str | None) -> Staged:
             row=1,
         )
     columns = [SeriesRow(1, h, h) for h in table.headers[1:]]
-    parse_dates(columns)
+    parse_dates(columns, serials=table.file_format != "csv")
     rows, blank_lines = [], []
     for index, cells in enumerate(table.rows):
         line = table.line_number(index)

@@ -13,9 +13,11 @@ Decisions where the spec is silent:
   the unit, as in every reader: a row with any bad cell (negative, not a number) is rejected
   whole, one Reject per bad cell naming its keyword column, and its good cells are not loaded
   either; a dated row with no value at all is rejected as "no value for any keyword".
-- 日期 is one day: `2025-02-01`, `2025/2/1`, `20250201`, `Feb 1, 2025`, Excel serials; a
-  spreadsheet's midnight time is fine, any other time of day is rejected (hourly data would
-  otherwise surface only as a string of duplicates).
+- 日期 is one day: `2025-02-01`, `2025/2/1`, `20250201`, `Feb 1, 2025`, Excel serials (only
+  from .xlsx/.xls: a CSV's `45000` is rejected as a plain number); a spreadsheet's midnight
+  time is fine, any other time of day is rejected (hourly data would otherwise surface only as
+  a string of duplicates). A day more than `max_date_spread_days` from the file's other days
+  (median) is rejected as a typo.
 - 指数 is a non-negative number: `1234`, `1,234`, `12.5`, `1.2万`.
 - A repeated (source, keyword, day) is rejected as "duplicate of row N" (N the first row that
   loaded); in a wide file a repeated 日期 rejects the later row.
@@ -36,7 +38,7 @@ from typing import Any
 import polars as pl
 
 from etl.attention.indices import pick_index_layout, stage_index_table
-from etl.attention.series import infer_granularity
+from etl.attention.series import infer_granularity, mark_far_days
 from etl.attention.trends import read_google_trends
 from etl.errors import IngestError, Reject
 from etl.frames import (
@@ -178,8 +180,15 @@ def stage_long(table: RawTable, source_name: str | None) -> Staged:
     frame = clean_columns(frame, ["date", "kw", "idx", "src"])
     frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in columns])
     frame = parse_column(
-        frame, "t_date", "date", into="date_on", problem="p_date", allow_time=False
+        frame,
+        "t_date",
+        "date",
+        into="date_on",
+        problem="p_date",
+        allow_time=False,
+        serials=table.file_format != "csv",  # a CSV's 45000 is a number, never a date
     )
+    frame = mark_far_days(frame, "date_on", "p_date")
     frame = parse_column(frame, "t_idx", "number", into="value", problem="p_idx")
     frame = frame.with_columns(
         pl.col("t_kw").alias("keyword"),
@@ -241,8 +250,15 @@ def stage_wide(table: RawTable, source_name: str | None) -> Staged:
     frame = clean_columns(frame, ["date", *fields])
     frame, rejects = take_blank_rows(frame, [f"t_{f}" for f in ["date", *fields]])
     frame = parse_column(
-        frame, "t_date", "date", into="date_on", problem="p_date", allow_time=False
+        frame,
+        "t_date",
+        "date",
+        into="date_on",
+        problem="p_date",
+        allow_time=False,
+        serials=table.file_format != "csv",  # a CSV's 45000 is a number, never a date
     )
+    frame = mark_far_days(frame, "date_on", "p_date")
     frame = mark_missing(frame, ["date"])
 
     # Cells long: one row per non-blank keyword cell, parsed in one pass.

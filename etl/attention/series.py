@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from etl.errors import IngestError, Reject
 from etl.frames import sorted_rejects
 from etl.schemas import TOPIC_ATTENTION, Staged, conform
 from etl.values import parse_texts
+from warehouse.settings import load_limits
 
 GRANULARITIES = ("day", "week", "month")
 _MONTH_TEXT = re.compile(r"^(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*月?$")
@@ -67,9 +68,12 @@ class SeriesRow:
     is_keyword_row: bool = False
 
 
-def parse_dates(rows: Sequence[SeriesRow]) -> None:
+def parse_dates(rows: Sequence[SeriesRow], *, serials: bool = True) -> None:
     """Fill date_on / date_problem of every row: a day (any spelling `etl.values` reads) or a
-    month written `2024-01` / `2024年1月` (its first day, flagged as month text)."""
+    month written `2024-01` / `2024年1月` (its first day, flagged as month text).
+
+    `serials=False` (a CSV): a plain number such as `45000` is a problem, not an Excel day.
+    """
     pending = []
     for row in rows:
         text = (row.date_raw or "").strip()
@@ -84,9 +88,46 @@ def parse_dates(rows: Sequence[SeriesRow]) -> None:
                 row.date_problem = "not a month"
             continue
         pending.append(row)
-    parsed = _parsed({row.date_raw.strip() for row in pending if row.date_raw}, "date")
+    parsed = _parsed(
+        {row.date_raw.strip() for row in pending if row.date_raw}, "date", serials=serials
+    )
     for row in pending:
         row.date_on, row.date_problem = parsed[(row.date_raw or "").strip()]
+
+
+def far_date_reason(middle: date, spread_days: int) -> str:
+    """The reject reason of a date too far from the middle of a file's other dates."""
+    return f"more than {spread_days} days from the file's other dates (around {middle}): a typo?"
+
+
+def mark_far_days(frame: pl.DataFrame, value: str, problem: str) -> pl.DataFrame:
+    """`mark_far_dates` over a frame's Date column `value` and its problem column."""
+    spread = load_limits().max_date_spread_days
+    days = pl.col(value).cast(pl.Int32)
+    middle = frame.select(days.filter(pl.col(problem).is_null()).median()).item()
+    if middle is None:
+        return frame
+    far = pl.col(problem).is_null() & ((days - int(middle)).abs() > spread).fill_null(False)
+    reason = far_date_reason(date(1970, 1, 1) + timedelta(days=int(middle)), spread)
+    return frame.with_columns(
+        pl.when(far).then(None).otherwise(pl.col(value)).alias(value),
+        pl.when(far).then(pl.lit(reason)).otherwise(pl.col(problem)).alias(problem),
+    )
+
+
+def mark_far_dates(rows: Sequence[SeriesRow]) -> None:
+    """Give a problem to a row's date more than `max_date_spread_days` from the middle (median)
+    of the other rows' dates: one typo (2099 among 2024's days) would otherwise stretch the
+    calendar by decades."""
+    spread = load_limits().max_date_spread_days
+    days = sorted(r.date_on.toordinal() for r in rows if r.date_on and not r.date_problem)
+    if not days:
+        return
+    middle = days[len(days) // 2]
+    for row in rows:
+        if row.date_on and not row.date_problem and abs(row.date_on.toordinal() - middle) > spread:
+            row.date_problem = far_date_reason(date.fromordinal(middle), spread)
+            row.date_on = None
 
 
 def parse_numbers(cells: Iterable[Cell]) -> list[Cell]:
@@ -105,10 +146,12 @@ def parse_numbers(cells: Iterable[Cell]) -> list[Cell]:
     return out
 
 
-def _parsed(texts: set[str], kind: str) -> dict[str, tuple[Any, str | None]]:
+def _parsed(
+    texts: set[str], kind: str, *, serials: bool = True
+) -> dict[str, tuple[Any, str | None]]:
     if not texts:
         return {}
-    options = {"allow_time": False} if kind == "date" else {}
+    options = {"allow_time": False, "serials": serials} if kind == "date" else {}
     frame = parse_texts(pl.Series(sorted(texts), dtype=pl.String), kind, **options)
     return {raw: (value, problem) for raw, value, problem in frame.iter_rows()}
 

@@ -31,10 +31,10 @@ from typing import Any
 
 import polars as pl
 
-from etl.attention.series import Cell, SeriesRow, parse_dates, stage_series_rows
+from etl.attention.series import Cell, SeriesRow, mark_far_dates, parse_dates, stage_series_rows
 from etl.errors import IngestError, Reject
 from etl.frames import sorted_rejects
-from etl.reading import XLS_MAGIC, XLSX_MAGIC, decode_strict
+from etl.reading import XLS_MAGIC, XLSX_MAGIC, check_input_path, decode_strict, read_capped
 from etl.schemas import TOPIC_REGION, Staged, conform
 from survey.text import clean_text
 
@@ -159,7 +159,8 @@ def is_google_trends(path: Path) -> bool:
 
 def split_trends_file(path: Path) -> TrendsFile | None:
     """The parts of a Google Trends download, or None when the file does not have its shape."""
-    data = path.read_bytes()
+    check_input_path(path)
+    data = read_capped(path)
     if data.startswith(XLSX_MAGIC) or data.startswith(XLS_MAGIC):
         return None
     text, encoding, _guessed = decode_strict(path, data)
@@ -262,7 +263,8 @@ def stage_timeline(parts: TrendsFile) -> Staged:
                 value, problem = None, "a percent in a time series (expected 0-100 or <1)"
             row.cells.append(Cell(header, raw, SOURCE, term, region or None, value, below, problem))
         rows.append(row)
-    parse_dates(rows)
+    parse_dates(rows, serials=False)  # a CSV: its numbers are never Excel days
+    mark_far_dates(rows)
     return stage_series_rows(
         parts.path,
         rows,

@@ -51,16 +51,25 @@ LOAD_MEMORY_LIMIT = "256MB"
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
 
+def _is_plain_number(text: str | None) -> bool:
+    """True for `45000` or `45000.5` (what an Excel day serial looks like as text)."""
+    return text is not None and re.fullmatch(r"\s*[0-9]+(?:\.[0-9]+)?\s*", text) is not None
+
+
 def infer_edition(path: Path, table: RawTable, submitted_index: int | None) -> int:
     """Edition year: a 20xx year in the file name, else the most common year of submission."""
     found = _YEAR_IN_NAME.search(path.name)
     if found:
         return int(found.group(1))
     head = table.frame().head(500).rows() if submitted_index is not None else []
+    # A CSV's plain number is no time (the row is rejected): it must not pick the edition.
+    serials = table.file_format != "csv"
     years = [
         ts.year
         for row in head
-        if submitted_index is not None and (ts := parse_timestamp(row[submitted_index])) is not None
+        if submitted_index is not None
+        and (serials or not _is_plain_number(row[submitted_index]))
+        and (ts := parse_timestamp(row[submitted_index])) is not None
     ]
     if not years:
         raise IngestError(path, "cannot tell the edition: give --edition YEAR")

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -32,6 +32,7 @@ from survey.identity import (
 )
 from survey.questionnaire import Option, Question, Questionnaire, label_key
 from survey.text import clean_text
+from warehouse.settings import load_limits
 
 SKIPPED = "skipped"
 EMPTY = "empty"
@@ -910,6 +911,51 @@ def with_timestamps(frame: pl.DataFrame, source: str, target: str) -> pl.DataFra
     return frame.drop("__slash", "__dash", "__fast", *parts)
 
 
+_PLAIN_NUMBER = r"^\s*[0-9]+(?:\.[0-9]+)?\s*$"
+
+
+def _take_bad_timestamps(
+    frame: pl.DataFrame, table: RawTable, index: int | None
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """(rows kept, rejects) after refusing submission times that are not times: a plain number
+    in a CSV (`45000` is a number there; day serials only come from .xls/.xlsx cells) and a time
+    more than `max_date_spread_days` from the middle of the file's others (2099 among 2025's
+    answers would widen the calendar by decades)."""
+    if index is None:
+        return frame, []
+    spread = load_limits().max_date_spread_days
+    text = pl.col("_m_submitted_at")
+    number = text.str.contains(_PLAIN_NUMBER).fill_null(False) & pl.lit(table.file_format == "csv")
+    days = pl.col("_submitted_at").cast(pl.Date).cast(pl.Int32)
+    middle = frame.select(days.filter(~number).median()).item()
+    far = (
+        ~number & ((days - int(middle)).abs() > spread).fill_null(False)
+        if middle is not None
+        else pl.lit(False)
+    )
+    around = date(1970, 1, 1) + timedelta(days=int(middle or 0))
+    reason = (
+        pl.when(number)
+        .then(pl.lit("a plain number, not a date-time (day serials are read only from .xls/.xlsx)"))
+        .when(far)
+        .then(
+            pl.lit(
+                f"more than {spread} days from the file's other dates (around {around}): a typo?"
+            )
+        )
+    )
+    frame = frame.with_columns(reason.alias("__time_problem"))
+    bad = pl.col("__time_problem").is_not_null()
+    header = table.headers[index]
+    rejects = [
+        Reject(line, header, value, problem)
+        for line, value, problem in frame.filter(bad)
+        .select(ROW, "_m_submitted_at", "__time_problem")
+        .iter_rows()
+    ]
+    return frame.filter(~bad).drop("__time_problem"), rejects
+
+
 def json_escapes(frame: pl.DataFrame, columns: list[str]) -> dict[str, pl.Series]:
     """Per column, its distinct cells that JSON must escape (one pass over all the columns)."""
     if not columns:
@@ -1472,6 +1518,8 @@ def parse_survey(
     frame = frame.filter(~repeated & pl.col("_error").is_null())
 
     frame = with_timestamps(frame, "_m_submitted_at", "_submitted_at")
+    frame, bad_times = _take_bad_timestamps(frame, table, cmap.meta_index("submitted_at"))
+    rejects += bad_times
     frame = via_python(frame, "_m_duration", "_duration_s", parse_duration_s, pl.Int64())
     either = pl.col("_m_ip_province").is_not_null() | pl.col("_m_ip_city").is_not_null()
     from_parts = pl.concat_str(

@@ -170,21 +170,63 @@ def test_throttling_counts_per_client_address_across_user_names(
     assert _sign_in(other, "organizer") == 303
 
 
-def test_attempts_at_one_user_name_are_checked_and_counted_atomically(
+def test_one_user_names_passwords_are_checked_one_at_a_time_and_only_failures_count(
     own_home: Path, clock: list[float]
 ) -> None:
-    def attempt(name: str, addr: str) -> float:
+    def attempt(name: str, addr: str, lease_wait_s: float = 0.0) -> float:
         return accounts.begin_sign_in(
-            own_home, name, addr, free=3, addr_free=3, backoff_s=5, lockout_s=60
+            own_home,
+            name,
+            addr,
+            free=3,
+            addr_free=3,
+            backoff_s=5,
+            lockout_s=60,
+            lease_wait_s=lease_wait_s,
         )
 
-    # No password check in between (parallel requests): the 4th is refused all the same.
-    waits = [attempt("victim", f"198.51.100.{n}") for n in range(5)]
-    assert waits[:3] == [0, 0, 0] and waits[3] == pytest.approx(5) == waits[4]
+    # A parallel request for the same name is told to retry while a check is running...
+    assert attempt("victim", "198.51.100.1") == 0
+    assert attempt("VICTIM", "198.51.100.2") == 1.0
+    # ...so every failure is counted before the next guess is looked at: the 4th waits.
+    accounts.sign_in_failed(own_home, "victim", "198.51.100.1", 60)
+    for n in (2, 3):
+        assert attempt("victim", f"198.51.100.{n}") == 0
+        accounts.sign_in_failed(own_home, "victim", f"198.51.100.{n}", 60)
+    assert attempt("victim", "198.51.100.4") == pytest.approx(5)
     accounts.sign_in_succeeded(own_home, "Victim")  # user names are counted case-folded
     assert attempt("VICTIM", "198.51.100.9") == 0
+    accounts.end_sign_in(own_home, "victim")
     # Many people behind one address signing in at once do not lock each other out.
     assert [attempt(f"同事{n}", "203.0.113.5") for n in range(10)] == [0] * 10
+
+
+def test_ten_quick_correct_sign_ins_from_several_tabs_all_succeed_and_the_51st_guess_is_refused(
+    dash_app: Dash, own_home: Path, clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    def slow_check(password: str, stored: str) -> bool:
+        time.sleep(0.05)  # a real hash takes this long: the tabs' checks overlap
+        return password == PASSWORD
+
+    monkeypatch.setattr(accounts, "check_password", slow_check)
+
+    def tab(password: str) -> int:
+        return _sign_in(dash_app.server.test_client(), "researcher", password)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        # With the default 5 free failures: 10 tabs at once, all with the right password.
+        assert list(pool.map(tab, [PASSWORD] * 10)) == [303] * 10
+        monkeypatch.setenv("CREATORPULSE_SIGNIN_FREE_ATTEMPTS", "50")
+        monkeypatch.setenv("CREATORPULSE_SIGNIN_ADDR_FREE_ATTEMPTS", "500")
+        wrong = list(pool.map(tab, ["错误的密码-wrong"] * 50))
+    assert wrong == [200] * 50  # 50 parallel wrong guesses, each checked and counted
+    assert tab("错误的密码-wrong") == 429
+    assert tab(PASSWORD) == 429
+    actions = [e["action"] for e in accounts.audit_entries(own_home, limit=100)]
+    assert actions.count("sign_in") == 10 and actions.count("sign_in_failed") == 50
 
 
 def test_sign_in_refuses_a_cross_site_post(dash_app: Dash, own_home: Path) -> None:

@@ -656,7 +656,7 @@ def test_a_csv_with_quotes_only_late_in_the_file_loads_them_intact(
     ) == [(quoted,)]
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("fmt", ["xlsx"])  # a CSV's number is a reject: test_dates_in_surveys...
 def test_excel_date_serials_become_the_right_submission_time(
     tmp_path: Path, wh: Settings, fmt: str
 ) -> None:

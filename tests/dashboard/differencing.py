@@ -1,0 +1,94 @@
+"""Issue 15, "the same view with one filter changed": an attacker who asks the participants page
+for every filter value of the demo and solves one linear system over all the answers. A cell is
+named by the people it counts (edition plus a set of conditions), so the same people seen in
+different views (gender under role = founder, role under gender = female, the age x role grid,
+the unfiltered distributions) are one unknown, and differences between views are equations.
+
+Not a test module yet: on today's suppression (each view protected on its own) it recovers
+hidden cells, e.g. age 18-24 x role artist_creator = 2 and age 40-44 x gender other = 1 in the
+2024 demo edition. `recover_across_filters` is the attack; once suppression is consistent
+across filter values, `assert not recover_across_filters(...)` becomes the test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+from dashboard.pages import participants
+from tests.dashboard.attacker import Attack
+
+SINGLE = ("age_band", "gender", "role", "experience_band", "hours_per_week", "income")
+FILTER_DIMENSION = {"age": "age_band", "role": "role", "gender": "gender"}
+
+
+def _count(text: str) -> float | None:
+    match = re.match(r"^(<?[\d,]+) participants", text)
+    assert match, text
+    value = match.group(1)
+    return None if value.startswith("<") else float(value.replace(",", ""))
+
+
+def _key(value: Any) -> str:
+    return participants.UNKNOWN_KEY if value is None else str(value)
+
+
+def _people(year: int, *conditions: tuple[str, str]) -> Hashable:
+    """The name of a cell: the edition and the conditions its people meet."""
+    return (year, frozenset(conditions))
+
+
+def _filters(year: int) -> Iterator[tuple[dict[str, Any], tuple[tuple[str, str], ...]]]:
+    base = {"lang": "en", "edition": str(year)}
+    yield base, ()
+    for key, dimension in FILTER_DIMENSION.items():
+        question = {"age": "age"}.get(key, key)
+        for value in participants._option_keys(question):
+            yield {**base, key: value}, ((dimension, value),)
+
+
+def _add_page(attack: Attack, year: int, filters: dict[str, Any], given: tuple) -> None:
+    """Everything the page returns for `filters`, its cells named by the people they count."""
+    total = attack.cell(_people(year, *given), _count(participants.summary(filters)))
+    for dimension in SINGLE:
+        if any(d == dimension for d, _ in given):
+            continue  # the filter's own dimension: one cell, the match count itself
+        frame = participants.distribution(filters, dimension=dimension)
+        cells = [
+            (
+                _people(year, *given, (dimension, _key(r["category_key"]))),
+                r["count_participants"],
+                r["share_of_filtered"],
+            )
+            for r in frame.to_dicts()
+        ]
+        known = attack.known.get(total)
+        attack.view(cells, known, adds_up=True)
+        if known is None:
+            attack.add_sum([c[0] for c in cells], total)
+    if any(d in ("role", "age_band") for d, _ in given):
+        return
+    rows: dict[str, list] = {}
+    cols: dict[str, list] = {}
+    for r in participants.age_by_role(filters).to_dicts():
+        name = _people(year, *given, ("role", r["row_key"]), ("age_band", r["col_key"]))
+        cell = attack.cell(name, r["count_participants"])
+        rows.setdefault(r["row_key"], []).append(cell)
+        cols.setdefault(r["col_key"], []).append(cell)
+    for key, cells in rows.items():
+        attack.add_sum(cells, _people(year, *given, ("role", key)))
+    for key, cells in cols.items():
+        attack.add_sum(cells, _people(year, *given, ("age_band", key)))
+
+
+def recover_across_filters(years: tuple[int, ...] = (2024, 2025)) -> dict[Hashable, int]:
+    """Every hidden cell one linear system over all the page's single-filter views pins down
+    (call inside `as_user(app, "researcher")` or a sponsor's)."""
+    recovered: dict[Hashable, int] = {}
+    for year in years:
+        attack = Attack()
+        for filters, given in _filters(year):
+            _add_page(attack, year, filters, given)
+        recovered.update(attack.recovered())
+    return recovered
