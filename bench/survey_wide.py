@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
-import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +33,9 @@ from bench.harness import (
     fmt_seconds,
     ratio_line,
     run_isolated,
-    time_steps,
     write_result,
 )
+from bench.survey_ingest import timed_survey_ingest
 
 FILE_NAME = "survey_wide_kaggle.csv"
 DEFAULT_RESPONDENTS = 26_000
@@ -278,49 +275,7 @@ def ensure_wide_survey(data: Path, *, respondents: int, seed: int) -> dict[str, 
 
 def contender(path: str, home: str) -> dict[str, Any]:
     """Zero-YAML ingest of the wide survey into a fresh warehouse; time it and its steps."""
-    from etl.ingest import ingest_files
-    from warehouse.settings import load_settings
-
-    shutil.rmtree(home, ignore_errors=True)
-    Path(home).mkdir(parents=True)
-    os.environ.setdefault("CREATORPULSE_ID_KEY", "bench-survey-wide")
-    settings = load_settings(home)
-    times: dict[str, float] = {}
-    cpu_times: dict[str, float] = {}
-    time_steps(STEPS, times, cpu_times)
-    started, cpu = time.perf_counter(), time.process_time()
-    [report] = ingest_files(settings, [path], source="survey", edition=2021, fresh=True)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    if report.status != "loaded":
-        raise RuntimeError(f"survey ingest {report.status}: {report.error}")
-    steps = {name: round(times.get(name, 0.0), 3) for name, _, _ in STEPS}
-    steps_cpu = {name: round(cpu_times.get(name, 0.0), 3) for name, _, _ in STEPS}
-    return {
-        "seconds": seconds,
-        "cpu_seconds": round(cpu, 3),
-        "rows_read": report.rows_read,
-        "rows_loaded": report.rows_loaded,
-        "rows_rejected": report.rows_rejected,
-        "questions": (report.details.get("questionnaire") or {}).get("id"),
-        "steps": steps,
-        "steps_cpu": steps_cpu,
-    }
-
-
-def duckdb_read(path: str, database: str) -> dict[str, Any]:
-    """DuckDB's bare read_csv of the file into a table (all text), in a fresh database file."""
-    import duckdb
-
-    Path(database).unlink(missing_ok=True)
-    started = time.perf_counter()
-    con = duckdb.connect(database)
-    con.execute(
-        "create table survey as select * from read_csv(?, header = true, all_varchar = true)",
-        [path],
-    )
-    rows = con.execute("select count(*) from survey").fetchone()[0]
-    con.close()
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return timed_survey_ingest(path, home, 2021, STEPS, "bench-survey-wide")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         args={"path": path, "home": str(work / "home")},
     )
     duck = run_isolated(
-        "bench.survey_wide:duckdb_read",
+        "bench.survey_ingest:duckdb_read",
         label="DuckDB read_csv into a table",
         args={"path": path, "database": str(work / "bare.duckdb")},
     )
