@@ -292,7 +292,7 @@ def survey_population(
     """One row per current response: the base columns and one column per dimension.
 
     `respondents` (segment_survey_respondents.sql) carries the normalised age band, gender,
-    role, city and country of each response; `answers` (segment_survey_answers.sql) the
+    role, city and country of each response; `answers` (survey_answers.sql, every wave) the
     answer facts (question_id, item_key, answer_text, answer_number, answer_rank).
     """
     pop = respondents.select(*BASE_COLUMNS)
@@ -355,7 +355,7 @@ def load_survey_population(source: Source, dims: SurveyDimensions) -> pl.DataFra
     params = {"questionnaire_id": dims.questionnaire_id}
     return survey_population(
         run_query(source, "segment_survey_respondents", **params),
-        run_query(source, "segment_survey_answers", **params),
+        run_query(source, "survey_answers", **params, edition_year=None),
         dims,
     )
 

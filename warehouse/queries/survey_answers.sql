@@ -1,9 +1,11 @@
--- The answers of one survey wave (grain: current response x question x item;
--- $questionnaire_id and $edition_year bound), without free text and contacts: the values the
--- participants page counts for any questionnaire.
+-- The answers of one survey wave, or of every wave when $edition_year is null (grain: current
+-- response x question x item; $questionnaire_id and $edition_year bound), without free text and
+-- contacts: the values the participants page counts, and another survey's segment dimensions and
+-- clustering features are read from.
 with responses as (
     select * from mart_survey_response
-    where questionnaire_id = $questionnaire_id and edition_year = $edition_year
+    where questionnaire_id = $questionnaire_id
+    and ($edition_year is null or edition_year = $edition_year)
 ),
 
 answers as (
