@@ -15,9 +15,10 @@ the pages its users opened most recently; then it switches. The switch happens w
 warm or after the limit, whichever comes first. Nothing is ever mixed: every request reads one
 snapshot, pinned for the whole of it.
 
-With CREATORPULSE_CACHE=off (`creatorpulse serve --no-cache`) nothing is cached: every query,
-analytic, product and render is computed afresh on every call, and a new snapshot is served at
-once. That is how the benchmarks measure what a user who changes a filter waits for.
+With CREATORPULSE_CACHE=off (`creatorpulse serve --no-cache`) nothing is cached across requests:
+every request computes its queries, analytics, products and render afresh (each one once per
+request), and a new snapshot is served at once. That is how the benchmarks measure what a user
+who changes a filter waits for.
 """
 
 from __future__ import annotations
@@ -226,6 +227,18 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
+def _once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per request for one key, with the caches off: a page's figures each
+    read the same population, and a request must not read it once per figure (what a user waits
+    for is one read, as the bare query is). Nothing outlives the request."""
+    if not has_request_context():
+        return compute()
+    seen = g.setdefault("_creatorpulse_request_memo", {})
+    if key not in seen:
+        seen[key] = compute()
+    return seen[key]
+
+
 class _Memo:
     """A bounded LRU of values per key where concurrent misses of one key compute it once.
 
@@ -242,7 +255,7 @@ class _Memo:
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if not caching():
-            return compute()
+            return _once_per_request(key, compute)
         while True:
             with _cache_lock:
                 if key in self.values:

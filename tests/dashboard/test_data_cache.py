@@ -277,3 +277,23 @@ def test_with_the_cache_off_a_new_snapshot_is_served_at_once_despite_a_warm_limi
     _publish(home)
     after = data.snapshot()
     assert after != before and after == store.current_snapshot(home)
+
+
+def test_with_the_cache_off_one_request_reads_a_query_once_and_the_next_reads_it_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.CACHE_ENV, "off")
+    runs: list[str] = []
+    original = data.Reader.query
+
+    def counted(self: data.Reader, name: str, **params: object) -> object:
+        runs.append(name)
+        return original(self, name, **params)
+
+    monkeypatch.setattr(data.Reader, "query", counted)
+    app = flask.Flask("请求")
+    for _request in range(2):
+        with app.test_request_context("/"):
+            first = data.query("overview_editions")
+            assert data.query("overview_editions").equals(first)
+    assert runs == ["overview_editions", "overview_editions"]
