@@ -87,9 +87,10 @@ def serve(
     workers: int = 2,
     threads: int | None = None,
     warm_limit: float | None = None,
+    no_cache: bool = False,
 ) -> Iterator[str]:
     """`creatorpulse serve` over `home` until the block ends; yields the base URL. The access
-    log (with each request's server-side time) goes to `log`."""
+    log (with each request's server-side time) goes to `log`. `no_cache`: `serve --no-cache`."""
     port = free_port()
     env = dict(
         os.environ,
@@ -107,10 +108,12 @@ def serve(
         command += ["--threads", str(threads)]
     if warm_limit is not None:
         command += ["--warm-limit", str(warm_limit)]
+    if no_cache:
+        command += ["--no-cache"]
     with open(log, "wb") as sink:  # a file, not a pipe: a full pipe would stall the server
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # a loaded 2-core machine boots gunicorn slowly
     try:
         while True:
             try:

@@ -202,6 +202,14 @@ def serve(
             "most recently opened pages on a newly published one; 0 switches at once."
         ),
     ] = 300.0,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Cache no query result or rendered page (sets CREATORPULSE_CACHE=off): every "
+            "request is computed afresh, as a user changing filters meets it. For benchmarks.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard with gunicorn; workers open the snapshot read-only after forking.
 
@@ -227,6 +235,8 @@ def serve(
         CREATORPULSE_BIND_HOST=bind_host,
         CREATORPULSE_WARM_LIMIT=str(max(warm_limit, 0.0)),
     )
+    if no_cache:
+        env["CREATORPULSE_CACHE"] = "off"
     bind = f"{bind_host}:{port or settings.port}"
     console.print(f"serving http://{bind} from {settings.home}")
     cmd = [

@@ -14,6 +14,11 @@ answering from the snapshot it serves while a background thread re-renders, on t
 the pages its users opened most recently; then it switches. The switch happens when they are
 warm or after the limit, whichever comes first. Nothing is ever mixed: every request reads one
 snapshot, pinned for the whole of it.
+
+With CREATORPULSE_CACHE=off (`creatorpulse serve --no-cache`) nothing is cached across requests:
+every request computes its queries, analytics, products and render afresh (each one once per
+request), and a new snapshot is served at once. That is how the benchmarks measure what a user
+who changes a filter waits for.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ OUTPUT_ENTRIES = 128
 CACHE_DIR = "cache"  # HOME/cache/<snapshot>/: renders shared by the server's workers
 WARM_ENV = "CREATORPULSE_WARM_LIMIT"  # seconds; unset or 0: switch to a new snapshot at once
 WARM_RENDERS = 64  # the most recently used renders re-built on a new snapshot
+CACHE_ENV = "CREATORPULSE_CACHE"  # "off": no query, product or render cache (cache-miss bench)
 
 log = logging.getLogger(__name__)
 _cache_lock = threading.Lock()
@@ -117,7 +123,14 @@ def _serve() -> Path:
         return served
 
 
+def caching() -> bool:
+    """False when CREATORPULSE_CACHE says off (read per call, so a test may switch it)."""
+    return os.environ.get(CACHE_ENV, "on").strip().lower() not in ("off", "0", "false", "no")
+
+
 def _warm_limit() -> float:
+    if not caching():  # nothing would be warmed: serve a new snapshot at once
+        return 0.0
     try:
         return float(os.environ.get(WARM_ENV) or 0)
     except ValueError:
@@ -214,6 +227,18 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
+def _once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per request for one key, with the caches off: a page's figures each
+    read the same population, and a request must not read it once per figure (what a user waits
+    for is one read, as the bare query is). Nothing outlives the request."""
+    if not has_request_context():
+        return compute()
+    seen = g.setdefault("_creatorpulse_request_memo", {})
+    if key not in seen:
+        seen[key] = compute()
+    return seen[key]
+
+
 class _Memo:
     """A bounded LRU of values per key where concurrent misses of one key compute it once.
 
@@ -229,6 +254,8 @@ class _Memo:
         self.pending: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if not caching():
+            return _once_per_request(key, compute)
         while True:
             with _cache_lock:
                 if key in self.values:
@@ -307,6 +334,8 @@ def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs:
         _freeze(kwargs),
         viewer,
     )
+    if not caching():
+        return json.loads(to_json_plotly(function(*args, **kwargs)))
     if getattr(_local, "snapshot", None) is None:  # a user's request, not the warming thread
         with _cache_lock:
             if key in _recipes:

@@ -244,3 +244,56 @@ def test_a_thousand_distinct_filter_values_keep_the_render_cache_within_its_boun
     data.forget_outputs()
     data.output(build, "kept", viewer=("organizer", None))
     assert calls == []  # the recently used render survived every eviction
+
+
+def test_with_the_cache_off_every_render_and_query_is_computed_afresh(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.CACHE_ENV, "off")
+    calls: list[str] = []
+    build = _render(calls, "页面")
+    first = data.output(build, "zh", viewer=("organizer", None))
+    assert data.output(build, "zh", viewer=("organizer", None)) == first
+    assert calls == ["页面", "页面"]
+    assert not list((home / data.CACHE_DIR).glob("*/*.json"))  # nothing shared either
+    runs: list[str] = []
+    original = data.Reader.query
+
+    def counted(self: data.Reader, name: str, **params: object) -> object:
+        runs.append(name)
+        return original(self, name, **params)
+
+    monkeypatch.setattr(data.Reader, "query", counted)
+    assert data.query("overview_editions").equals(data.query("overview_editions"))
+    assert runs == ["overview_editions", "overview_editions"]
+
+
+def test_with_the_cache_off_a_new_snapshot_is_served_at_once_despite_a_warm_limit(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.CACHE_ENV, "off")
+    monkeypatch.setenv(data.WARM_ENV, "60")
+    before = data.snapshot()
+    _publish(home)
+    after = data.snapshot()
+    assert after != before and after == store.current_snapshot(home)
+
+
+def test_with_the_cache_off_one_request_reads_a_query_once_and_the_next_reads_it_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.CACHE_ENV, "off")
+    runs: list[str] = []
+    original = data.Reader.query
+
+    def counted(self: data.Reader, name: str, **params: object) -> object:
+        runs.append(name)
+        return original(self, name, **params)
+
+    monkeypatch.setattr(data.Reader, "query", counted)
+    app = flask.Flask("请求")
+    for _request in range(2):
+        with app.test_request_context("/"):
+            first = data.query("overview_editions")
+            assert data.query("overview_editions").equals(first)
+    assert runs == ["overview_editions", "overview_editions"]

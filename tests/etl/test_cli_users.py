@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.etl.test_cli import one_line_error, run
 from warehouse import accounts
 from warehouse.settings import Settings
@@ -100,3 +102,21 @@ def test_serving_beyond_loopback_needs_a_configured_secret(tmp_path: Path) -> No
     )
     line = one_line_error(result)
     assert "CREATORPULSE_SECRET_KEY" in line and "0.0.0.0" in line
+
+
+def test_serve_no_cache_turns_every_dashboard_cache_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cli.users
+
+    started: dict[str, dict[str, str]] = {}
+
+    def execvpe(_file: str, _args: list[str], env: dict[str, str]) -> None:
+        started["env"] = env
+
+    monkeypatch.delenv("CREATORPULSE_CACHE", raising=False)
+    monkeypatch.setattr(cli.users.os, "execvpe", execvpe)
+    cli.users.serve(home=tmp_path, workers=1, threads=1, warm_limit=0.0, no_cache=True)
+    assert started["env"]["CREATORPULSE_CACHE"] == "off"
+    cli.users.serve(home=tmp_path, workers=1, threads=1, warm_limit=0.0, no_cache=False)
+    assert "CREATORPULSE_CACHE" not in started["env"]

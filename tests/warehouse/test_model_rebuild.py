@@ -19,7 +19,12 @@ from warehouse.settings import Settings
 from warehouse.store import current_snapshot, open_for_write
 
 CONTENT_MODELS = {"fct_content_reach_daily", "mart_program_daily", "mart_reach_content_daily"}
-SURVEY_MODELS = {"fct_survey_response_current", "mart_survey_response", "mart_survey_wide"}
+SURVEY_MODELS = {
+    "fct_survey_response_current",
+    "mart_survey_response",
+    "mart_survey_roster",
+    "mart_survey_wide",
+}
 CATALOGUE: dict[str, list[list[object]]] = {
     "届次": [["年份", "播出日期", "名称"], [2025, "2025-01-28", "2025 AI春晚"]],
     "节目": [
