@@ -28,7 +28,7 @@ LIBRARIES = (
     "xlsxwriter",
     "gunicorn",
 )
-ORDER = ("ingest", "survey_ingest", "segmentation", "workbook", "callbacks", "loadtest")
+ORDER = ("ingest", "survey_ingest", "segmentation", "workbook", "callbacks", "loadtest", "lake")
 
 
 def _cpu_model() -> str:

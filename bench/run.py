@@ -25,7 +25,7 @@ from bench.scale import DEFAULT_PLATFORM_ROWS, DEFAULT_RESPONDENTS, DEFAULT_SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"platform_rows": 20_000, "respondents": 2_000}
-BENCHES = ("ingest", "survey_ingest", "segmentation", "workbook", "callbacks", "loadtest")
+BENCHES = ("ingest", "survey_ingest", "segmentation", "workbook", "callbacks", "loadtest", "lake")
 
 
 def ensure_instance(data: Path, *, platform_rows: int, respondents: int, seed: int) -> dict:

@@ -1,17 +1,17 @@
 """Platform export files parsed as Spark tasks into a Parquet lake's staged tables.
 
 One file per task: each task runs the same reader `creatorpulse ingest` runs (etl.ingest.prepare:
-hash, detect, read, validate) and hands back the file's staged frames and rejects as Arrow IPC
-bytes. The driver writes them under the lake's `staged/` (warehouse.lake_staged) and, once every
-file is written, lists them in the manifest: a crash before that leaves the lake as it was. A file
-already staged (same content hash) changes nothing; a file that fails is reported with its name
-and the others go on.
+hash, detect, read, validate), writes the file's staged frames and rejects as Parquet under the
+lake's `staged/` (warehouse.lake_staged; the lake is at the same path on the driver and every
+executor, as builds need) and hands back only what it wrote and counted. The driver lists the
+files in the manifest once every task is done: a crash before that leaves the lake as it was
+(unlisted files are never read). A file already staged (same content hash) changes nothing; a
+file that fails is reported with its name and the others go on.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from etl import schemas
 from etl.errors import IngestError
-from etl.ingest import READ_AHEAD_KINDS, SOURCES, prepare, unexpected_error
+from etl.ingest import READ_AHEAD_KINDS, prepare, unexpected_error
 from etl.ingest import _sha as content_sha256
 from etl.report import LoadReport
 from warehouse import lake, lake_staged
@@ -46,29 +46,14 @@ LAKE_SOURCES = ("auto", *READ_AHEAD_KINDS)
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """What one task made of one file: its staged frames (Arrow IPC bytes) or why it failed."""
+    """What one task made of one file: the manifest entry of its staged tables, or why it failed."""
 
     path: str
     sha: str | None
     kind: str | None
     status: str  # staged | unchanged | failed
-    rows_read: int = 0
-    rows_rejected: int = 0
-    frames: dict[str, bytes] | None = None
+    entry: dict[str, Any] | None = None
     error: str | None = None
-    warnings: tuple[str, ...] = ()
-    first_on: date | None = None
-    last_on: date | None = None
-
-
-def _ipc(frame: pl.DataFrame) -> bytes:
-    sink = io.BytesIO()
-    frame.write_ipc(sink, compression="zstd")
-    return sink.getvalue()
-
-
-def _from_ipc(data: bytes) -> pl.DataFrame:
-    return pl.read_ipc(io.BytesIO(data))
 
 
 def _date_span(frames: dict[str, pl.DataFrame]) -> tuple[date | None, date | None]:
@@ -78,15 +63,17 @@ def _date_span(frames: dict[str, pl.DataFrame]) -> tuple[date | None, date | Non
     return (min(found), max(found)) if found else (None, None)
 
 
-def parse_file(
+def stage_file(
     path: str,
+    seq: int,
     *,
+    lake_dir: str,
     source: str = "auto",
     mapping: str | None = None,
     as_of: date | None = None,
     staged_shas: frozenset[str] = frozenset(),
 ) -> ParsedFile:
-    """Parse one platform export with the ingest readers (the body of one Spark task)."""
+    """Parse one platform export with the ingest readers and write its staged tables (one task)."""
     file = Path(path)
     try:
         if not file.exists():
@@ -102,8 +89,8 @@ def parse_file(
         if prepared.staged is None:
             raise IngestError(
                 file,
-                f"is a {prepared.kind} file: `lake ingest` stages platform exports"
-                f" ({', '.join(READ_AHEAD_KINDS)}); load it with `creatorpulse ingest`",
+                f"is not a platform export (read as {prepared.kind}): `lake ingest` stages"
+                f" {', '.join(READ_AHEAD_KINDS)} exports; load it with `creatorpulse ingest`",
             )
         staged = prepared.staged
         frames = {
@@ -115,32 +102,43 @@ def parse_file(
             input_file=pl.lit(file.name, dtype=pl.String),
         )
         first_on, last_on = _date_span(frames)
-        encoded = {name: _ipc(frame) for name, frame in frames.items()}
-        encoded[lake_staged.REJECTS] = _ipc(rejects.select(list(REJECT_SCHEMA)))
-        return ParsedFile(
-            path,
-            prepared.sha,
-            prepared.kind,
-            "staged",
-            rows_read=staged.rows_read,
-            rows_rejected=staged.rows_rejected,
-            frames=encoded,
-            warnings=tuple(staged.warnings),
-            first_on=first_on,
-            last_on=last_on,
-        )
+        described: dict[str, Any] = {}
+        for name, frame in [*frames.items(), (lake_staged.REJECTS, rejects)]:
+            relative, target = lake_staged.file_part(Path(lake_dir), name, sha)
+            table = (
+                frame.select(list(REJECT_SCHEMA)).to_arrow()
+                if name == lake_staged.REJECTS
+                else _to_arrow(frame, sha, seq)
+            )
+            described[name] = {"path": relative, **lake_staged.write_part(table, target)}
+        entry = {
+            "file_name": file.name,
+            "source": prepared.kind,
+            "seq": seq,
+            "rows_read": staged.rows_read,
+            "rows_loaded": staged.rows_read - staged.rows_rejected,
+            "rows_rejected": staged.rows_rejected,
+            "warnings": list(staged.warnings),
+            "first_on": first_on.isoformat() if first_on else None,
+            "last_on": last_on.isoformat() if last_on else None,
+            "frames": described,
+        }
+        return ParsedFile(path, sha, prepared.kind, "staged", entry=entry)
     except IngestError as exc:
         return ParsedFile(path, None, None, "failed", error=str(exc))
     except Exception as exc:  # one file's surprise never stops the other tasks
         return ParsedFile(path, None, None, "failed", error=str(unexpected_error(file, exc)))
 
 
-def parse_on_spark(spark: SparkSession, paths: list[str], **options: Any) -> Iterator[ParsedFile]:
-    """Parse each file as its own Spark task; results stream back one task at a time."""
+def stage_on_spark(
+    spark: SparkSession, paths: list[str], first_seq: int, **options: Any
+) -> list[ParsedFile]:
+    """Stage each file as its own Spark task (numbered in the given order from first_seq)."""
     if not paths:
-        return iter(())
-    rdd = spark.sparkContext.parallelize(paths, numSlices=len(paths))
-    return rdd.map(lambda path: parse_file(path, **options)).toLocalIterator()
+        return []
+    numbered = [(path, first_seq + i) for i, path in enumerate(paths)]
+    rdd = spark.sparkContext.parallelize(numbered, numSlices=len(numbered))
+    return rdd.map(lambda item: stage_file(item[0], item[1], **options)).collect()
 
 
 def _to_arrow(frame: pl.DataFrame, sha: str, seq: int) -> pa.Table:
@@ -149,32 +147,6 @@ def _to_arrow(frame: pl.DataFrame, sha: str, seq: int) -> pa.Table:
         load_id=pl.lit(f"lake-{sha[:16]}", dtype=pl.String),
         staged_seq=pl.lit(seq, dtype=pl.Int64),
     ).to_arrow()
-
-
-def _write_file(lake_dir: Path, parsed: ParsedFile, seq: int) -> dict[str, Any]:
-    """Write one parsed file's frames and rejects under staged/ and describe them."""
-    assert parsed.frames is not None and parsed.sha is not None
-    described: dict[str, Any] = {}
-    for frame, data in parsed.frames.items():
-        relative, target = lake_staged.file_part(lake_dir, frame, parsed.sha)
-        table = (
-            _from_ipc(data).to_arrow()
-            if frame == lake_staged.REJECTS
-            else _to_arrow(_from_ipc(data), parsed.sha, seq)
-        )
-        described[frame] = {"path": relative, **lake_staged.write_part(table, target)}
-    return {
-        "file_name": Path(parsed.path).name,
-        "source": parsed.kind,
-        "seq": seq,
-        "rows_read": parsed.rows_read,
-        "rows_loaded": parsed.rows_read - parsed.rows_rejected,
-        "rows_rejected": parsed.rows_rejected,
-        "warnings": list(parsed.warnings),
-        "first_on": parsed.first_on.isoformat() if parsed.first_on else None,
-        "last_on": parsed.last_on.isoformat() if parsed.last_on else None,
-        "frames": described,
-    }
 
 
 def _calendar_table(lake_dir: Path, manifest: dict[str, Any], files: dict[str, Any]) -> pa.Table:
@@ -208,21 +180,20 @@ def _program_titles(lake_dir: Path, manifest: dict[str, Any]) -> pa.Table:
 
 
 def _report(parsed: ParsedFile, entry: dict[str, Any] | None, status: str) -> LoadReport:
+    if status == "unchanged" and entry:
+        warnings = [f"identical to {entry['file_name']}, already staged: nothing changed"]
+    else:
+        warnings = list(entry["warnings"]) if entry else []
     return LoadReport(
         path=Path(parsed.path),
-        source=parsed.kind or "auto",
+        source=(entry or {}).get("source") or parsed.kind or "auto",
         status=status,
         load_id=f"lake-{parsed.sha[:16]}" if parsed.sha else None,
         rows_read=entry["rows_read"] if entry else 0,
         rows_loaded=entry["rows_loaded"] if entry else 0,
         rows_rejected=entry["rows_rejected"] if entry else 0,
         error=parsed.error,
-        warnings=list(parsed.warnings)
-        or (
-            [f"identical to {entry['file_name']}, already staged: nothing changed"]
-            if status == "unchanged" and entry
-            else []
-        ),
+        warnings=warnings,
     )
 
 
@@ -257,27 +228,26 @@ def ingest_to_lake(
             f"`lake ingest` stages platform exports: --source must be one of"
             f" {', '.join(LAKE_SOURCES)} (other kinds load with `creatorpulse ingest`)",
         )
-    if source not in SOURCES:  # pragma: no cover - LAKE_SOURCES is a subset
-        raise IngestError(Path(source), f"unknown source {source!r}")
     manifest = lake.read_manifest(lake_dir)
     section = lake_staged.staged_section(manifest)
     files: dict[str, Any] = dict(section["files"])
     seq = int(section["seq"])
     options = {
+        "lake_dir": str(lake_dir.absolute()),
         "source": source,
         "mapping": str(mapping.absolute()) if mapping else None,
         "as_of": as_of,
         "staged_shas": frozenset(files),
     }
     reports: list[LoadReport] = []
-    for parsed in parse_on_spark(spark, expand_paths(paths), **options):
+    found = expand_paths(paths)
+    for parsed in stage_on_spark(spark, found, seq + 1, **options):
         if parsed.status == "staged" and parsed.sha in files:  # the same bytes twice in one run
             parsed = ParsedFile(parsed.path, parsed.sha, parsed.kind, "unchanged")
         if parsed.status == "staged":
-            seq += 1
-            assert parsed.sha is not None
-            files[parsed.sha] = _write_file(lake_dir, parsed, seq)
-            report = _report(parsed, files[parsed.sha], "loaded")
+            assert parsed.sha is not None and parsed.entry is not None
+            files[parsed.sha] = parsed.entry
+            report = _report(parsed, parsed.entry, "loaded")
         elif parsed.status == "unchanged":
             report = _report(parsed, files.get(parsed.sha or ""), "unchanged")
         else:
@@ -285,7 +255,8 @@ def ingest_to_lake(
         reports.append(report)
         if on_file:
             on_file(report)
-    if seq != int(section["seq"]):
+    if any(r.status == "loaded" for r in reports):
+        seq += len(found)
         shared: dict[str, Any] = {}
         for name, table in (
             ("dim_calendar", _calendar_table(lake_dir, manifest, files)),

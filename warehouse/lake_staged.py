@@ -18,6 +18,7 @@ staged files the sources are read as exported.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def _sha256_bytes(path: Path) -> str:
 def write_part(table: pa.Table, path: Path) -> dict[str, Any]:
     """Write one staged Parquet file (same bytes for the same rows) and describe it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    # A name of its own: two tasks staging the same bytes never write one temporary file.
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
     pq.write_table(table, tmp, compression="zstd", write_statistics=True, store_schema=True)
     tmp.replace(path)
     return {"rows": table.num_rows, "sha256": _sha256_bytes(path)}

@@ -44,9 +44,14 @@ def demo_xhs_rows(demo_settings: Settings) -> list[list[Any]]:
         book.close()
 
 
+def bili(day: str, *totals: object) -> list[object]:
+    """One B站 cumulative row of the demo work 春运抢票AI: its running totals as of `day`."""
+    return [day, "BV1NjJnC3gSe", "【2025 AI春晚】春运抢票AI", *totals]
+
+
 def write_exports(folder: Path, demo_settings: Settings) -> dict[str, Path]:
-    """Four exports: a later 小红书 snapshot, a cumulative bilibili re-export (with one bad row),
-    a daily 抖音 export of a new work, and a file no reader can open."""
+    """Five exports: a later 小红书 snapshot, two consecutive cumulative bilibili exports (one bad
+    row in the second), a daily 抖音 export of a new work, and a file no reader can open."""
     folder.mkdir()
     notes = demo_xhs_rows(demo_settings)
     for row in notes:
@@ -54,43 +59,14 @@ def write_exports(folder: Path, demo_settings: Settings) -> dict[str, Path]:
         row[6] = float(row[6]) + 7.0
     notes.append(["《赛博拜年》新年特辑", "2025年03月01日20时00分00秒", "视频", 900.0, 300.0, 0.05])
     notes[-1] += [12.0, 1.0, 2.0, 0.0, 0.0, 15.0, 0.0]
-    bilibili = [
-        [
-            "2025-06-02",
-            "BV1NjJnC3gSe",
-            "【2025 AI春晚】春运抢票AI",
-            15363,
-            795,
-            300,
-            694,
-            167,
-            68,
-            118,
-        ],
-        [
-            "2025-06-03",
-            "BV1NjJnC3gSe",
-            "【2025 AI春晚】春运抢票AI",
-            15500,
-            801,
-            301,
-            700,
-            170,
-            69,
-            119,
-        ],
-        [
-            "2025-06-04",
-            "BV1NjJnC3gSe",
-            "【2025 AI春晚】春运抢票AI",
-            "很多",
-            810,
-            301,
-            701,
-            171,
-            69,
-            120,
-        ],
+    bilibili = [  # restates the demo's last day, then goes on
+        bili("2025-06-02", 15363, 795, 300, 694, 167, 68, 118),
+        bili("2025-06-03", 15500, 801, 301, 700, 170, 69, 119),
+    ]
+    bilibili_later = [  # the next export: its first day is a running total, not a day's plays
+        bili("2025-06-04", 15620, 805, 301, 700, 170, 69, 119),
+        bili("2025-06-05", "很多", 810, 301, 701, 171, 69, 120),
+        bili("2025-06-06", 15700, 811, 302, 702, 171, 69, 121),
     ]
     douyin = [
         ["2025-06-03", "7301999000111", "《算力不够》幕后花絮", "1.2万", "310", "12", "5"],
@@ -101,6 +77,7 @@ def write_exports(folder: Path, demo_settings: Settings) -> dict[str, Path]:
     return {
         "xhs": write_xhs_note_list(folder / "笔记列表明细表_20250303.xlsx", notes),
         "bilibili": write_csv(folder / "bilibili_补导出_2025.csv", BILIBILI, bilibili),
+        "bilibili_later": write_csv(folder / "bilibili_续导出_2025.csv", BILIBILI, bilibili_later),
         "douyin": write_csv(folder / "douyin_新作品.csv", DOUYIN, douyin, encoding="utf-8-sig"),
         "broken": broken,
     }
@@ -108,7 +85,7 @@ def write_exports(folder: Path, demo_settings: Settings) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def exports(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The four exports, written once for the module."""
+    """The five exports, written once for the module."""
     return write_exports(tmp_path_factory.mktemp("exports") / "exports", demo_settings)
 
 
@@ -119,7 +96,7 @@ def ingested(
     spark: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, list[LoadReport]]:
-    """The demo lake with the four exports ingested on Spark (one task per file)."""
+    """The demo lake with the five exports ingested on Spark (one task per file)."""
     path = tmp_path_factory.mktemp("ingest-lake") / "lake"
     lake.export_lake(demo_settings.home, path)
     reports = ingest_to_lake(path, [str(p) for p in exports.values()], spark)
@@ -146,12 +123,12 @@ def test_each_file_reports_read_equals_loaded_plus_rejected_and_a_bad_file_stops
     broken = found[exports["broken"].name]
     assert broken.status == "failed" and broken.error
     assert broken.error.startswith(exports["broken"].name)
-    for key in ("xhs", "bilibili", "douyin"):
+    for key in ("xhs", "bilibili", "bilibili_later", "douyin"):
         report = found[exports[key].name]
         assert report.status == "loaded", report
         assert report.rows_read == report.rows_loaded + report.rows_rejected
-    assert found[exports["bilibili"].name].rows_read == 3
-    assert found[exports["bilibili"].name].rows_rejected == 1
+    assert found[exports["bilibili_later"].name].rows_read == 3
+    assert found[exports["bilibili_later"].name].rows_rejected == 1
     assert found[exports["douyin"].name].rows_loaded == 2
     assert found[exports["xhs"].name].rows_loaded == len(demo_xhs_rows_count(exports))
 
@@ -184,8 +161,8 @@ def test_a_bad_row_lands_in_the_lakes_reject_table_with_file_row_column_and_reas
         con.close()
     assert len(rows) == 1
     input_file, row_number, column, value, reason = rows[0]
-    assert input_file == exports["bilibili"].name
-    assert row_number == 4  # the header is line 1
+    assert input_file == exports["bilibili_later"].name
+    assert row_number == 3  # the header is line 1
     assert column == "累计播放" and value == "很多" and reason
 
 
@@ -214,8 +191,9 @@ def test_duckdb_build_of_the_ingested_lake_equals_a_warehouse_that_loaded_the_sa
     shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
     monkeypatch.setenv("CREATORPULSE_ID_KEY", "demo-session-secret")
     settings = load_settings(home)
-    reports = ingest_files(settings, [exports[k] for k in ("xhs", "bilibili", "douyin")])
-    assert [r.status for r in reports] == ["loaded"] * 3
+    loaded = ("xhs", "bilibili", "bilibili_later", "douyin")
+    reports = ingest_files(settings, [exports[k] for k in loaded])
+    assert [r.status for r in reports] == ["loaded"] * 4
     snapshot = current_snapshot(home)
     con = duckdb.connect()
     try:
@@ -236,9 +214,16 @@ def test_duckdb_build_of_the_ingested_lake_equals_a_warehouse_that_loaded_the_sa
             f"select sum(views) from read_parquet('{lake_builds['duckdb']}"
             "/fct_content_reach_daily/*.parquet') where content_id = '7301999000111'"
         ).fetchall()
+        # The next export's first day adds only what it adds to the day before's total.
+        plays = con.execute(
+            f"select date_on::varchar, views from read_parquet('{lake_builds['duckdb']}"
+            "/fct_content_reach_daily/*.parquet') where content_id = 'BV1NjJnC3gSe'"
+            " and date_on >= '2025-06-03' order by 1"
+        ).fetchall()
     finally:
         con.close()
     assert found == [(17000,)]
+    assert plays == [("2025-06-03", 137), ("2025-06-04", 120), ("2025-06-06", 80)]
 
 
 def test_spark_build_of_the_ingested_lake_equals_duckdbs_row_for_row(

@@ -1,7 +1,8 @@
 -- fct_content_daily over a lake with staged files, as warehouse/loads/content.sql and
--- content_snapshot.sql would leave it: a staged day replaces the stored day of the same key (the
--- latest staged file wins); a cumulative export's first day in a file has the stored days before
--- it subtracted (a re-export that starts mid-life never counts the same plays twice); and every
+-- content_snapshot.sql leave it when the files are loaded in date order: a staged day replaces
+-- the stored day of the same key (the latest staged file wins); a cumulative export's first day
+-- in a file (its running total to date) has every day before it subtracted, so a re-export that
+-- starts mid-life, or the next year's file, never counts the same plays twice; and every
 -- snapshot day of a work with a staged snapshot is derived again from all its snapshots (the
 -- total minus the last reported total before it), replacing the days stored for them.
 with exported as (
@@ -23,71 +24,130 @@ firsts as (
     group by load_id, platform_id, content_id
 ),
 
-first_adjust as (
+series as (
     select
-        f.load_id,
-        f.platform_id,
-        f.content_id,
-        f.first_on,
-        sum(d.views) as views,
-        sum(d.likes) as likes,
-        sum(d.comments) as comments,
-        sum(d.shares) as shares,
-        sum(d.favorites) as favorites,
-        sum(d.coins) as coins,
-        sum(d.danmaku) as danmaku,
-        sum(d.new_followers) as new_followers
-    from firsts as f
-    inner join exported as d
-        on d.platform_id = f.platform_id and d.content_id = f.content_id and d.date_on < f.first_on
-    group by f.load_id, f.platform_id, f.content_id, f.first_on
+        platform_id, content_id, date_on, views, likes, comments, shares, favorites, coins,
+        danmaku, new_followers, impressions, unique_viewers, watch_time_s, avg_view_duration_s,
+        completion_rate, impressions_ctr, is_from_cumulative, load_id,
+        false as is_reset
+    from exported as e
+    where not exists (
+        select 1 from staged as s
+        where
+            s.platform_id = e.platform_id and s.content_id = e.content_id
+            and s.date_on = e.date_on
+    )
+    union all
+    select
+        s.platform_id, s.content_id, s.date_on, views, likes, comments, shares, favorites, coins,
+        danmaku, new_followers, impressions, unique_viewers, watch_time_s, avg_view_duration_s,
+        completion_rate, impressions_ctr, is_from_cumulative, load_id,
+        s.is_from_cumulative and exists (
+            select 1 from firsts as f
+            where
+                f.load_id = s.load_id and f.platform_id = s.platform_id
+                and f.content_id = s.content_id and f.first_on = s.date_on
+        ) as is_reset
+    from staged as s
+),
+
+-- Works with a first cumulative day: each such day starts a segment whose running sums are the
+-- export's totals (its own value is the total to date); any day's total to date is the running
+-- sum of its segment, and a first day keeps only what it adds to the day before's total.
+reset_works as (
+    select distinct platform_id, content_id from series where is_reset
+),
+
+segmented as (
+    select
+        r.*,
+        sum(case when r.is_reset then 1 else 0 end) over (
+            partition by r.platform_id, r.content_id order by r.date_on
+            rows between unbounded preceding and current row
+        ) as segment
+    from series as r
+    where exists (
+        select 1 from reset_works as w
+        where w.platform_id = r.platform_id and w.content_id = r.content_id
+    )
+),
+
+running as (
+    select
+        platform_id,
+        content_id,
+        date_on,
+        is_reset,
+        sum(views) over segment_so_far as total_views,
+        sum(likes) over segment_so_far as total_likes,
+        sum(comments) over segment_so_far as total_comments,
+        sum(shares) over segment_so_far as total_shares,
+        sum(favorites) over segment_so_far as total_favorites,
+        sum(coins) over segment_so_far as total_coins,
+        sum(danmaku) over segment_so_far as total_danmaku,
+        sum(new_followers) over segment_so_far as total_new_followers,
+        segment
+    from segmented
+    window segment_so_far as (
+        partition by platform_id, content_id, segment order by date_on
+        rows between unbounded preceding and current row
+    )
+),
+
+day_before as (
+    select
+        platform_id,
+        content_id,
+        date_on,
+        is_reset,
+        lag(total_views) over by_day as before_views,
+        lag(total_likes) over by_day as before_likes,
+        lag(total_comments) over by_day as before_comments,
+        lag(total_shares) over by_day as before_shares,
+        lag(total_favorites) over by_day as before_favorites,
+        lag(total_coins) over by_day as before_coins,
+        lag(total_danmaku) over by_day as before_danmaku,
+        lag(total_new_followers) over by_day as before_new_followers
+    from running
+    window by_day as (partition by platform_id, content_id order by date_on)
+),
+
+adjust as (
+    select * from day_before where is_reset
 ),
 
 staged_days as (
     select
-        s.platform_id,
-        s.content_id,
-        s.date_on,
-        case when a.content_id is not null then s.views - coalesce(a.views, 0) else s.views end
+        r.platform_id,
+        r.content_id,
+        r.date_on,
+        case when a.date_on is not null then r.views - coalesce(a.before_views, 0) else r.views end
             as views,
-        case when a.content_id is not null then s.likes - coalesce(a.likes, 0) else s.likes end
+        case when a.date_on is not null then r.likes - coalesce(a.before_likes, 0) else r.likes end
             as likes,
-        case
-            when a.content_id is not null then s.comments - coalesce(a.comments, 0)
-            else s.comments
-        end as comments,
-        case when a.content_id is not null then s.shares - coalesce(a.shares, 0) else s.shares end
+        case when a.date_on is not null then r.comments - coalesce(a.before_comments, 0) else r.comments end
+            as comments,
+        case when a.date_on is not null then r.shares - coalesce(a.before_shares, 0) else r.shares end
             as shares,
-        case
-            when a.content_id is not null then s.favorites - coalesce(a.favorites, 0)
-            else s.favorites
-        end as favorites,
-        case when a.content_id is not null then s.coins - coalesce(a.coins, 0) else s.coins end
+        case when a.date_on is not null then r.favorites - coalesce(a.before_favorites, 0) else r.favorites end
+            as favorites,
+        case when a.date_on is not null then r.coins - coalesce(a.before_coins, 0) else r.coins end
             as coins,
-        case
-            when a.content_id is not null then s.danmaku - coalesce(a.danmaku, 0)
-            else s.danmaku
-        end as danmaku,
-        case
-            when a.content_id is not null then s.new_followers - coalesce(a.new_followers, 0)
-            else s.new_followers
-        end as new_followers,
-        s.impressions,
-        s.unique_viewers,
-        s.watch_time_s,
-        s.avg_view_duration_s,
-        s.completion_rate,
-        s.impressions_ctr,
-        s.is_from_cumulative,
-        s.load_id
-    from staged as s
-    left join first_adjust as a
-        on
-            s.is_from_cumulative
-            and a.load_id = s.load_id
-            and a.platform_id = s.platform_id
-            and a.content_id = s.content_id
-            and a.first_on = s.date_on
+        case when a.date_on is not null then r.danmaku - coalesce(a.before_danmaku, 0) else r.danmaku end
+            as danmaku,
+        case when a.date_on is not null then r.new_followers - coalesce(a.before_new_followers, 0) else r.new_followers end
+            as new_followers,
+        r.impressions,
+        r.unique_viewers,
+        r.watch_time_s,
+        r.avg_view_duration_s,
+        r.completion_rate,
+        r.impressions_ctr,
+        r.is_from_cumulative,
+        r.load_id
+    from series as r
+    left join adjust as a
+        on a.platform_id = r.platform_id and a.content_id = r.content_id and a.date_on = r.date_on
 ),
 
 snapshot_works as (
@@ -149,25 +209,6 @@ snapshot_days as (
 ),
 
 final as (
-    select
-        platform_id, content_id, date_on, views, likes, comments, shares, favorites, coins,
-        danmaku, new_followers, impressions, unique_viewers, watch_time_s, avg_view_duration_s,
-        completion_rate, impressions_ctr, is_from_cumulative, load_id
-    from exported as e
-    where
-        not exists (
-            select 1 from staged as s
-            where
-                s.platform_id = e.platform_id and s.content_id = e.content_id
-                and s.date_on = e.date_on
-        )
-        and not exists (
-            select 1 from snapshot_days as d
-            where
-                d.platform_id = e.platform_id and d.content_id = e.content_id
-                and d.date_on = e.date_on
-        )
-    union all
     select * from staged_days as s
     where not exists (
         select 1 from snapshot_days as d
