@@ -290,3 +290,17 @@ def test_lake_ingest_with_java_home_pointing_nowhere_is_one_clear_line(
     )
     line = one_line_error(result)
     assert "JAVA_HOME" in line and "无此Java" in line and "Java 17" in line
+
+
+def test_a_survey_export_is_refused_by_lake_ingest_naming_the_file_and_where_it_loads(
+    tmp_path: Path,
+) -> None:
+    from etl.lake_ingest import stage_file
+    from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row
+
+    survey = write_csv(tmp_path / "问卷_2026.csv", WJX_META + WJX_QUESTIONS, [wjx_row(1)])
+    parsed = stage_file(str(survey), 1, lake_dir=str(tmp_path / "lake"))
+    assert parsed.status == "failed" and parsed.error is not None
+    assert parsed.error.startswith("问卷_2026.csv: is not a platform export")
+    assert "creatorpulse ingest" in parsed.error
+    assert not (tmp_path / "lake").exists()  # nothing staged
