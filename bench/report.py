@@ -37,6 +37,7 @@ ORDER = (
     "callbacks",
     "publish",
     "loadtest",
+    "lake",
 )
 
 

@@ -34,6 +34,7 @@ BENCHES = (
     "callbacks",
     "publish",
     "loadtest",
+    "lake",
 )
 
 

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import parts, schema
+from warehouse import lake_staged, parts, schema
 from warehouse.store import connect_read_only, current_snapshot, open_for_write
 
 MANIFEST = "manifest.json"
@@ -208,6 +208,9 @@ def export_lake(home: Path, to: Path) -> ExportReport:
         "schema_version": version,
         "tables": described,
     }
+    staged = _previous_staged(to)
+    if staged:  # files ingested into the lake stay staged over the new export
+        manifest[lake_staged.STAGED] = staged
     _write_json(to / MANIFEST, manifest)
     return ExportReport(
         lake=to,
@@ -215,6 +218,22 @@ def export_lake(home: Path, to: Path) -> ExportReport:
         schema_version=version,
         rows={name: spec["rows"] for name, spec in described.items()},
     )
+
+
+def _previous_staged(lake: Path) -> dict[str, Any] | None:
+    """The staged section of the lake's current manifest, if any."""
+    path = lake / MANIFEST
+    if not path.exists():
+        return None
+    staged: dict[str, Any] | None = json.loads(path.read_text(encoding="utf-8")).get(
+        lake_staged.STAGED
+    )
+    return staged
+
+
+def write_manifest(lake: Path, manifest: dict[str, Any]) -> None:
+    """Replace the lake's manifest atomically (the last step of an export or a lake ingest)."""
+    _write_json(lake / MANIFEST, manifest)
 
 
 def _write_json(path: Path, value: dict[str, Any]) -> None:
@@ -247,6 +266,7 @@ def read_manifest(lake: Path) -> dict[str, Any]:
         for name, spec in sorted(manifest["tables"].items())
         if any(not (lake / SOURCES / name / f["path"]).exists() for f in spec["files"])
     ]
+    missing += lake_staged.missing_staged(lake, manifest)
     if missing:
         raise LakeError(
             f"lake {lake} is missing table(s) {', '.join(missing)}:"
@@ -324,9 +344,17 @@ def duckdb_over_lake(lake: Path, manifest: dict[str, Any]) -> duckdb.DuckDBPyCon
         columns = ", ".join(f'"{name}"' for name, _type in spec["columns"])
         files = source_files(lake, table, manifest)
         con.execute(
-            f"create view {table} as select {columns}"
+            f"create view {lake_staged.source_view_name(table, manifest)} as select {columns}"
             f" from read_parquet({_sql_list(files)}, hive_partitioning = false)"
         )
+    # Files ingested into the lake: their staged rows merged into the source tables they feed.
+    for view, files in lake_staged.staged_views(lake, manifest).items():
+        con.execute(
+            f"create view {view} as select *"
+            f" from read_parquet({_sql_list(files)}, hive_partitioning = false)"
+        )
+    for table in lake_staged.merged_tables(manifest):
+        con.execute(f"create view {table} as {lake_staged.merge_sql(table)}")
     return con
 
 

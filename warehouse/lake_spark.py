@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,7 +20,7 @@ import sqlglot
 from sqlglot import exp, transforms
 from sqlglot.dialects.spark import Spark
 
-from warehouse import lake, schema
+from warehouse import lake, lake_staged, schema
 
 if TYPE_CHECKING:  # pyspark is optional: imported only when Spark runs
     from pyspark.sql import SparkSession
@@ -73,6 +74,9 @@ def start_spark(master: str = DEFAULT_MASTER, conf: dict[str, str] | None = None
     problem = java_missing()
     if problem:
         raise lake.LakeError(problem)
+    # Python tasks (`lake ingest`) run the project's readers: local workers must use this
+    # interpreter, not whatever python3 is on PATH. A cluster sets PYSPARK_PYTHON itself.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -149,10 +153,18 @@ def build_spark(lake_dir: Path, spark: SparkSession) -> Path:
     for table, spec in sorted(manifest["tables"].items()):
         columns = [name for name, _type in spec["columns"]]
         frame = spark.read.parquet(*lake.source_files(lake_dir, table, manifest))
-        frame.select(*columns).createOrReplaceTempView(table)
+        view = lake_staged.source_view_name(table, manifest)
+        frame.select(*columns).createOrReplaceTempView(view)
 
     def values_of(query: str) -> list[Any]:
         return [row[0] for row in spark.sql(query).collect()]
+
+    # Files ingested into the lake (`lake ingest`): staged rows merged into their source tables.
+    for view, files in lake_staged.staged_views(lake_dir, manifest).items():
+        spark.read.parquet(*files).createOrReplaceTempView(view)
+    for table in lake_staged.merged_tables(manifest):
+        merged = to_spark_sql(lake_staged.merge_sql(table), values_of)
+        spark.sql(merged).createOrReplaceTempView(table)
 
     built: list[str] = []
     for _layer, name, path in schema.models():
