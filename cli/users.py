@@ -21,6 +21,7 @@ from cli.common import (
 )
 from warehouse import accounts
 from warehouse.settings import load_settings
+from warehouse.store import bring_up_to_date
 
 users_app = typer.Typer(
     help="Dashboard users: organizers, sponsors (bound to one sponsor), researchers."
@@ -237,6 +238,9 @@ def serve(
     )
     if no_cache:
         env["CREATORPULSE_CACHE"] = "off"
+    behind = bring_up_to_date(settings.home)
+    if behind:
+        console.print(f"brought the warehouse up to this release ({', '.join(behind)})")
     bind = f"{bind_host}:{port or settings.port}"
     console.print(f"serving http://{bind} from {settings.home}")
     cmd = [

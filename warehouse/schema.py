@@ -159,6 +159,26 @@ def model_inputs(sql: str, known: set[str]) -> set[str]:
     return set(_IDENTIFIER.findall(sql.lower())) & known
 
 
+def stale_models(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Models this code defines that the database lacks or built from other SQL, in build order."""
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables"
+            " where table_catalog = current_database() and table_schema = 'main'"
+        ).fetchall()
+    }
+    built: dict[str, str] = {}
+    if "schema_models" in existing:
+        built = dict(con.execute("select model_name, sql_sha256 from schema_models").fetchall())
+    stale = []
+    for _layer, name, path in models():
+        digest = hashlib.sha256(path.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
+        if name not in existing or built.get(name) != digest:
+            stale.append(name)
+    return stale
+
+
 def build_models(
     con: duckdb.DuckDBPyConnection,
     written: Collection[str] | None = None,

@@ -222,6 +222,33 @@ def _pending_migrations(con: duckdb.DuckDBPyConnection) -> bool:
     return any(version not in done for version, _name, _path in schema.migrations())
 
 
+def out_of_date(home: Path) -> list[str]:
+    """Why the published snapshot is behind this code: pending migrations, missing or changed models."""
+    path = current_snapshot(home)
+    if path is None:
+        return []
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        reasons = ["pending migrations"] if _pending_migrations(con) else []
+        return reasons + [f"model {name}" for name in schema.stale_models(con)]
+    finally:
+        con.close()
+
+
+def bring_up_to_date(home: Path) -> list[str]:
+    """Publish a snapshot with this code's migrations and models when the current one lacks them.
+
+    A warehouse published by an older release has no table for a model added since (a page
+    reading it would fail until the next load); this applies what is missing, once, under the
+    writer lock, and returns what was out of date (empty: nothing to do, nothing published).
+    """
+    reasons = out_of_date(home)
+    if reasons:
+        with open_for_write(home) as session:
+            session.mark_changed("schema_models")  # build_models then adds what is missing
+    return reasons
+
+
 def _remove_stale_copies(home: Path) -> None:
     """Delete temporary copies and spill files left by a load that died (under the writer lock)."""
     for stale in snapshot_dir(home).glob("wh-*.duckdb.tmp*"):

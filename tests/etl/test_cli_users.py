@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.etl.test_cli import one_line_error, run
@@ -120,3 +121,37 @@ def test_serve_no_cache_turns_every_dashboard_cache_off(
     assert started["env"]["CREATORPULSE_CACHE"] == "off"
     cli.users.serve(home=tmp_path, workers=1, threads=1, warm_limit=0.0, no_cache=False)
     assert "CREATORPULSE_CACHE" not in started["env"]
+
+
+def test_serve_brings_a_warehouse_of_an_older_release_up_to_date_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_settings: Settings
+) -> None:
+    import cli.users
+    from warehouse import store
+
+    home = tmp_path / "older"
+    shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples", "cache"))
+    # A snapshot published before mart_survey_roster existed: the model's table and its row in
+    # schema_models are missing, as in a warehouse written by the previous release.
+    con = duckdb.connect(str(store.current_snapshot(home)))  # the copy's own file, unshared
+    try:
+        con.execute("drop table mart_survey_roster")
+        con.execute("delete from schema_models where model_name = 'mart_survey_roster'")
+    finally:
+        con.close()
+    assert store.out_of_date(home) == ["model mart_survey_roster"]
+    monkeypatch.setattr(cli.users.os, "execvpe", lambda *_args: None)
+
+    cli.users.serve(home=home, workers=1, threads=1, warm_limit=0.0, no_cache=False)
+
+    assert store.out_of_date(home) == []
+    con = store.connect_read_only(home)
+    try:
+        roster = con.execute("select count(*) from mart_survey_roster").fetchone()[0]
+        responses = con.execute("select count(*) from mart_survey_response").fetchone()[0]
+    finally:
+        con.close()
+    assert roster == responses > 0
+    published = store.current_snapshot(home)
+    cli.users.serve(home=home, workers=1, threads=1, warm_limit=0.0, no_cache=False)
+    assert store.current_snapshot(home) == published  # nothing behind: nothing published
