@@ -61,6 +61,10 @@ class CohortError(WarehouseError):
     """A cohort that cannot be exported (nobody matches, bad arguments), as one clear message."""
 
 
+class EmptyCohortError(CohortError):
+    """Nobody matches the cohort's segment and editions (a valid question with no one in it)."""
+
+
 @dataclass(frozen=True)
 class CohortDefinition:
     """What the cohort is, in words for the README: segment name and labels, filters as given."""
@@ -287,7 +291,7 @@ def build_cohort(
     if editions:
         cohort = cohort.filter(pl.col("edition_year").is_in(list(editions)))
     if cohort.is_empty():
-        raise CohortError("nobody in the warehouse matches this cohort definition")
+        raise EmptyCohortError("nobody in the warehouse matches this cohort definition")
 
     generalised, levels, steps = generalise(
         cohort, quasi_identifiers, k=k, max_suppressed_share=max_suppressed_share

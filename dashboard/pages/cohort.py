@@ -24,7 +24,7 @@ from survey.segments.cohorts import resolve_cohort
 from survey.segments.dimensions import value_label
 from survey.segments.rules import segment_definitions
 from warehouse import accounts
-from warehouse.cohort import Cohort, build_cohort, write_cohort_xlsx
+from warehouse.cohort import Cohort, EmptyCohortError, build_cohort, write_cohort_xlsx
 from warehouse.exports import frame_to_csv_bytes
 from warehouse.privacy import DEFAULT_K
 from warehouse.settings import load_settings
@@ -46,6 +46,10 @@ register(
         "cohort.filter.segment": {"zh": "细分", "en": "Segment"},
         "cohort.filter.editions": {"zh": "届次（空 = 全部）", "en": "Editions (empty = all)"},
         "cohort.everyone": {"zh": "全部参与者", "en": "All participants"},
+        "cohort.empty": {
+            "zh": "没有参与者同时符合所选细分和届次，没有可导出的数据。",
+            "en": "No participant is in both the chosen segment and editions: nothing to export.",
+        },
         "cohort.status": {
             "zh": "{rows} 行（参与者 × 届次），{cols} 列；为满足每组至少 {k} 人，"
             "{suppressed} / {matching} 行被剔除。",
@@ -130,7 +134,10 @@ def render(filters: dict[str, Any] | None) -> tuple[Any, ...]:
     """Status, preview tables and download links for the filters."""
     filters = filters or {}
     lang = urlstate.lang_of(filters)
-    cohort = preview(filters)
+    try:
+        cohort = preview(filters)
+    except EmptyCohortError:  # a fair question whose answer is nobody: say so, offer nothing
+        return t("cohort.empty", lang), [], [], [], [], []
     status = t("cohort.status", lang).format(
         rows=f"{cohort.count_rows:,}",
         cols=cohort.data.width,

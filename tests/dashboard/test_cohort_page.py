@@ -38,6 +38,18 @@ def test_a_researcher_previews_the_cohort_and_gets_the_links(dash_app: Dash) -> 
     assert counts, "the summary has rows"
 
 
+def test_a_cohort_with_nobody_in_it_says_so_instead_of_failing(dash_app: Dash) -> None:
+    body = post_callback(
+        dash_app,
+        outputs=OUTPUTS,
+        inputs=[(filters_id("cohort"), "data", {"page": "cohort", "editions": "1900"})],
+        role="researcher",
+    )["response"]
+    assert "没有参与者同时符合" in body["cohort-status"]["children"]
+    assert body["cohort-links"]["children"] == []
+    assert body["cohort-summary"]["rowData"] == []
+
+
 def test_the_exported_workbook_is_de_identified_and_audited(
     dash_app: Dash, demo_data: Settings
 ) -> None:
