@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DEMO_HOME ?= $(CURDIR)/.demo-home
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 UV_VERSION := 0.13.8
+# Test processes (pytest-xdist): one per core of the 2-core machines this runs on.
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser run demo serve test lint format bench clean
@@ -35,10 +37,10 @@ run: setup ## Build the demo warehouse, create demo users (passwords shown once)
 demo: setup ## Only (re)build the demo warehouse in $(DEMO_HOME)
 	$(BIN)/creatorpulse demo --home $(DEMO_HOME)
 
-test: setup browser ## Lint, then run every test, browser tests included
+test: setup browser ## Lint, then run every test, browser tests included (TEST_WORKERS processes)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: setup browser ## Run every benchmark at full scale (10M rows; ~30 min) and write bench/RESULTS.md
 	$(BIN)/python -m bench.run

@@ -54,3 +54,30 @@ def spark() -> Iterator[object]:
         session = start_spark("local[2]")
     yield session
     session.stop()
+
+
+# The test modules that use the `spark` fixture: `make test`'s workers run them on one worker,
+# so a run starts one Spark session (the scheduler sees node ids only, not fixtures).
+SPARK_MODULES = frozenset({"tests/warehouse/test_lake.py", "tests/etl/test_lake_ingest.py"})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`make test`'s two workers (pytest-xdist): each module runs whole on one worker (its
+    module-scoped fixtures are built once), and the Spark modules all on the same one."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "spark" if module in SPARK_MODULES else module
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a Spark test outside SPARK_MODULES (it could start a second Spark session)."""
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if "spark" in getattr(item, "fixturenames", ()) and module not in SPARK_MODULES:
+            raise pytest.UsageError(f"{module} uses the spark fixture: add it to SPARK_MODULES")
