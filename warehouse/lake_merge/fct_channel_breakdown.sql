@@ -47,7 +47,10 @@ staged as (
         max_by(likes, staged_seq) filter (where likes is not null) as likes,
         max_by(comments, staged_seq) filter (where comments is not null) as comments,
         max_by(shares, staged_seq) filter (where shares is not null) as shares,
-        max_by(load_id, staged_seq) as load_id
+        max_by(load_id, staged_seq) as load_id,
+        max_by(followers_share, staged_seq) filter (
+            where followers_share is not null
+        ) as followers_share
     from staged_channel_breakdown
     group by platform_id, dimension, value_key, period_start_on, period_end_on, content_id
 ),
@@ -79,7 +82,8 @@ final as (
         coalesce(s.likes, e.likes) as likes,
         coalesce(s.comments, e.comments) as comments,
         coalesce(s.shares, e.shares) as shares,
-        coalesce(s.load_id, e.load_id) as load_id
+        coalesce(s.load_id, e.load_id) as load_id,
+        coalesce(s.followers_share, e.followers_share) as followers_share
     from exported as e
     full outer join staged as s
         on
