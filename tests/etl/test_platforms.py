@@ -494,7 +494,13 @@ def _empty_file(tmp: Path) -> Staged:
 
 
 def _youtube_file_not_folder(tmp: Path) -> Staged:
-    return read_youtube_export(write_csv(tmp / "Table data.csv", TABLE, [["Total"] * 12]))
+    # A lone Table data.csv loads as a snapshot (etl.platforms.youtube_table); a lone Chart
+    # data.csv cannot be read without its folder.
+    return read_youtube_export(
+        write_csv(
+            tmp / "Chart data.csv", CHART, [["2025-02-01", "vid1", "t", "Sep 27, 2024", "60", "1"]]
+        )
+    )
 
 
 def _youtube_no_usable_dates(tmp: Path) -> Staged:
@@ -597,7 +603,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Staged], str, str]] = {
         "Table data.csv",
         "needs Table data.csv",
     ),
-    "youtube path that is a file": (_youtube_file_not_folder, "Table data.csv", "not a folder"),
+    "youtube path that is a file": (_youtube_file_not_folder, "Chart data.csv", "not a folder"),
     "youtube chart without a usable date": (
         _youtube_no_usable_dates,
         "Chart data.csv",

@@ -190,7 +190,9 @@ def test_sample_exports_all_take_the_fast_path(tmp_path: Path) -> None:
     paths = sorted((tmp_path / "samples").rglob("*.csv"))
     assert len(paths) > 10
     for path in paths:
-        check(path, fast=True)
+        # Google Trends' download opens with a category line and a blank line before its header
+        # (a ragged file): the fast path defers it to the strict reader, which reads it.
+        check(path, fast=path.name != "multiTimeline.csv")
 
 
 def test_a_fast_table_builds_python_rows_only_when_asked(tmp_path: Path) -> None:
