@@ -207,6 +207,11 @@ def choose(watched: Watched, control_id: str, option_text: str) -> None:
     """Pick `option_text` in the dcc.Dropdown whose wrapper has the DOM id `control_id`."""
     page = watched.page
     page.locator(f"#{control_id} .dash-dropdown, #{control_id} [role=combobox]").first.click()
+    # Narrow the open list to the option first: on a busy machine a long list can still be
+    # scrolling when the click lands, and the click then picks a neighbouring option.
+    search = page.locator("input.dash-dropdown-search:visible")
+    if search.count():
+        search.first.fill(option_text)
     page.get_by_role("option", name=option_text, exact=True).click()
     settle(watched)
 
