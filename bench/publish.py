@@ -262,8 +262,13 @@ def main(argv: list[str] | None = None) -> int:
                 measured=measured,
                 met=met,
                 ratio=ratio,
-                contender=contender.result | {"seconds": contender.seconds},
-                baseline={"seconds": baseline.seconds, **made.result},
+                contender=contender.result
+                | {"seconds": contender.seconds, "peak_rss_mb": contender.peak_rss_mb},
+                baseline={
+                    "seconds": baseline.seconds,
+                    "peak_rss_mb": baseline.peak_rss_mb,
+                    **made.result,
+                },
             )
         ],
         details=details,
