@@ -69,6 +69,10 @@ def java_missing() -> str | None:
     )
 
 
+DRIVER_MEMORY_ENV = "CREATORPULSE_SPARK_DRIVER_MEMORY"
+DEFAULT_DRIVER_MEMORY = "4g"
+
+
 def start_spark(master: str = DEFAULT_MASTER, conf: dict[str, str] | None = None) -> SparkSession:
     """A Spark session for model builds: UTC session time zone, no UI, few shuffle partitions."""
     problem = java_missing()
@@ -93,6 +97,13 @@ def start_spark(master: str = DEFAULT_MASTER, conf: dict[str, str] | None = None
         .config("spark.default.parallelism", "2")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
     )
+    if master.startswith("local") and "spark.driver.memory" not in (conf or {}):
+        # In local mode the driver is the whole engine; Spark's default 1 GB heap cannot hold
+        # the broadcast side of a 10M-row build's joins ("Not enough memory to build and
+        # broadcast the table"). A cluster's driver memory comes from its own configuration.
+        builder = builder.config(
+            "spark.driver.memory", os.environ.get(DRIVER_MEMORY_ENV, DEFAULT_DRIVER_MEMORY)
+        )
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
