@@ -17,6 +17,7 @@ request sizes are bounded (413/400), and every response carries security headers
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -31,14 +32,17 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Flask, Response, g, has_request_context, redirect, request, session
 
+from dashboard import data
 from warehouse import accounts
 from warehouse.accounts import User
-from warehouse.privacy import DEFAULT_K
+from warehouse.privacy import DEFAULT_K, Protection
 from warehouse.settings import Limits, load_limits
 
 SECRET_ENV = "CREATORPULSE_SECRET_KEY"
 BIND_HOST_ENV = "CREATORPULSE_BIND_HOST"  # set by `creatorpulse serve`
 SECRET_FILE = "session-secret.key"
+CELL_KEY_ENV = "CREATORPULSE_CELL_KEY"
+CELL_KEY_FILE = "cell-key.key"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 # Which roles may open which page (DESIGN §6). Shell callbacks (navigation, URL, downloads) are
@@ -88,7 +92,11 @@ def secret_key(home: Path) -> str:
         raise ConfigError(
             f"serving on {host} needs {SECRET_ENV} (a long random string shared by all workers)"
         )
-    path = Path(home) / SECRET_FILE
+    return _key_file(Path(home) / SECRET_FILE)
+
+
+def _key_file(path: Path) -> str:
+    """The key in `path`, written once (0600, random) by whichever worker comes first."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -97,6 +105,23 @@ def secret_key(home: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as sink:
         sink.write(secrets.token_urlsafe(48))
     return path.read_text(encoding="ascii").strip()
+
+
+@functools.cache
+def _cell_secret(home: Path) -> bytes:
+    key = os.environ.get(CELL_KEY_ENV)
+    if key:
+        if len(key) < 32:
+            raise ConfigError(f"{CELL_KEY_ENV} must be at least 32 characters")
+        return key.encode()
+    return _key_file(home / CELL_KEY_FILE).encode()
+
+
+def cell_secret(home: Path) -> bytes:
+    """The secret behind every person's record key (`warehouse.privacy.cell_key`): the
+    environment's, else HOME's key file. It must never change for a home: a new key would
+    draw new noise for every cell, and two draws of one cell average towards its true count."""
+    return _cell_secret(Path(home).resolve())
 
 
 def current_user() -> User | None:
@@ -113,6 +138,14 @@ def viewer_k(user: User | None = None) -> int | None:
     if user is not None and user.role == "organizer":
         return None
     return DEFAULT_K
+
+
+def viewer_protection(user: User | None = None) -> Protection | None:
+    """How counts of people are protected for the user (default: this request's): None for
+    organizers (exact figures); else cells under k hidden and shown counts perturbed with the
+    home's cell key (`warehouse.privacy.Protection`)."""
+    k = viewer_k(user)
+    return None if k is None else Protection(k=k, secret=cell_secret(data.home()))
 
 
 def viewer_key(user: User | None = None) -> tuple[str, str | None] | None:

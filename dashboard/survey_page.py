@@ -26,7 +26,7 @@ from dash import dcc, html
 from dashboard import auth, charts, charts_participants, charts_survey, components, data, urlstate
 from dashboard.i18n import UNKNOWN, category_label, fmt_number, register, t
 from survey.normalise.country import country_names, normalise_country
-from warehouse.privacy import DEFAULT_K, protect_crosstab, protect_distribution
+from warehouse.privacy import DEFAULT_K, Protection, protect_crosstab, protect_distribution
 
 PAGE = "participants"
 GALA_ID = "aigala-participant"
@@ -289,16 +289,24 @@ def _labeller(wave: Wave, question: Question, lang: str) -> Callable[[str], str]
 def distribution(wave: Wave, question: Question, lang: str) -> pl.DataFrame:
     """People per answer of one question, protected for the viewer (`warehouse.privacy`)."""
     pairs = values(wave, question)
-    total = wave.respondents["participant_id"].n_unique()
-    counted = pairs.group_by("value").agg(pl.col("participant_id").n_unique().alias("n"))
+    guard = auth.viewer_protection()
+    agg = [pl.col("participant_id").n_unique().alias("n")]
+    if guard is not None:
+        agg.append(guard.key(pl.col("participant_id")).alias("cell_key"))
+    counted = pairs.group_by("value").agg(agg)
     found = dict(zip(counted["value"].to_list(), counted["n"].to_list(), strict=True))
     options = option_labels(wave.survey).get(question.question_id, [])
     keys = _value_order(question, list(found), options)
     numbers = [found[key] for key in keys]
-    k = auth.viewer_k()
-    hidden = protect_distribution(numbers, k=k, adds_up=question.adds_up) if k else set()
+    hidden: set[int] = set()
+    if guard is not None:
+        # Hidden on the true counts; shown counts perturbed by their cell key, so that neither
+        # this view nor its differences with the other questions' give a hidden cell away.
+        hidden = protect_distribution(numbers, k=guard.k, adds_up=question.adds_up)
+        cell_keys = dict(zip(counted["value"], counted["cell_key"], strict=True))
+        numbers = guard.counts(numbers, [cell_keys[key] for key in keys])
     shown = [n for i, n in enumerate(numbers) if i not in hidden]
-    base = total if question.kind == "multi" else sum(shown)
+    base = respondents_shown(wave, guard) if question.kind == "multi" else sum(shown)
     label = _labeller(wave, question, lang)
     return pl.DataFrame(
         {
@@ -322,6 +330,16 @@ def distribution(wave: Wave, question: Question, lang: str) -> pl.DataFrame:
     )
 
 
+def respondents_shown(wave: Wave, guard: Protection | None) -> int:
+    """The wave's respondents as the viewer sees the number (perturbed for a viewer limited
+    to k)."""
+    ids = wave.respondents["participant_id"]
+    n = ids.n_unique()
+    if guard is None or n < guard.k:
+        return n
+    return guard.count(n, wave.respondents.select(guard.key(pl.col("participant_id"))).item())
+
+
 def rating_mean(frame: pl.DataFrame) -> float | None:
     """The mean rating over the shown answers (hidden cells, and "no answer", left out)."""
     rows = [
@@ -338,14 +356,23 @@ def crosstab(wave: Wave, row: Question, col: Question, lang: str) -> pl.DataFram
     row_view = distribution(wave, row, lang)
     col_view = distribution(wave, col, lang)
     pairs = values(wave, row).join(values(wave, col), on="participant_id", suffix="_col")
-    counted = pairs.group_by("value", "value_col").agg(
-        pl.col("participant_id").n_unique().alias("n")
-    )
+    guard = auth.viewer_protection()
+    agg = [pl.col("participant_id").n_unique().alias("n")]
+    if guard is not None:
+        agg.append(guard.key(pl.col("participant_id")).alias("cell_key"))
+    counted = pairs.group_by("value", "value_col").agg(agg)
     found = {(r["value"], r["value_col"]): r["n"] for r in counted.to_dicts()}
+    shown = dict(found)
+    if guard is not None:  # the viewer's figures: perturbed by their cell keys
+        shown = {
+            (r["value"], r["value_col"]): guard.count(r["n"], r["cell_key"])
+            for r in counted.to_dicts()
+            if r["n"] >= guard.k
+        }
     rows = row_view["category_key"].to_list()
     cols = col_view["category_key"].to_list()
     grid = [[found.get((r, c), 0) for c in cols] for r in rows]
-    k = auth.viewer_k()
+    k = guard.k if guard is not None else None
     # Organizers see small cells too; the cross-tab pairs answers, so "<k" is shown to all.
     limit = k if k is not None else DEFAULT_K
     hidden = (
@@ -364,7 +391,14 @@ def crosstab(wave: Wave, row: Question, col: Question, lang: str) -> pl.DataFram
     row_labels = row_view["category_label"].to_list()
     col_labels = col_view["category_label"].to_list()
     cells = [
-        (rows[i], row_labels[i], cols[j], col_labels[j], grid[i][j], (i, j) in hidden)
+        (
+            rows[i],
+            row_labels[i],
+            cols[j],
+            col_labels[j],
+            shown.get((rows[i], cols[j]), 0),
+            (i, j) in hidden,
+        )
         for i in range(len(rows))
         for j in range(len(cols))
     ]
@@ -499,11 +533,13 @@ def summary(filters: Mapping[str, Any]) -> str:
     sel, wave = _context(filters)
     titles = dict(surveys(frame, lang))
     count = wave.respondents["participant_id"].n_unique()
-    k = auth.viewer_k()
+    guard = auth.viewer_protection()
     return t("survey.summary", lang).format(
         survey=titles.get(sel.survey, sel.survey),
         wave=wave_name(sel.year, lang),
-        count=f"<{k}" if k is not None and count < k else fmt_number(count),
+        count=f"<{guard.k}"
+        if guard is not None and count < guard.k
+        else fmt_number(respondents_shown(wave, guard)),
     )
 
 

@@ -2,11 +2,15 @@
 
 Callers whose role requires it (sponsors, researchers) pass k; organizers pass None. Where a
 view also shows sums (totals, margins, shares), `complementary_suppression` hides more cells so
-that no hidden one follows from the rest.
+that no hidden one follows from the rest. Across views (the same page with a filter changed),
+shown counts are perturbed by their cell key (`cell_key`, `perturb`) so that no difference
+between views is exact.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -223,3 +227,84 @@ def protect_crosstab(
         values, sums, k=k, candidates=range(n_rows * n_cols), hidden=hidden_margins
     )
     return {(r, c) for (r, c), i in cell.items() if i in shut}
+
+
+# -- cell-key perturbation -------------------------------------------------------------------------
+# Suppression protects one view; a researcher who asks the same page with one filter changed gets
+# another view of overlapping people, and differences between views are equations that primary +
+# complementary suppression per view cannot foresee (the filter space is open-ended). So, as
+# flexible table builders do (ABS TableBuilder, the ONS 2021 census), every count shown to a
+# viewer limited to k is perturbed by a small noise drawn from the cell's *key*: each person has
+# a fixed secret record key, a cell's key is the sum of its people's keys (mod 2^32), and the
+# noise is a function of (count, cell key). The same people always get the same noise in every
+# view, so asking again averages nothing away, and no sum of shown cells equals a shown total
+# exactly: subtraction leaves a hidden cell somewhere in a range several people wide. Counts under
+# k stay hidden (primary and complementary suppression, on the true counts), and shown counts
+# never fall under k.
+
+KEY_MASK = 0xFFFFFFFF
+# Noise -2..+2 with these probabilities (mean 0, variance 1.2); its largest size is public.
+NOISE = (-2, -1, 0, 1, 2)
+NOISE_CDF = (0.1, 0.3, 0.7, 0.9, 1.0)
+NOISE_MAX = max(abs(n) for n in NOISE)
+
+
+def _salt(secret: bytes) -> tuple[str, int]:
+    digest = hashlib.blake2b(secret, digest_size=40, person=b"cp-cellkey").digest()
+    return digest[:32].hex(), int.from_bytes(digest[32:], "little")
+
+
+def cell_key(ids: pl.Expr, secret: bytes) -> pl.Expr:
+    """The cell key of the people `ids` (an aggregation): the sum of their record keys mod 2^32.
+
+    A person's record key is a keyed hash of their id (the secret is the home's cell key, never
+    shown), so nobody who sees only counts can compute a cell's noise.
+    """
+    salt, seed = _salt(secret)
+    record = pl.concat_str([pl.lit(salt), ids.unique().cast(pl.String)]).hash(seed) & KEY_MASK
+    return (record.sum() & KEY_MASK).cast(pl.UInt64)
+
+
+def _mix(value: int) -> int:
+    """splitmix64's finaliser: a well-spread 64-bit function of `value`."""
+    value = (value + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return value ^ (value >> 31)
+
+
+def noise(count: int, key: int) -> int:
+    """The noise of a cell of `count` people whose cell key is `key` (a fixed lookup)."""
+    u = (_mix((int(key) << 24) ^ int(count)) >> 11) / float(1 << 53)
+    return NOISE[bisect.bisect_right(NOISE_CDF, u)]
+
+
+def perturb(count: int, key: int, *, k: int) -> int:
+    """The count a viewer limited to k sees for a shown cell: count + noise, never under k."""
+    return max(k, int(count) + noise(count, key))
+
+
+def perturb_counts(counts: Sequence[int], keys: Sequence[int], *, k: int) -> list[int]:
+    """`perturb` of each (count, key); cells under k are returned as they are (they are hidden)."""
+    return [int(n) if n < k else perturb(n, key, k=k) for n, key in zip(counts, keys, strict=True)]
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What a viewer limited to groups of k sees: counts under k hidden (with the complementary
+    cells that would give them away), every shown count perturbed by its cell key."""
+
+    k: int
+    secret: bytes
+
+    def key(self, ids: pl.Expr) -> pl.Expr:
+        """The aggregation giving the cell key of the people `ids`."""
+        return cell_key(ids, self.secret)
+
+    def count(self, count: int, key: int) -> int:
+        """One shown count (a cell of at least k people)."""
+        return perturb(count, key, k=self.k)
+
+    def counts(self, counts: Sequence[int], keys: Sequence[int]) -> list[int]:
+        """Shown counts of cells of at least k people; smaller ones returned unchanged."""
+        return perturb_counts(counts, keys, k=self.k)

@@ -27,6 +27,7 @@ from survey.questionnaire import load_questionnaire
 from survey.segments.dimensions import EXPERIENCE_BANDS, with_derived
 from warehouse.privacy import (
     DEFAULT_K,
+    Protection,
     protect_crosstab,
     protect_distribution,
     suppress_small_cells,
@@ -243,37 +244,48 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
     """
     lang = urlstate.lang_of(filters)
     frame = people(filters)
-    total = frame["participant_id"].n_unique()
+    guard = auth.viewer_protection()
     column = dimension
     if dimension in MULTI_SELECT:
-        frame = frame.explode(column).filter(pl.col(column).is_not_null())
-    counts = frame.group_by(column).agg(pl.col("participant_id").n_unique().alias("n"))
-    if dimension in charts.ORDINAL_DIMENSIONS:
-        order = {key: i for i, key in enumerate(_value_order(dimension))}
-        rank = [
-            order.get(k, len(order)) if k is not None else len(order) + 1 for k in counts[column]
-        ]
-        counts = counts.with_columns(pl.Series("_rank", rank)).sort("_rank").drop("_rank")
+        exploded = frame.explode(column).filter(pl.col(column).is_not_null())
     else:
-        counts = counts.sort(["n", column], descending=[True, False], nulls_last=True)
+        exploded = frame
+    agg = [pl.col("participant_id").n_unique().alias("n")]
+    if guard is not None:
+        agg.append(guard.key(pl.col("participant_id")).alias("cell_key"))
+    counts = exploded.group_by(column).agg(agg)
     keys = counts[column].to_list()
     numbers = counts["n"].to_list()
-    shares = [n / total if total else None for n in numbers]
-    k = auth.viewer_k()
     hidden: set[int] = set()
-    if k is not None:
-        # The shown cells, shares and the match count must not give a hidden cell away.
+    shown = numbers
+    total = frame["participant_id"].n_unique()
+    if guard is not None:
+        # Every category is listed, the empty ones hidden like any small one: a category left
+        # out of one filter's view but present in a cross-tab would say "nobody".
+        cell_keys = counts["cell_key"].to_list()
+        every = [*_value_order(dimension), *([] if dimension in MULTI_SELECT else [None])]
+        missing = [key for key in every if key not in set(keys)]
+        keys, numbers = [*keys, *missing], [*numbers, *[0] * len(missing)]
+        cell_keys += [0] * len(missing)
+        # The shown cells, shares and the match count must not give a hidden cell away, in this
+        # view or against the same view with a filter changed: hidden cells are chosen on the
+        # true counts, shown ones perturbed by their cell key.
         single = dimension not in MULTI_SELECT
-        hidden = protect_distribution(numbers, k=k, adds_up=single)
-        shown_total = sum(n for i, n in enumerate(numbers) if i not in hidden)
+        hidden = protect_distribution(numbers, k=guard.k, adds_up=single)
+        shown = guard.counts(numbers, cell_keys)
         if single:  # shares over the published cells only
-            shares = [n / shown_total if shown_total else None for n in numbers]
+            total = sum(n for i, n in enumerate(shown) if i not in hidden)
+        else:
+            total = _shown_total(frame, guard)
+    order = _order(dimension, keys, [None if i in hidden else n for i, n in enumerate(shown)])
     frame = pl.DataFrame(
         {
-            "category_key": keys,
-            "category_label": [_label(dimension, k, lang) for k in keys],
-            "count_participants": [None if i in hidden else n for i, n in enumerate(numbers)],
-            "share_of_filtered": [None if i in hidden else v for i, v in enumerate(shares)],
+            "category_key": [keys[i] for i in order],
+            "category_label": [_label(dimension, keys[i], lang) for i in order],
+            "count_participants": [None if i in hidden else shown[i] for i in order],
+            "share_of_filtered": [
+                None if i in hidden or not total else shown[i] / total for i in order
+            ],
         },
         schema={
             "category_key": pl.String,
@@ -282,14 +294,37 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
             "share_of_filtered": pl.Float64,
         },
     )
-    if k is None:
+    if guard is None:
         return frame
     # For a viewer who may see only groups of k or more (researchers), small groups and the
     # complementary cells that would give them away are blanked and flagged, in charts and
     # downloads alike.
     return frame.with_columns(
-        pl.Series("is_suppressed", [i in hidden for i in range(len(keys))], dtype=pl.Boolean)
+        pl.Series("is_suppressed", [i in hidden for i in order], dtype=pl.Boolean)
     )
+
+
+def _order(dimension: str, keys: Sequence[str | None], counts: Sequence[int | None]) -> list[int]:
+    """Positions in display order: ordinal dimensions in the questionnaire's order, the others
+    by the count shown (hidden cells last, then by key), so the order tells no more than the
+    figures do."""
+    if dimension in charts.ORDINAL_DIMENSIONS:
+        order = {key: i for i, key in enumerate(_value_order(dimension))}
+        rank = [order.get(k, len(order)) if k is not None else len(order) + 1 for k in keys]
+        return sorted(range(len(keys)), key=lambda i: rank[i])
+    return sorted(
+        range(len(keys)),
+        key=lambda i: (counts[i] is None, -(counts[i] or 0), keys[i] is None, keys[i] or ""),
+    )
+
+
+def _shown_total(frame: pl.DataFrame, guard: Protection) -> int:
+    """The number of people in `frame` as a viewer limited to k sees it (perturbed)."""
+    n = frame["participant_id"].n_unique()
+    if n == 0:
+        return 0
+    key = frame.select(guard.key(pl.col("participant_id"))).item()
+    return guard.count(n, key) if n >= guard.k else n
 
 
 for _name, _dimension in DISTRIBUTIONS.items():
@@ -332,15 +367,22 @@ def city_counts(filters: Mapping[str, Any]) -> pl.DataFrame:
         "longitude_deg",
         "is_overseas",
     ]
-    counts = (
-        grouped.group_by(keys)
-        .agg(pl.col("participant_id").n_unique().cast(pl.Int64).alias("count_participants"))
-        .sort(["count_participants", "city_key"], descending=[True, False], nulls_last=True)
+    guard = auth.viewer_protection()
+    agg = [pl.col("participant_id").n_unique().cast(pl.Int64).alias("count_participants")]
+    if guard is not None:
+        agg.append(guard.key(pl.col("participant_id")).alias("cell_key"))
+    counts = grouped.group_by(keys).agg(agg)
+    if guard is not None:
+        # A viewer limited to groups of k or more sees no city with fewer people (not even
+        # where it is: a bubble's place names the city), and the others perturbed.
+        counts = counts.filter(pl.col("count_participants") >= guard.k)
+        shown = guard.counts(counts["count_participants"].to_list(), counts["cell_key"].to_list())
+        counts = counts.with_columns(pl.Series("count_participants", shown, dtype=pl.Int64)).drop(
+            "cell_key"
+        )
+    return counts.sort(
+        ["count_participants", "city_key"], descending=[True, False], nulls_last=True
     )
-    k = auth.viewer_k()
-    # A viewer limited to groups of k or more sees no city with fewer people (not even where
-    # it is: a bubble's place names the city).
-    return counts if k is None else counts.filter(pl.col("count_participants") >= k)
 
 
 def _crosstab(
@@ -360,10 +402,15 @@ def _crosstab(
     `rows` / `cols` are (key, label) in display order; zero cells are kept (and, being < k,
     read "<k" like any small cell, so an empty cell can't be told from a cell of one person).
     """
-    counts = frame.group_by(row_column, col_column).agg(
-        pl.col("participant_id").n_unique().alias("n")
-    )
+    guard = auth.viewer_protection()
+    agg = [pl.col("participant_id").n_unique().alias("n")]
+    if guard is not None:
+        agg.append(guard.key(pl.col("participant_id")).alias("cell_key"))
+    counts = frame.group_by(row_column, col_column).agg(agg)
     found = {(r[row_column], r[col_column]): r["n"] for r in counts.to_dicts()}
+    if guard is not None:
+        keyed = {(r[row_column], r[col_column]): r["cell_key"] for r in counts.to_dicts()}
+        shown = {cell: guard.count(n, keyed[cell]) for cell, n in found.items() if n >= guard.k}
     grid = [
         {
             "row_key": rk,
@@ -371,6 +418,7 @@ def _crosstab(
             "col_key": ck,
             "col_label": cl,
             "count_participants": found.get((rk, ck), 0),
+            "shown": shown.get((rk, ck)) if guard is not None else found.get((rk, ck), 0),
         }
         for rk, rl in rows
         for ck, cl in cols
@@ -383,22 +431,42 @@ def _crosstab(
             "col_key": pl.String,
             "col_label": pl.String,
             "count_participants": pl.Int64,
+            "shown": pl.Int64,
         },
     )
     marked = suppress_small_cells(table, "count_participants", k=CROSSTAB_K)
-    k = auth.viewer_k()
+    k = guard.k if guard is not None else None
     if k is not None and rows and cols:
         # Researchers also see the margins (the distributions, the map, the match count):
         # complementary cells keep every hidden cell undetermined by them.
-        values = [[found.get((rk, ck), 0) for ck, _ in cols] for rk, _ in rows]
-        hidden = protect_crosstab(
-            values,
-            k=k,
-            row_margins=[(margins or {}).get("rows", {}).get(rk) for rk, _ in rows],
-            col_margins=[(margins or {}).get("cols", {}).get(ck) for ck, _ in cols],
-            total=frame["participant_id"].n_unique(),  # the match count
+        # Rows and columns nobody is in (listed so that no absence says "nobody") are zeros,
+        # hidden as small; they only add unknowns to the sums, so the complementary cells are
+        # chosen on the grid of the others (a far smaller problem).
+        live_rows = [
+            r for r, (rk, _) in enumerate(rows) if any(found.get((rk, c), 0) for c, _ in cols)
+        ]
+        live_cols = [
+            c for c, (ck, _) in enumerate(cols) if any(found.get((r, ck), 0) for r, _ in rows)
+        ]
+        values = [[found.get((rows[r][0], cols[c][0]), 0) for c in live_cols] for r in live_rows]
+        shown_margins = margins or {}
+        inner = (
+            protect_crosstab(
+                values,
+                k=k,
+                row_margins=[shown_margins.get("rows", {}).get(rows[r][0]) for r in live_rows],
+                col_margins=[shown_margins.get("cols", {}).get(cols[c][0]) for c in live_cols],
+                total=frame["participant_id"].n_unique(),  # the match count
+            )
+            if live_rows and live_cols
+            else set()
         )
-        flat = [(r, c) in hidden for r in range(len(rows)) for c in range(len(cols))]
+        hidden = {(live_rows[r], live_cols[c]) for r, c in inner}
+        flat = [
+            (r, c) in hidden or found.get((rows[r][0], cols[c][0]), 0) < k
+            for r in range(len(rows))
+            for c in range(len(cols))
+        ]
         shut = pl.Series(flat, dtype=pl.Boolean)
         marked = marked.with_columns(
             pl.when(shut)
@@ -410,7 +478,25 @@ def _crosstab(
             .otherwise(pl.col("count_label"))
             .alias("count_label"),
         )
-    return marked.rename({"count_label": "cell_text"}).drop("is_suppressed")
+    # Shown cells carry the viewer's figure (perturbed for a viewer limited to k).
+    return marked.with_columns(
+        pl.when(pl.col("count_participants").is_null())
+        .then(None)
+        .otherwise(pl.col("shown"))
+        .alias("count_participants"),
+        pl.when(pl.col("count_participants").is_null())
+        .then(pl.col("count_label"))
+        .otherwise(pl.col("shown").cast(pl.String))
+        .alias("cell_text"),
+    ).drop("count_label", "is_suppressed", "shown")
+
+
+def _role_rows(frame: pl.DataFrame, *, every: bool) -> list[str]:
+    """A cross-tab's role rows: most people first, then (`every`) the roles nobody chose."""
+    found = _keys_by_count(frame, "role")
+    if not every:
+        return found
+    return found + [r for r in [*_option_keys("role"), UNKNOWN_KEY] if r not in found]
 
 
 def _keys_by_count(frame: pl.DataFrame, column: str) -> list[str]:
@@ -447,10 +533,11 @@ def role_by_city(filters: Mapping[str, Any]) -> pl.DataFrame:
         UNKNOWN_KEY: UNKNOWN[lang],
     }
     present = set(frame["city_group"].to_list())
+    every = auth.viewer_k() is not None  # every row and column, so no absence says "nobody"
     cols = [(c, names[c]) for c in top] + [
-        (g, group_labels[g]) for g in (OTHER_CITIES, OVERSEAS, UNKNOWN_KEY) if g in present
+        (g, group_labels[g]) for g in (OTHER_CITIES, OVERSEAS, UNKNOWN_KEY) if g in present or every
     ]
-    rows = [(r, _label("role", r, lang)) for r in _keys_by_count(frame, "role")]
+    rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, every=every)]
     shown = {r["city_key"]: r["count_participants"] for r in city_counts(filters).to_dicts()}
     margins = {"rows": _shown_margin(filters, "role"), "cols": shown}
     return _crosstab(frame, rows, cols, "role", "city_group", margins)
@@ -472,8 +559,9 @@ def age_by_role(filters: Mapping[str, Any]) -> pl.DataFrame:
     lang = urlstate.lang_of(filters)
     frame = _with_unknown(_with_unknown(people(filters), "role"), "age_band")
     present = set(frame["age_band"].to_list())
-    ages = [a for a in [*_value_order("age_band"), UNKNOWN_KEY] if a in present]
-    rows = [(r, _label("role", r, lang)) for r in _keys_by_count(frame, "role")]
+    every = auth.viewer_k() is not None  # every row and column, so no absence says "nobody"
+    ages = [a for a in [*_value_order("age_band"), UNKNOWN_KEY] if a in present or every]
+    rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, every=every)]
     cols = [(a, _label("age_band", a, lang)) for a in ages]
     margins = {"rows": _shown_margin(filters, "role"), "cols": _shown_margin(filters, "age_band")}
     return _crosstab(frame, rows, cols, "role", "age_band", margins)
@@ -525,11 +613,18 @@ def summary(filters: Mapping[str, Any]) -> str:
     lang = urlstate.lang_of(filters)
     pop = population()
     sel = selection(filters, pop)
-    chosen = apply_selection(pop, sel)["participant_id"].n_unique()
-    total = pop.filter(pl.col("edition_year") == sel.edition)["participant_id"].n_unique()
-    k = auth.viewer_k()
+    chosen = apply_selection(pop, sel)
+    edition = pop.filter(pl.col("edition_year") == sel.edition)
+    guard = auth.viewer_protection()
+    if guard is None:
+        count = fmt_number(chosen["participant_id"].n_unique())
+        total = edition["participant_id"].n_unique()
+    elif chosen["participant_id"].n_unique() < guard.k:
+        count, total = f"<{guard.k}", _shown_total(edition, guard)
+    else:
+        count, total = fmt_number(_shown_total(chosen, guard)), _shown_total(edition, guard)
     return t("participants.summary", lang).format(
-        count=f"<{k}" if k is not None and chosen < k else fmt_number(chosen),
+        count=count,
         total=fmt_number(total),
         edition=_edition_names(lang).get(sel.edition, t("fmt.year", lang).format(year=sel.edition)),
     )

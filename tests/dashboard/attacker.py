@@ -1,8 +1,8 @@
 """An attacker on small-cell suppression: from everything a page returns (cells, shares,
 totals), solve for each hidden cell. Independent of `warehouse.privacy`: it writes every sum the
-views imply as a linear equation and finds the cells that take one value over every solution
-with all counts >= 0 (the polytope of row and column totals has integer corners, so a cell that
-is not constant has at least two integer values)."""
+views imply as a linear equation over unknown counts >= 0 and finds the hidden cells that take
+one integer value over every solution. Shown figures are exact, or (`noise`) within a known
+distance of the truth, as a perturbed table's are: the attacker knows the noise's largest size."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 
 @dataclass
 class Attack:
     """Known and unknown cells (named by any hashable) and the sums between them."""
 
+    noise: float = 0.0  # how far a shown figure may be from the truth (0: exact figures)
+    floor: float = 0.0  # with noise: the least a shown cell holds (k)
     known: dict[Hashable, float] = field(default_factory=dict)
     hidden: set[Hashable] = field(default_factory=set)
     sums: list[tuple[tuple[Hashable, ...], Hashable | float]] = field(default_factory=list)
@@ -59,65 +61,99 @@ class Attack:
             self.add_sum(names, total)
 
     def recovered(self) -> dict[Hashable, int]:
-        """The hidden cells the equations pin to one integer, with that value."""
-        hidden = sorted(self.hidden, key=repr)
-        if not hidden:
+        """The hidden cells the equations pin to one integer, with that value.
+
+        Every cell in a sum is an unknown count >= 0; a shown cell lies within `noise` of its
+        figure (and, when noisy, at or above `floor`: shown cells hold at least k people). A
+        hidden cell is recovered when the smallest and the largest value it takes over all
+        solutions round to the same integer (linear programs, confirmed as integer programs
+        where the range is narrow).
+        """
+        names = sorted(
+            {m for members, _ in self.sums for m in members}
+            | {t for _, t in self.sums if not isinstance(t, (int, float))},
+            key=repr,
+        )
+        targets = [n for n in names if n in self.hidden]
+        if not targets:
             return {}
-        index = {name: i for i, name in enumerate(hidden)}
+        index = {name: i for i, name in enumerate(names)}
         rows, rhs = [], []
         for members, total in self.sums:
-            row = np.zeros(len(hidden))
-            value = 0.0
+            row = np.zeros(len(names))
             for m in members:
-                if m in index:
-                    row[index[m]] += 1
-                else:
-                    value -= self.known[m]
+                row[index[m]] += 1
+            value = 0.0
             if isinstance(total, (int, float)):
-                value += float(total)
-            elif total in index:
-                row[index[total]] -= 1
+                value = float(total)
             else:
-                value += self.known[total]
-            if row.any():
-                rows.append(row)
-                rhs.append(value)
-        if not rows:
-            return {}
+                row[index[total]] -= 1
+            rows.append(row)
+            rhs.append(value)
+        bounds = []
+        for name in names:
+            if name in self.known:
+                v = self.known[name]
+                bounds.append(
+                    (max(self.floor, v - self.noise) if self.noise else v, v + self.noise)
+                )
+            else:
+                bounds.append((0.0, None))
         a_eq, b_eq = np.array(rows), np.array(rhs)
-        n = len(hidden)
-        # A feasible point x0 of {x >= 0, A x = b}; a move d keeps it feasible when A d = 0 and
-        # d_i >= 0 where x0_i = 0 (a small step: the other cells have room). Those moves form a
-        # cone, so one program finds every zero cell some move raises: maximise sum(s) with
-        # s_i <= d_i, s_i <= 1; the zero cells left at s_i = 0 are fixed at 0. A cell is
-        # recovered when no move of the cone's span (A d = 0, d = 0 on the fixed) changes it.
-        start = linprog(np.zeros(n), A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        start = linprog(np.zeros(len(names)), A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         assert start.status == 0, "the views contradict each other"
-        x0 = start.x
-        zeros = [i for i in range(n) if x0[i] < 1e-9]
-        fixed: list[int] = []
-        if zeros:
-            z = len(zeros)
-            cost = np.concatenate([np.zeros(n), -np.ones(z)])
-            a_ub = np.hstack([-np.eye(n)[zeros], np.eye(z)])  # s - d <= 0
-            a_full = np.hstack([a_eq, np.zeros((len(rows), z))])
-            bounds = [(None, None)] * n + [(0, 1)] * z
-            result = linprog(
-                cost,
-                A_ub=a_ub,
-                b_ub=np.zeros(z),
-                A_eq=a_full,
-                b_eq=np.zeros(len(rows)),
-                bounds=bounds,
-                method="highs",
+        # Screening: a few solutions pushed in different directions show most hidden cells
+        # spanning several people already; only the others need their own two programs.
+        seen_low = start.x.copy()
+        seen_high = start.x.copy()
+        rng = np.random.default_rng(0)
+        columns = [index[name] for name in targets]
+        for direction in range(6):
+            cost = np.zeros(len(names))
+            signs = (
+                (1.0, -1.0)[direction % 2]
+                if direction < 2
+                else rng.choice([-1.0, 1.0], size=len(columns))
             )
-            assert result.status == 0
-            fixed = [i for i, raised in zip(zeros, result.x[n:], strict=True) if raised < 0.5]
-        hull = np.vstack([a_eq, np.eye(n)[fixed]]) if fixed else a_eq
-        _u, sv, vt = np.linalg.svd(hull)
-        free = vt[int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum()) :]  # null space rows
+            cost[columns] = signs
+            result = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if result.status == 0:
+                seen_low = np.minimum(seen_low, result.x)
+                seen_high = np.maximum(seen_high, result.x)
         found = {}
-        for name, i in index.items():
-            if np.abs(free[:, i]).max(initial=0.0) < 1e-9:
-                found[name] = round(x0[i])
+        for name in targets:
+            if seen_high[index[name]] - seen_low[index[name]] > 3:
+                continue  # not pinned: two solutions more than three people apart
+            low, high = self._range(index[name], a_eq, b_eq, bounds)
+            if high is not None and high - low <= 3:
+                low, high = self._range(index[name], a_eq, b_eq, bounds, integer=True)
+            if high is not None and round(low) == round(high):
+                found[name] = round(low)
         return found
+
+    @staticmethod
+    def _range(
+        i: int, a_eq: np.ndarray, b_eq: np.ndarray, bounds: list, *, integer: bool = False
+    ) -> tuple[float, float | None]:
+        """The smallest and largest value of unknown i (None: unbounded)."""
+        n = a_eq.shape[1]
+        ends = []
+        for sign in (1.0, -1.0):
+            cost = np.zeros(n)
+            cost[i] = sign
+            if integer:
+                lower = np.array([b[0] for b in bounds], dtype=float)
+                upper = np.array([np.inf if b[1] is None else b[1] for b in bounds], dtype=float)
+                result = milp(
+                    cost,
+                    constraints=LinearConstraint(a_eq, b_eq, b_eq),
+                    integrality=np.ones(n),
+                    bounds=Bounds(lower, upper),
+                )
+            else:
+                result = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if result.status != 0:
+                return 0.0, None  # unbounded above: nothing pins it
+            ends.append(sign * result.fun)
+        low, high = ends
+        return (np.ceil(low - 1e-6), np.floor(high + 1e-6)) if integer else (low, high)

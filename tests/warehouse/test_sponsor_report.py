@@ -309,3 +309,28 @@ def test_mart_program_creator_has_one_row_per_credit_and_no_pii(demo_settings: S
     # Never-surveyed creators stay in, with an empty profile rather than a guess.
     unsurveyed = mart.filter(~pl.col("is_surveyed"))
     assert unsurveyed.height and unsurveyed["gender"].is_null().all()
+
+
+def test_no_hidden_profile_cell_of_any_sponsor_can_be_recovered(reader: Reader) -> None:
+    """Issue 15's attacker on every sponsor's profile: the creator count, each single-choice
+    breakdown adding up to it, shares revealing their denominators, credit roles as a
+    multi-select. A sponsor's report has one profile (its date window does not change it), so
+    there is no second view to difference against."""
+    from tests.dashboard.attacker import Attack
+
+    attacked = 0
+    for sponsor in reader.query("sponsors")["sponsor_id"].to_list():
+        report = build_sponsor_report(reader, sponsor, value_label=value_label)
+        if report.profile.is_empty():
+            continue
+        attack = Attack()
+        total = attack.cell("creators", int(report.summary["count_creators"][0]))
+        for (dimension,), cells in report.profile.group_by("dimension"):
+            view = [
+                ((dimension, r["value_label"]), r["count_people"], r["share"])
+                for r in cells.iter_rows(named=True)
+            ]
+            attack.view(view, total, adds_up=dimension != "credit_role")
+        attacked += len(attack.hidden)
+        assert not attack.recovered(), sponsor
+    assert attacked, "the demo's sponsors have hidden profile cells to attack"
