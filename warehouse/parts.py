@@ -229,12 +229,39 @@ def share_tables(
     return shared
 
 
+def _table_from(con: duckdb.DuckDBPyConnection, table: str, name: str, source: str) -> None:
+    """Create `table` with the columns of the shape `parts.<name>`, then insert `source`'s rows.
+
+    Never `create table ... as <source>`: in DuckDB 2.0.0 a table created that way from an empty
+    result, then given more than one row group (122,880 rows) in the same transaction, answers
+    `count(*)` right but drops every row from `group by` on a text column and from a partitioned
+    `copy`; so does any transaction that inserts no rows into a table and then more than a row
+    group. A load of a platform new to a shared table lost all its rows that way (the 10M bench
+    kept only its first platform); `tests/warehouse/test_shared_parts.py` holds the case.
+    """
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns()"
+        " where database_name = current_database() and schema_name = ? and table_name = ?"
+        " order by column_index",
+        [SCHEMA, name],
+    ).fetchall()
+    listed = ", ".join(f"{_identifier(column)} {data_type}" for column, data_type in columns)
+    con.execute(f"create table {table} ({listed})")
+    # An insert of no rows would set the same trap for the load's insert that follows.
+    if con.execute(f"select exists ({source})").fetchall() == [(True,)]:
+        con.execute(f"insert into {table} {source}")
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def materialise(con: duckdb.DuckDBPyConnection, names: Iterable[str] = PARTITIONED) -> list[str]:
     """Turn shared tables back into ordinary tables any SQL may write; returns those turned."""
     turned = []
     for name in names:
         if is_shared(con, name):
-            con.execute(f"create table main.{name}_parts_copy as select * from main.{name}")
+            _table_from(con, f"main.{name}_parts_copy", name, f"select * from main.{name}")
             con.execute(f"drop view main.{name}")
             con.execute(f"alter table main.{name}_parts_copy rename to {name}")
             turned.append(name)
@@ -251,7 +278,7 @@ def open_platforms(con: duckdb.DuckDBPyConnection, name: str, platforms: Collect
         return False
     source = _source_sql(name, part_files(con, name, set(platforms)))
     con.execute(f"drop view main.{name}")
-    con.execute(f"create table main.{name} as {source}")
+    _table_from(con, f"main.{name}", name, source)
     return True
 
 

@@ -7,9 +7,11 @@ snapshot names. What readers see is exactly what an ordinary table would hold.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from etl.ingest import ingest_files
@@ -189,3 +191,40 @@ def test_small_tables_stay_ordinary_tables_of_the_snapshot(
         "select table_type from information_schema.tables where table_name = 'fct_content_daily'",
     ) == [("BASE TABLE",)]
     assert not parts.parts_dir(settings.home).exists()
+
+
+def test_a_platform_new_to_a_shared_table_keeps_every_row_of_a_large_load(
+    shared: Settings,
+) -> None:
+    # More than one DuckDB row group (122,880 rows) for a platform with no parts yet: DuckDB
+    # 2.0.0 dropped all of them from the partitioned write when the table had been opened with
+    # an empty insert in the same transaction.
+    rows = 130_000
+    with open_for_write(shared.home, shared_tables=True) as session:
+        con = session.con
+        con.execute("begin transaction")
+        assert parts.open_platforms(con, "fct_content_daily", {"bilibili"})
+        staged = pl.DataFrame(
+            {
+                "platform_id": ["bilibili"] * rows,
+                "content_id": [f"BV1春晚{i % 100}" for i in range(rows)],
+                "date_on": [date(2025, 1, 1) + timedelta(days=i // 100) for i in range(rows)],
+                "views": list(range(rows)),
+            }
+        )
+        con.register("stg_big", staged)  # staged as a load stages its frames
+        con.execute(
+            "insert into fct_content_daily (platform_id, content_id, date_on, views,"
+            " is_from_cumulative, load_id)"
+            " select platform_id, content_id, date_on, views, false, 1 from stg_big"
+        )
+        parts.close_platforms(con, session.home, "fct_content_daily", {"bilibili"})
+        con.execute("commit")
+        session.mark_changed("fct_content_daily")
+    counts = published_rows(
+        shared.home, "select platform_id, count(*) from fct_content_daily group by 1 order by 1"
+    )
+    assert counts == [("bilibili", rows), ("douyin", 10), ("weibo", 5)]
+    snapshot = current_snapshot(shared.home)
+    assert snapshot is not None
+    assert ("fct_content_daily", "bilibili") in manifest(snapshot)
