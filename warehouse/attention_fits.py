@@ -13,8 +13,10 @@ of the years it touched, and a warehouse with no attention rows fits nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import duckdb
@@ -26,6 +28,24 @@ MODEL = "mart_attention_fit"
 INPUT = "mart_attention_daily"
 CODE = "analytics/attention.py"  # the fitting code: a change of it refits every cell
 KEY_SCHEMA = {"series": pl.String, "year": pl.Int64, "input_sha256": pl.String}
+PENDING = "pending:"  # schema_models hash prefix: the code's fits, behind their input
+_deferred: ContextVar[bool] = ContextVar("attention_fits_deferred", default=False)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Publishes in this block leave the fits behind (marked pending) for a later one to refit.
+
+    For a build of many loads of which only the last snapshot is meant to be read (the demo):
+    each load of a platform changes the all-platform plays, which would otherwise be refitted
+    at every intermediate publish. A snapshot published here is reported out of date
+    (`store.out_of_date`) until a publish outside such a block has refitted what changed.
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 def code_sha256() -> str:
@@ -72,6 +92,16 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
     recorded = _recorded_sha256(con)
     if changed is not None and INPUT not in changed and recorded == code:
         return 0
+    if _deferred.get():
+        if recorded != PENDING + code:
+            schema.run_script(
+                con,
+                "loads/attention_fit_pending.sql",
+                model_name=MODEL,
+                code_sha256=PENDING + code,
+                built_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        return 0
     # Imported here: scipy is only needed once a publish has attention data to fit.
     from warehouse.analytics import attention
 
@@ -80,7 +110,7 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
     cells = cells.cast(KEY_SCHEMA)  # type: ignore[arg-type]
     stored = (
         _query(con, "attention_fit_keys").cast(KEY_SCHEMA)  # type: ignore[arg-type]
-        if recorded == code
+        if recorded in (code, PENDING + code)
         else pl.DataFrame(schema=KEY_SCHEMA)
     )
     keep = cells.join(stored, on=["series", "year", "input_sha256"], how="semi")

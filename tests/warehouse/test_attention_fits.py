@@ -161,3 +161,17 @@ def test_the_demo_stores_a_fit_for_every_series_and_year_and_is_up_to_date(
         reader.close()
     assert stored.select("series", "year").rows() == grid.select("series", "year").rows()
     assert store.out_of_date(demo_settings.home) == []
+
+
+def test_publishes_in_a_deferred_block_leave_the_fits_pending_for_the_next_one(con) -> None:
+    attention_fits.refresh(con, {attention_fits.INPUT})
+    before = _stored(con)
+    con.execute("update mart_attention_daily set value = value * 2 where series = ?", [SHORT])
+    with attention_fits.deferred():
+        assert attention_fits.refresh(con, {attention_fits.INPUT}) == 0
+    assert_frame_equal(_stored(con), before)
+    assert attention_fits.stale(con)  # reported out of date until refitted
+    # The next publish refits what changed meanwhile, even if it did not touch attention itself.
+    assert attention_fits.refresh(con, {"fct_survey_response"}) == 1
+    assert_frame_equal(_stored(con), _direct(con))
+    assert not attention_fits.stale(con)
