@@ -55,16 +55,21 @@ def code_sha256() -> str:
 
 
 def _recorded_sha256(con: duckdb.DuckDBPyConnection) -> str | None:
-    con = con.cursor()
-    row = con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and table_name = 'schema_models'"
-    ).fetchone()
-    if not row or not row[0]:
-        return None
-    found = con.execute(
-        "select sql_sha256 from schema_models where model_name = ?", [MODEL]
-    ).fetchone()
+    """The fitting code's hash schema_models holds for the stored fits (None: never fitted)."""
+    cursor = con.cursor()
+    try:
+        # Catalogue probes, as store._pending_migrations: schema_models may not exist yet.
+        row = cursor.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main' and table_name = 'schema_models'"
+        ).fetchone()
+        if not row or not row[0]:
+            return None
+        found = cursor.execute(
+            "select sql_sha256 from schema_models where model_name = ?", [MODEL]
+        ).fetchone()
+    finally:
+        cursor.close()
     return str(found[0]) if found else None
 
 
@@ -94,13 +99,17 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
         return 0
     if _deferred.get():
         if recorded != PENDING + code:
-            schema.run_script(
-                con,
-                "loads/attention_fit_pending.sql",
-                model_name=MODEL,
-                code_sha256=PENDING + code,
-                built_at=datetime.now(UTC).replace(tzinfo=None),
-            )
+            cursor = con.cursor()
+            try:
+                schema.run_script(
+                    cursor,
+                    "loads/attention_fit_pending.sql",
+                    model_name=MODEL,
+                    code_sha256=PENDING + code,
+                    built_at=datetime.now(UTC).replace(tzinfo=None),
+                )
+            finally:
+                cursor.close()
         return 0
     # Imported here: scipy is only needed once a publish has attention data to fit.
     from warehouse.analytics import attention
@@ -132,17 +141,19 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
             )
             fitted.append(result.join(part, on=["series", "year"], how="left"))
     new = pl.concat(fitted, how="vertical")
-    con.register("attention_fit_keep", keep.to_arrow())
-    con.register("attention_fit_new", new.to_arrow())
+    # A cursor of its own: the frames registered on it vanish with it, and the write connection
+    # may still hold an unfinished result of the step before.
+    cursor = con.cursor()
     try:
+        cursor.register("attention_fit_keep", keep.to_arrow())
+        cursor.register("attention_fit_new", new.to_arrow())
         schema.run_script(
-            con,
+            cursor,
             "loads/attention_fit.sql",
             model_name=MODEL,
             code_sha256=code,
             built_at=datetime.now(UTC).replace(tzinfo=None),
         )
     finally:
-        con.unregister("attention_fit_keep")
-        con.unregister("attention_fit_new")
+        cursor.close()
     return todo.height
