@@ -267,9 +267,13 @@ def page_searches(
     return [drawn[i % len(drawn)] for i in range(count)]
 
 
-def miss_side(home: Path, work: Path, count: int, seed: int) -> dict[str, Any]:
-    """Each page opened on a fresh cache-less one-worker server, first in its default state, then
-    with `count` filter combinations; every callback request with its server-side time."""
+def miss_side(
+    home: Path, work: Path, count: int, seed: int, pages: list[str] | None = None
+) -> dict[str, Any]:
+    """Each page (or those of `pages`) opened on a fresh cache-less one-worker server, first in
+    its default state, then with `count` filter combinations; every callback request with its
+    server-side time."""
+    visits = [(role, path) for role, path in VISITS if not pages or path in pages]
     users = dc.ensure_accounts(home)
     shutil.rmtree(home / "cache", ignore_errors=True)
     log = work / "callbacks-miss-server.log"
@@ -296,11 +300,11 @@ def miss_side(home: Path, work: Path, count: int, seed: int) -> dict[str, Any]:
                 case["calls"].append(call)
 
     with dc.serve(home, log, workers=1, no_cache=True) as url:
-        sessions = {role: dc.sign_in(url, users[role]) for role in {r for r, _ in VISITS}}
+        sessions = {role: dc.sign_in(url, users[role]) for role in {r for r, _ in visits}}
         openers = {
             role: dc.PageOpener(url, s, tag_prefix=f"{role[0]}") for role, s in sessions.items()
         }
-        for role, path in VISITS:
+        for role, path in visits:
             opener = openers[role]
             mark = len(opener.exchanges)
             components = opener.open(path)
@@ -562,6 +566,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warm", action="store_true", help="repeated default inputs on a caching server instead"
     )
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="PATH",
+        help="cache-miss mode: only these pages, e.g. --pages /attention (default: every page)",
+    )
     args = parser.parse_args(argv)
     # A terminated run still stops the server it started (the `serve` block's finally).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -668,7 +678,7 @@ def miss_run(
 ) -> int:
     """The cache-miss measurement (the default) and its result file."""
     started = time.perf_counter()
-    cases = miss_side(home, work, count, args.seed)["cases"]
+    cases = miss_side(home, work, count, args.seed, args.pages)["cases"]
     requests = sum(len(c["calls"]) for c in cases)
     print(f"{requests} cache-miss requests over HTTP: {fmt_seconds(time.perf_counter() - started)}")
     flat = [{"role": c["role"], "body": call["body"]} for c in cases for call in c["calls"]]

@@ -174,12 +174,12 @@ def attention(
     as_json: AsJson = False,
 ) -> None:
     """Post-Spring-Festival attention decline per series and year: half-life, +30/+60 days, March ratio."""
-    from warehouse.analytics.attention import decline_by_year
+    from warehouse.analytics.attention import stored_declines
 
     reader = open_reader(home)
     with progress_bar() as progress:
-        progress.add_task("fitting the decline of every series and year", total=None)
-        frame = decline_by_year(reader, series=series)
+        progress.add_task("reading the decline of every series and year", total=None)
+        frame = stored_declines(reader, series=series)  # fitted at publish
     reader.close()
     if frame.is_empty() and series:
         raise CliError(f"unknown series {series!r}")

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import lake_staged, parts, schema
+from warehouse import attention_fits, lake_staged, parts, schema
 from warehouse.store import connect_read_only, current_snapshot, open_for_write
 
 MANIFEST = "manifest.json"
@@ -422,9 +422,10 @@ def import_lake(home: Path, lake: Path, keep: int = 5) -> list[str]:
                 [name, digest, datetime.now(UTC).replace(tzinfo=None)],
             )
             published.append(name)
-        # Publish without rebuilding: every model was just recorded as up to date.
+        # Publish without rebuilding: every model was just recorded as up to date. Only the
+        # attention fits stored at publish follow mart_attention_daily (warehouse.attention_fits).
         session.changed = True
-        session.written = set()
+        session.written = {attention_fits.INPUT}
     return published
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import parts, schema
+from warehouse import attention_fits, parts, schema
 from warehouse.platforms import sync_dim_platform
 
 POINTER = "CURRENT"
@@ -230,7 +230,8 @@ def out_of_date(home: Path) -> list[str]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         reasons = ["pending migrations"] if _pending_migrations(con) else []
-        return reasons + [f"model {name}" for name in schema.stale_models(con)]
+        reasons += [f"model {name}" for name in schema.stale_models(con)]
+        return reasons + ([f"model {attention_fits.MODEL}"] if attention_fits.stale(con) else [])
     finally:
         con.close()
 
@@ -296,7 +297,11 @@ def open_for_write(
                 session.mark_changed("dim_platform")
             yield session
             if session.changed:
-                schema.build_models(con, session.tables_written(), rebuild=session.rebuild_scoped)
+                rebuilt = schema.build_models(
+                    con, session.tables_written(), rebuild=session.rebuild_scoped
+                )
+                written = session.tables_written()
+                attention_fits.refresh(con, None if written is None else written | set(rebuilt))
                 written = session.tables_written()
                 unchanged = set() if written is None else session.materialised - written
                 parts.share_tables(con, home, unchanged)

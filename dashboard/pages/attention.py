@@ -263,8 +263,10 @@ def _selected(filters: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def declines(series: str) -> pl.DataFrame:
-    """`attention.decline_by_year` of one series (every year of the warehouse, cached)."""
-    return data.analytic(attention.decline_by_year, series=series)
+    """`attention.decline_by_year` of one series (every year of the warehouse), as stored at
+    publish: a request never refits. The fit depends on the series alone, so every year,
+    window and normalisation the page offers reads the same stored rows."""
+    return data.analytic(attention.stored_declines, series=series)
 
 
 def _peaks(daily: pl.DataFrame, fits: pl.DataFrame) -> dict[int, float]:

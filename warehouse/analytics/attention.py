@@ -65,7 +65,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy.optimize import OptimizeWarning, curve_fit
 
 from warehouse.query import Reader
 
@@ -80,6 +79,9 @@ MIN_WEEK_MEAN_DAYS = 4
 N_BOOTSTRAP = 200
 SEED = 20240210
 BOUNDS = ((0.0, 0.0, 0.25), (2.0, 5.0, 365.0))  # (b, A, h): lower, upper
+# The days from Spring Festival a fit reads: a week earlier than the peak window needs, so a
+# weekly series' point before the window is there for the edge check.
+FIT_INPUT_DAYS = (PEAK_WINDOW[0] - 8, FIT_LAST_DAY)
 
 STATUS_OK = "ok"
 STATUS_TOO_FEW = "too few points"
@@ -123,16 +125,23 @@ def decline_by_year(reader: Reader, *, series: str | None = None) -> pl.DataFram
     daily = reader.query(
         "attention_window",
         series=series,
-        # A week earlier than the peak window needs, so a weekly series' point before the
-        # window is there for the edge check.
-        first_day=PEAK_WINDOW[0] - 8,
-        last_day=FIT_LAST_DAY,
+        first_day=FIT_INPUT_DAYS[0],
+        last_day=FIT_INPUT_DAYS[1],
     )
     return fit_decline(
         daily,
         series=grid["series"].unique(maintain_order=True).to_list(),
         years=grid["year"].unique().sort().to_list(),
     )
+
+
+def stored_declines(reader: Reader, *, series: str | None = None) -> pl.DataFrame:
+    """`decline_by_year` as computed at publish (mart_attention_fit): same rows, no refit.
+
+    The fit depends on the series alone (years, window and normalisation only select from it),
+    so every choice the attention page offers is precomputed.
+    """
+    return reader.query("attention_fits", series=series).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
 
 
 def fit_decline(
@@ -374,6 +383,9 @@ def _fit(
     x: np.ndarray, y: np.ndarray, p0: Sequence[float], scale: float
 ) -> tuple[float, float, float] | None:
     """Robust bounded fit of b + A 2^(-x/h); None when the optimiser fails."""
+    # Imported here so a publish with no attention data to fit never loads scipy.
+    from scipy.optimize import OptimizeWarning, curve_fit
+
     try:
         with warnings.catch_warnings():
             # curve_fit warns when it cannot estimate the covariance; the interval comes from
