@@ -82,9 +82,10 @@ def _null_space(matrix: np.ndarray) -> np.ndarray:
 def determined_cells(values: Sequence[int], hidden: Iterable[int], sums: Sequence[Sum]) -> set[int]:
     """The hidden cells whose value follows from the shown cells, `sums` and counts being >= 0.
 
-    The hidden values x = truth + N z range over the null space N of the sums restricted to the
-    hidden cells; a cell is determined when its row of N is zero, or when non-negativity pins
-    it (the smallest and largest (N z)_i with truth + N z >= 0 are both 0).
+    The hidden values x = truth + d range over moves d = N z in the null space N of the sums
+    restricted to the hidden cells, with d >= 0 wherever the truth is 0 (a cone). One linear
+    program finds the zero cells no move can raise (fixed at 0); the moves that keep those at 0
+    span a subspace, and a cell is determined when its row of that subspace's basis is zero.
     """
     hidden = sorted(set(hidden))
     if not hidden:
@@ -101,25 +102,41 @@ def determined_cells(values: Sequence[int], hidden: Iterable[int], sums: Sequenc
         if row.any():
             rows.append(row)
     basis = _null_space(np.array(rows) if rows else np.zeros((0, len(hidden))))
-    truth = np.array([float(values[c]) for c in hidden])
-    found = set()
-    free = basis.shape[1] > 0
-    for j, cell in enumerate(hidden):
-        fixed = not free or np.abs(basis[j]).max() < 1e-9
-        if fixed or ((truth == 0).any() and _pinned_by_zero(basis, truth, j)):
-            found.add(cell)
-    return found
+    if basis.shape[1] == 0:
+        return set(hidden)
+    zeros = [j for j, cell in enumerate(hidden) if values[cell] == 0]
+    fixed = _fixed_zeros(basis, zeros)
+    if fixed:
+        basis = basis @ _null_space(basis[fixed])
+    return {
+        cell
+        for j, cell in enumerate(hidden)
+        if j in fixed or basis.shape[1] == 0 or np.abs(basis[j]).max() < 1e-9
+    }
 
 
-def _pinned_by_zero(basis: np.ndarray, truth: np.ndarray, j: int) -> bool:
-    """True when no move keeping every hidden count >= 0 changes hidden cell j."""
-    bounds = [(-1.0, 1.0)] * basis.shape[1]
-    a_ub, b_ub = -basis, truth  # truth + N z >= 0
-    for sign in (1.0, -1.0):
-        result = linprog(-sign * basis[j], A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
-        if result.status == 0 and -result.fun > 1e-7:
-            return False
-    return True
+def _fixed_zeros(basis: np.ndarray, zeros: list[int]) -> list[int]:
+    """The zero cells (rows of `basis`) that no move keeping every zero cell >= 0 raises.
+
+    Maximise the sum of s_i <= min(1, d_i) over moves d = basis @ z with d >= 0 on the zero
+    cells: moves add up within the cone, so one optimum raises every cell that can be raised.
+    """
+    if not zeros:
+        return []
+    n, z = basis.shape[1], len(zeros)
+    cost = np.concatenate([np.zeros(n), -np.ones(z)])
+    moves = basis[zeros]
+    a_ub = np.vstack(
+        [
+            np.hstack([-moves, np.eye(z)]),  # s - d <= 0
+            np.hstack([-moves, np.zeros((z, z))]),  # -d <= 0
+        ]
+    )
+    bounds = [(None, None)] * n + [(0.0, 1.0)] * z
+    result = linprog(cost, A_ub=a_ub, b_ub=np.zeros(2 * z), bounds=bounds, method="highs")
+    if result.status != 0:
+        return list(zeros)
+    return [j for j, raised in zip(zeros, result.x[n:], strict=True) if raised < 0.5]
 
 
 def complementary_suppression(
