@@ -87,12 +87,27 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.Da
         cursor.close()
 
 
+def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+    cursor = con.cursor()
+    try:
+        found = cursor.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main' and table_name = ?",
+            [MODEL],
+        ).fetchall()
+    finally:
+        cursor.close()
+    return found == [(1,)]
+
+
 def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> int:
     """Refit the cells whose inputs changed; return how many were fitted (0: nothing to do).
 
     `changed` names the tables and models written or rebuilt by this publish (None = unknown,
     anything may have changed). Runs on the write connection, inside the publish.
     """
+    if not _has_table(con):
+        return 0  # a warehouse before migration 0013 (a test's or an old release's): no fits yet
     code = code_sha256()
     recorded = _recorded_sha256(con)
     if changed is not None and INPUT not in changed and recorded == code:
