@@ -264,6 +264,9 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
         # out of one filter's view but present in a cross-tab would say "nobody".
         cell_keys = counts["cell_key"].to_list()
         every = [*_value_order(dimension), *([] if dimension in MULTI_SELECT else [None])]
+        chosen = _chosen(filters, dimension)
+        if chosen:  # filtered on this dimension: the values left out are known to be empty
+            every = [key for key in every if key in chosen]
         missing = [key for key in every if key not in set(keys)]
         keys, numbers = [*keys, *missing], [*numbers, *[0] * len(missing)]
         cell_keys += [0] * len(missing)
@@ -302,6 +305,12 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
     return frame.with_columns(
         pl.Series("is_suppressed", [i in hidden for i in order], dtype=pl.Boolean)
     )
+
+
+def _chosen(filters: Mapping[str, Any], dimension: str) -> list[str]:
+    """The values the page's filters keep for `dimension` (empty: not filtered on it)."""
+    sel = selection(filters, population())
+    return {"age_band": sel.ages, "role": sel.roles, "gender": sel.genders}.get(dimension, [])
 
 
 def _order(dimension: str, keys: Sequence[str | None], counts: Sequence[int | None]) -> list[int]:
@@ -491,12 +500,15 @@ def _crosstab(
     ).drop("count_label", "is_suppressed", "shown")
 
 
-def _role_rows(frame: pl.DataFrame, *, every: bool) -> list[str]:
-    """A cross-tab's role rows: most people first, then (`every`) the roles nobody chose."""
+def _role_rows(frame: pl.DataFrame, filters: Mapping[str, Any], *, every: bool) -> list[str]:
+    """A cross-tab's role rows: most people first, then (`every`) the roles nobody chose that
+    the filters do not already rule out."""
     found = _keys_by_count(frame, "role")
     if not every:
         return found
-    return found + [r for r in [*_option_keys("role"), UNKNOWN_KEY] if r not in found]
+    chosen = _chosen(filters, "role")
+    rest = [r for r in [*_option_keys("role"), UNKNOWN_KEY] if r not in found]
+    return found + [r for r in rest if not chosen or r in chosen]
 
 
 def _keys_by_count(frame: pl.DataFrame, column: str) -> list[str]:
@@ -537,7 +549,7 @@ def role_by_city(filters: Mapping[str, Any]) -> pl.DataFrame:
     cols = [(c, names[c]) for c in top] + [
         (g, group_labels[g]) for g in (OTHER_CITIES, OVERSEAS, UNKNOWN_KEY) if g in present or every
     ]
-    rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, every=every)]
+    rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, filters, every=every)]
     shown = {r["city_key"]: r["count_participants"] for r in city_counts(filters).to_dicts()}
     margins = {"rows": _shown_margin(filters, "role"), "cols": shown}
     return _crosstab(frame, rows, cols, "role", "city_group", margins)
@@ -560,8 +572,13 @@ def age_by_role(filters: Mapping[str, Any]) -> pl.DataFrame:
     frame = _with_unknown(_with_unknown(people(filters), "role"), "age_band")
     present = set(frame["age_band"].to_list())
     every = auth.viewer_k() is not None  # every row and column, so no absence says "nobody"
-    ages = [a for a in [*_value_order("age_band"), UNKNOWN_KEY] if a in present or every]
-    rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, every=every)]
+    chosen = _chosen(filters, "age_band")
+    ages = [
+        a
+        for a in [*_value_order("age_band"), UNKNOWN_KEY]
+        if a in present or (every and (not chosen or a in chosen))
+    ]
+    rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, filters, every=every)]
     cols = [(a, _label("age_band", a, lang)) for a in ages]
     margins = {"rows": _shown_margin(filters, "role"), "cols": _shown_margin(filters, "age_band")}
     return _crosstab(frame, rows, cols, "role", "age_band", margins)
