@@ -58,12 +58,8 @@ def _recorded_sha256(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fitting code's hash schema_models holds for the stored fits (None: never fitted)."""
     cursor = con.cursor()
     try:
-        # Catalogue probes, as store._pending_migrations: schema_models may not exist yet.
-        row = cursor.execute(
-            "select count(*) from duckdb_tables() where database_name = current_database()"
-            " and schema_name = 'main' and table_name = 'schema_models'"
-        ).fetchone()
-        if not row or not row[0]:
+        # schema_models may not exist yet (a catalogue probe, as store._pending_migrations).
+        if not _has_table(con, "schema_models"):
             return None
         found = cursor.execute(
             "select sql_sha256 from schema_models where model_name = ?", [MODEL]
@@ -87,13 +83,14 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.Da
         cursor.close()
 
 
-def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the table `main.<name>` exists (probed on a cursor of its own)."""
     cursor = con.cursor()
     try:
         found = cursor.execute(
             "select count(*) from duckdb_tables() where database_name = current_database()"
             " and schema_name = 'main' and table_name = ?",
-            [MODEL],
+            [name],
         ).fetchall()
     finally:
         cursor.close()
@@ -106,7 +103,7 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
     `changed` names the tables and models written or rebuilt by this publish (None = unknown,
     anything may have changed). Runs on the write connection, inside the publish.
     """
-    if not _has_table(con):
+    if not _has_table(con, MODEL):
         return 0  # a warehouse before migration 0013 (a test's or an old release's): no fits yet
     code = code_sha256()
     recorded = _recorded_sha256(con)
