@@ -44,9 +44,7 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], chart: str) -> None:
 
 
 def _figure(title: str, lang: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
-    return fig
+    return theme.figure(title)
 
 
 def empty_figure(title_key: str, reason_key: str, lang: str = DEFAULT_LANG) -> go.Figure:

@@ -129,8 +129,8 @@ def fitted_decay_years(
         horizontal_spacing=0.06,
         vertical_spacing=0.5 / rows if rows > 1 else 0.1,
         subplot_titles=[_panel_title(y, fits.get(y, {}), lang) for y in years],
+        figure=theme.figure(t(FIT_TITLE_KEY, lang)),
     )
-    fig.update_layout(**theme.base_layout(t(FIT_TITLE_KEY, lang)))
     labels = status_labels or {}
     hover = "%{x}: %{y:.1%}<extra>%{fullData.name}</extra>"
     for index, year in enumerate(years):

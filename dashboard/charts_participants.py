@@ -159,9 +159,12 @@ def city_map(
         cols=2,
         specs=[[{"type": "geo"}, {"type": "xy"}]],
         column_widths=[MAP_DOMAIN_X[1], BAR_DOMAIN_X[1] - BAR_DOMAIN_X[0]],
+        figure=theme.figure(
+            t("participants.title.map", lang),
+            margin={"l": 10, "r": 20, "t": 50, "b": 50},
+            showlegend=False,
+        ),
     )
-    fig.update_layout(**theme.base_layout(t("participants.title.map", lang)))
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 50, "b": 50}, showlegend=False)
     fig.add_trace(
         go.Choropleth(
             locations=list(CHINA_ISO3),

@@ -253,8 +253,7 @@ def lifecycle_bars(
     periods = data["period"].unique().sort().to_list()
     complete = dict(data.group_by("period").agg(pl.col("is_complete").all()).iter_rows())
     labels = [period_text(p, by, lang) for p in periods]
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
+    fig = theme.figure(title)
     for state in LIFECYCLE_STATES:
         part = data.filter(pl.col("lifecycle_state") == state)
         counts = dict(part.select("period", "count_participants").iter_rows())
@@ -332,8 +331,7 @@ def survival_curves(
         if note:
             _note(fig, note)
         return fig
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(t("retention.title.survival", lang)))
+    fig = theme.figure(t("retention.title.survival", lang))
     groups = data["group"].unique(maintain_order=True).to_list()
     with_bands = len(groups) <= MAX_BAND_GROUPS
     if not with_bands:
@@ -415,8 +413,7 @@ def audience_curves(
         fig.update_layout(title_text=title)
         return fig
     data = data.sort("platform_id", "content_id", "position_pct")
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
+    fig = theme.figure(title)
     hover = "%{x}%: %{y:.1%}<extra>%{fullData.name}</extra>"
     for band in data["length_band"].unique(maintain_order=True).to_list():
         part = data.filter(pl.col("length_band") == band)

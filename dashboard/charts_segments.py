@@ -84,8 +84,7 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], chart: str) -> None:
 
 
 def _figure(title: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
+    fig = theme.figure(title)
     return fig
 
 

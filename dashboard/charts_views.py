@@ -153,8 +153,7 @@ def metric_over_time(
         fig = charts.empty_figure("views.metric.plays", empty_key, lang)
         fig.update_layout(title_text=title)
         return fig
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
+    fig = theme.figure(title)
     if series == "platform":
         keys = charts._platform_order(data["key"].to_list())
     else:
@@ -243,8 +242,7 @@ def top_programs_stacked(
         fig.update_layout(title_text=title)
         return fig
     order = totals["title_zh"].to_list()
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
+    fig = theme.figure(title)
     number = "%{x:,.1f}" if metric == "watch_time_h" else "%{x:,}"
     for pid in charts._platform_order(data["platform_id"].to_list()):
         part = data.filter(pl.col("platform_id") == pid)
@@ -304,8 +302,7 @@ def engagement_by_platform(
     rates = dict(zip(data["platform_id"].to_list(), data["engagement_rate"].to_list(), strict=True))
     labels = [platform_label(p, lang) for p in order]
     values = [rates[p] for p in order]
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(title))
+    fig = theme.figure(title)
     fig.add_trace(
         go.Bar(
             x=labels,
@@ -383,8 +380,7 @@ def reach_bars(
         colours = [theme.NEUTRAL_COLOUR] * data.height
     reported = data["reach_reported"].fill_null(0).to_list()
     estimated = [max(r - p, 0) for r, p in zip(data["reach"].to_list(), reported, strict=True)]
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(t(title_key, lang)))
+    fig = theme.figure(t(title_key, lang))
     horizontal = kind != "platform"
     parts = (
         ("reported", reported, {"color": list(colours)}),
@@ -540,8 +536,7 @@ def audience_bars(
         )
     texts = dict(zip(totals["value_key"], totals["value_text"], strict=True))
     labels = [audience_value_label(dimension, k, texts[k], lang) for k in keys]
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(t(title_key, lang)))
+    fig = theme.figure(t(title_key, lang))
     for platform_id in charts._platform_order(data["platform_id"].unique().to_list()):
         for is_followers in (False, True):
             rows = data.filter(

@@ -227,10 +227,11 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
-def _once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
-    """`compute()`, once per request for one key, with the caches off: a page's figures each
-    read the same population, and a request must not read it once per figure (what a user waits
-    for is one read, as the bare query is). Nothing outlives the request."""
+def per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per request for one key (outside a request: every call): a page's
+    figures each read and filter the same population, and a request must not do that once per
+    figure. Nothing outlives the request, so this is no cache: with the caches off a new request
+    computes everything again. Callers must treat the value as read-only."""
     if not has_request_context():
         return compute()
     seen = g.setdefault("_creatorpulse_request_memo", {})
@@ -255,7 +256,7 @@ class _Memo:
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if not caching():
-            return _once_per_request(key, compute)
+            return per_request(key, compute)
         while True:
             with _cache_lock:
                 if key in self.values:

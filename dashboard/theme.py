@@ -86,6 +86,13 @@ def template() -> go.layout.Template:
     )
 
 
+def figure(title: str, **layout: Any) -> go.Figure:
+    """An empty figure with the shared layout (plus `layout`). The layout goes to the
+    constructor: update_layout validates the template again on its way in (~35 ms a figure on
+    a 2-core machine, against ~14 ms)."""
+    return go.Figure(layout={**base_layout(title), **layout})
+
+
 def base_layout(title: str) -> dict[str, Any]:
     """Layout settings every figure shares."""
     return {

@@ -19,6 +19,8 @@ import polars as pl
 from scipy.optimize import linprog
 
 DEFAULT_K = 5
+# Complementary suppression tries this many candidate cells per step (see its loop).
+LOOKAHEAD = 3
 
 
 def suppress_small_cells(
@@ -174,8 +176,14 @@ def complementary_suppression(
                     touching[m] = touching.get(m, 0) + covered
         if not touching:
             return shut
-        left = {m: len(determined_cells(values, shut | {m}, sums)) for m in touching}
-        shut.add(min(touching, key=lambda m: (left[m], -touching[m], values[m] == 0, values[m], m)))
+        # Looking ahead costs a linear program per candidate; only the LOOKAHEAD best by the
+        # cheap order (beside the most exposed cells, then the smallest non-zero count) are
+        # tried. Any choice is safe (the loop ends only when nothing is determined); the
+        # look-ahead only keeps the hidden cells few.
+        cheap = sorted(touching, key=lambda m: (-touching[m], values[m] == 0, values[m], m))
+        tried = cheap[:LOOKAHEAD]
+        left = {m: len(determined_cells(values, shut | {m}, sums)) for m in tried}
+        shut.add(min(tried, key=lambda m: (left[m], -touching[m], values[m] == 0, values[m], m)))
 
 
 def protect_distribution(counts: Sequence[int], *, k: int = DEFAULT_K, adds_up: bool) -> set[int]:

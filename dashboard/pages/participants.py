@@ -10,6 +10,7 @@ researchers); the distributions and the map show exact counts to organizers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -140,8 +141,13 @@ register(
 def population() -> pl.DataFrame:
     """Every current response to the gala's survey with the page's dimensions (experience band
     derived); other surveys have their own view (`dashboard.survey_page`)."""
-    frame = data.query("participants_population")
-    return with_derived(frame.filter(pl.col("questionnaire_id") == survey_page.GALA_ID))
+
+    def read() -> pl.DataFrame:
+        frame = data.query("participants_population")
+        return with_derived(frame.filter(pl.col("questionnaire_id") == survey_page.GALA_ID))
+
+    # Every chart of a render reads it: once per request (data.per_request), not per chart.
+    return data.per_request(("participants.population",), read)
 
 
 @dataclass(frozen=True)
@@ -189,7 +195,9 @@ def selection(filters: Mapping[str, Any], pop: pl.DataFrame) -> Selection:
     """The filters of the URL; unknown values are dropped, the edition defaults to the latest."""
     years = sorted(pop["edition_year"].unique().drop_nulls().to_list())
     year = urlstate.integer(filters, "edition", years)
-    cities = [c for c, _, _ in city_options(pop)] + [OVERSEAS]
+    # The cities city_options offers (domestic, seen), as a set: no counting needed here.
+    domestic = pop.filter(~pl.col("is_overseas").fill_null(False))["city_id"]
+    cities = [*domestic.drop_nulls().unique().to_list(), OVERSEAS]
     return Selection(
         edition=year if year is not None else (years[-1] if years else None),
         ages=urlstate.many(filters, "age", _option_keys("age")),
@@ -220,10 +228,20 @@ def apply_selection(pop: pl.DataFrame, sel: Selection) -> pl.DataFrame:
     return pop.filter(pl.all_horizontal(conditions))
 
 
+def _filters_key(filters: Mapping[str, Any]) -> str:
+    return json.dumps(filters, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _selected(filters: Mapping[str, Any]) -> Selection:
+    """`selection` of the page's population, once per request and filters."""
+    key = ("participants.selection", _filters_key(filters))
+    return data.per_request(key, lambda: selection(filters, population()))
+
+
 def people(filters: Mapping[str, Any]) -> pl.DataFrame:
     """The responses the page's filters select (one per participant of the edition)."""
-    pop = population()
-    return apply_selection(pop, selection(filters, pop))
+    key = ("participants.people", _filters_key(filters))
+    return data.per_request(key, lambda: apply_selection(population(), _selected(filters)))
 
 
 # -- datasets (what each chart draws and what its download serves) ----------------------------
@@ -234,6 +252,13 @@ def _label(dimension: str, key: str | None, lang: str) -> str:
 
 
 def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
+    """People per value of `dimension` among the filtered participants (`_distribution`), once
+    per request: the cross-tabs read the role and age distributions again as their margins."""
+    key = ("participants.distribution", dimension, _filters_key(filters), auth.viewer_key())
+    return data.per_request(key, lambda: _distribution(filters, dimension=dimension))
+
+
+def _distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
     """People per value of `dimension` among the filtered participants.
 
     Ordinal dimensions (age, experience, income) keep the questionnaire's order, the others
@@ -309,7 +334,7 @@ def distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame:
 
 def _chosen(filters: Mapping[str, Any], dimension: str) -> list[str]:
     """The values the page's filters keep for `dimension` (empty: not filtered on it)."""
-    sel = selection(filters, population())
+    sel = _selected(filters)
     return {"age_band": sel.ages, "role": sel.roles, "gender": sel.genders}.get(dimension, [])
 
 
@@ -349,7 +374,13 @@ def _city_names(frame: pl.DataFrame, lang: str) -> dict[str | None, str]:
 
 @components.dataset(PAGE, "map", "participants.title.map")
 def city_counts(filters: Mapping[str, Any]) -> pl.DataFrame:
-    """People per city of the filtered participants; overseas cities grouped into one row."""
+    """People per city of the filtered participants; overseas cities grouped into one row (once
+    per request: the map and the role x city margins read it)."""
+    key = ("participants.city_counts", _filters_key(filters), auth.viewer_key())
+    return data.per_request(key, lambda: _city_counts(filters))
+
+
+def _city_counts(filters: Mapping[str, Any]) -> pl.DataFrame:
     frame = people(filters)
     overseas = frame["is_overseas"].fill_null(False)
     grouped = frame.with_columns(
@@ -629,8 +660,8 @@ def summary(filters: Mapping[str, Any]) -> str:
     """How many participants the filters select, out of the edition's."""
     lang = urlstate.lang_of(filters)
     pop = population()
-    sel = selection(filters, pop)
-    chosen = apply_selection(pop, sel)
+    sel = _selected(filters)
+    chosen = people(filters)
     edition = pop.filter(pl.col("edition_year") == sel.edition)
     guard = auth.viewer_protection()
     if guard is None:

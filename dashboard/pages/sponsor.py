@@ -180,8 +180,7 @@ def daily_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     """Daily plays, one line per edition."""
     if frame.is_empty():
         return charts.empty_figure("sponsor.title.daily", "sponsor.empty.no_plays", lang)
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(t("sponsor.title.daily", lang)))
+    fig = theme.figure(t("sponsor.title.daily", lang))
     for i, (year,) in enumerate(frame.select("edition_year").unique().sort("edition_year").rows()):
         part = frame.filter(pl.col("edition_year") == year).sort("date_on")
         # Editions overlaid by days since their first day, so years line up.
@@ -206,8 +205,7 @@ def platforms_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     """Plays and reach per platform; estimated reach drawn hatched and named as estimated."""
     if frame.is_empty():
         return charts.empty_figure("sponsor.title.platforms", "sponsor.empty.no_plays", lang)
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(t("sponsor.title.platforms", lang)), barmode="group")
+    fig = theme.figure(t("sponsor.title.platforms", lang), barmode="group")
     names = [platform_label(p, lang) for p in frame["platform_id"]]
     colours = [theme.platform_colour(p) for p in frame["platform_id"]]
     fig.add_trace(
@@ -248,8 +246,7 @@ def vs_median_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     if part.is_empty():
         return charts.empty_figure("sponsor.title.vs_median", "sponsor.empty.no_plays", lang)
     part = part.sort("plays_vs_median")
-    fig = go.Figure()
-    fig.update_layout(**theme.base_layout(t("sponsor.title.vs_median", lang)))
+    fig = theme.figure(t("sponsor.title.vs_median", lang))
     labels = [f"{r['title_zh']}（{r['edition_year']}）" for r in part.iter_rows(named=True)]
     fig.add_trace(
         go.Bar(
