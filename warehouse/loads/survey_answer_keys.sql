@@ -1,6 +1,6 @@
--- After every chunk of a survey load's answers (survey_answer.sql): the answers this load put in
--- never repeat a key (response, question, item). A key may repeat across two chunks, so the
--- check reads the load's inserted rows, not one chunk; a failure rolls the whole load back.
+-- After a survey load's answers (survey_answer.sql): the answers this load put in
+-- never repeat a key (response, question, item). A key may repeat across two batches, so the
+-- check reads the load's inserted rows, not one batch; a failure rolls the whole load back.
 --
 -- Keys first grouped by their 64-bit hash (half the CPU of grouping the three strings); only rows
 -- of a repeated hash, normally none, are then grouped exactly.
