@@ -103,6 +103,29 @@ class Answers:
         joined = rows.join(answers, on="__k", how="inner", maintain_order="left_right")
         return joined.select(list(ANSWER_SCHEMA)).cast(ANSWER_SCHEMA)  # type: ignore[arg-type]
 
+    def vouched(self) -> bool:
+        """Whether the parse shows every answer's response staged and no key repeated.
+
+        Answers joined to the kept rows answer only staged responses, whose ids are unique
+        (loads/survey.sql refuses a repeated one); each part maps its `__k` (a row, or a distinct
+        value rows share) to answers, so no (response, question, item) key repeats when no part
+        repeats (__k, question, item) and no question spans two parts. False means "not shown
+        here" (e.g. answers built by hand): the load then checks the inserted rows in SQL.
+        """
+        if self._rows is None:
+            return False
+        seen: set[str] = set()
+        for _key, answers in self._parts:
+            questions = set(answers.get_column("question_id").unique().to_list())
+            if questions & seen:
+                return False
+            seen |= questions
+            if answers.select(
+                pl.struct("__k", "question_id", "item_key").is_duplicated().any()
+            ).item():
+                return False
+        return True
+
     def frame(self) -> pl.DataFrame:
         """Every answer: question by question, each in file-row order."""
         parts = [self._joined(key, answers) for key, answers in self._parts]
