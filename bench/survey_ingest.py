@@ -8,12 +8,13 @@ survey file of its manifest): read, map the columns to the questionnaire, parse 
 every row, one load transaction, publish the snapshot (models rebuilt). The time spent in each
 step is measured inside the same call by wrapping the step functions, so the details say how
 much is reading (`etl.reading.read_table`), parsing (`etl.survey.parse.parse_survey`), loading
-(`warehouse.loading.apply_load`) and publishing (`warehouse.schema.build_models`).
+(`warehouse.loading.apply_load`: the answers streamed into one insert, the commit and its
+checkpoint) and publishing (`warehouse.schema.build_models`).
 
 Baseline: DuckDB's bare `read_csv` of the same file into a table of a fresh database file (every
 column as text: no validation, no normalisation, no answers long form). Context: pandas'
-`read_csv` of the same file into a frame of strings. DESIGN.md section 7 sets no number for
-survey ingest; the ratio to the DuckDB read is reported as context and the row says so.
+`read_csv` of the same file into a frame of strings. DESIGN.md section 7: "survey ingest, 100k
+respondents ≤ 4× DuckDB's bare read_csv" (`TARGET_RATIO`), judged on a 100k-respondent instance.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from bench.harness import (
     time_steps,
     write_result,
 )
+
+TARGET_RATIO = 4.0
+TARGET_RESPONDENTS = 100_000
 
 STEPS = (
     ("read_table", "etl.survey.export", "read_table"),
@@ -178,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         + f"\n\nWhere the ETL's time goes (same call):\n\n"
         "| step | time | share | CPU (all threads) |\n|---|---|---|---|\n"
         f"{step_rows}\n\nRatio to DuckDB's bare read: {ratio_text}; to pandas read_csv: "
-        f"{pandas_ratio:.1f}×. DESIGN.md section 7 has no survey-ingest line: these figures "
-        "are reported, not judged.\n"
+        f"{pandas_ratio:.1f}×. DESIGN.md section 7: ≤ {TARGET_RATIO:.0f}× DuckDB's bare read_csv "
+        f"at {TARGET_RESPONDENTS:,} respondents.\n"
     )
     result = BenchResult(
         bench="survey_ingest",
@@ -188,13 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         targets=[
             Target(
                 work=f"survey ingest, {rows:,}-row 问卷星 export (validated, normalised, loaded)",
-                target="no DESIGN.md §7 line; reported against DuckDB's bare read_csv",
+                target=f"≤ {TARGET_RATIO:.0f}× DuckDB's bare read_csv "
+                f"(DESIGN.md §7, {TARGET_RESPONDENTS:,} respondents)",
                 measured=(
                     f"{fmt_seconds(ours.seconds)} ({_rate(rows, ours)}, peak RSS "
                     f"{fmt_mb(ours.peak_rss_mb)}); {ratio:.1f}× DuckDB read_csv "
                     f"({fmt_seconds(duck.seconds)}), {pandas_ratio:.1f}× pandas read_csv"
                 ),
-                met=True,
+                met=ratio <= TARGET_RATIO and rows >= TARGET_RESPONDENTS,
                 ratio=ratio,
                 contender={
                     "seconds": ours.seconds,

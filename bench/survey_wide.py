@@ -13,6 +13,9 @@ see), English text, an age band column (`18-21` .. `70+`) and a country column.
 Contender: `etl.ingest.ingest_files(settings, [file], source="survey", edition=2021)` into a fresh
 warehouse with no questionnaire (the survey matches none, so it is drafted, stored and loaded),
 in its own process. Baseline: DuckDB's bare `read_csv` of the same file into a table (all text).
+Steps: `apply_load` is the load transaction (the answers streamed from Arrow batches into one
+insert, the commit with its checkpoint); `build_models` the publish's model rebuild, most of it
+mart_survey_wide's PIVOT of the 3M+ long answers into 396 columns.
 """
 
 from __future__ import annotations

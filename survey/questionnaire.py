@@ -331,10 +331,14 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
     return _load_questionnaire(path, stat.st_size, stat.st_mtime_ns)
 
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, ~5× faster to parse.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=32)
 def _load_questionnaire(path: Path, _size: int, _mtime_ns: int) -> Questionnaire:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError as exc:
         raise QuestionnaireError(f"{path}: no such questionnaire file") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

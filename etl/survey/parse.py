@@ -103,6 +103,29 @@ class Answers:
         joined = rows.join(answers, on="__k", how="inner", maintain_order="left_right")
         return joined.select(list(ANSWER_SCHEMA)).cast(ANSWER_SCHEMA)  # type: ignore[arg-type]
 
+    def vouched(self) -> bool:
+        """Whether the parse shows every answer's response staged and no key repeated.
+
+        Answers joined to the kept rows answer only staged responses, whose ids are unique
+        (loads/survey.sql refuses a repeated one); each part maps its `__k` (a row, or a distinct
+        value rows share) to answers, so no (response, question, item) key repeats when no part
+        repeats (__k, question, item) and no question spans two parts. False means "not shown
+        here" (e.g. answers built by hand): the load then checks the inserted rows in SQL.
+        """
+        if self._rows is None:
+            return False
+        seen: set[str] = set()
+        for _key, answers in self._parts:
+            questions = set(answers.get_column("question_id").unique().to_list())
+            if questions & seen:
+                return False
+            seen |= questions
+            if answers.select(
+                pl.struct("__k", "question_id", "item_key").is_duplicated().any()
+            ).item():
+                return False
+        return True
+
     def frame(self) -> pl.DataFrame:
         """Every answer: question by question, each in file-row order."""
         parts = [self._joined(key, answers) for key, answers in self._parts]
@@ -1058,6 +1081,12 @@ class _Parsed:
 
 
 _ANSWER_TABLE = {"__k": pl.UInt32(), **{n: ANSWER_SCHEMA[n] for n in _ANSWER_FIELDS}}
+# A one-column-per-option question's answers are one row per respondent and ticked option (2.5M
+# for a 26k × 370 export), held until loaded: its few repeated texts as categoricals (4 bytes a
+# row, not 16), made text again when joined to the response ids (`Answers._joined`).
+_COMPACT_ANSWER_TABLE = _ANSWER_TABLE | {
+    name: pl.Categorical() for name in ("question_id", "item_key", "answer_status", "answer_text")
+}
 
 
 def _parse_distinct(
@@ -1191,12 +1220,19 @@ def _parse_option_columns(
     error_columns: list[str] = []
     skipped_columns: list[str] = []
     other_chosen: pl.Expr = pl.lit(False)
+    # Every option column's distinct cells in one pass, and its per-row lookups in another: a
+    # Series operation per column costs a query each (~1 ms; a wide export has ~330 columns).
+    distincts = frame.select(
+        pl.col(f"c{role.index}").unique(maintain_order=True).implode().alias(f"__d{n}")
+        for n, role in enumerate(roles)
+    ).row(0)
+    positions: list[pl.Expr] = []  # each row's cell as its place among the distinct cells
+    lookups: list[pl.Expr] = []
     for n, role in enumerate(roles):
         assert role.item is not None
-        cells = frame.get_column(f"c{role.index}")
-        distinct = cells.unique(maintain_order=True)
+        values: list[str | None] = list(distincts[n])
         chosen, other_texts, skipped, error_ids = [], [], [], []
-        for raw in distinct.to_list():
+        for raw in values:
             state = cell_state(raw, parser.flavour)
             out = _Row()
             error = None
@@ -1210,17 +1246,25 @@ def _parse_option_columns(
             other_texts.append(out.answers[0]["other_text"] if out.answers else None)
             skipped.append(state == SKIPPED)
             error_ids.append(error)
-        index = cells.replace_strict(
-            distinct, pl.int_range(len(distinct), dtype=pl.UInt32, eager=True), default=None
+        position = pl.col(f"c{role.index}").replace_strict(
+            pl.Series(values, dtype=pl.String),
+            pl.int_range(len(values), dtype=pl.UInt32, eager=True),
+            default=None,
         )
-        if distinct.null_count():  # replace_strict cannot map a null cell: its own row
-            index = index.fill_null(distinct.to_list().index(None))
-        work = work.with_columns(
-            pl.Series(chosen, dtype=pl.Boolean).gather(index).alias(f"__c{n}"),
-            pl.Series(other_texts, dtype=pl.String).gather(index).alias(f"__o{n}"),
-            pl.Series(skipped, dtype=pl.Boolean).gather(index).alias(f"__s{n}"),
-            pl.Series(error_ids, dtype=pl.Int64).gather(index).alias(f"__e{n}"),
-        )
+        if None in values:  # replace_strict cannot map a null cell: its own row
+            position = position.fill_null(values.index(None))
+        positions.append(position.alias(f"__i{n}"))
+        index = pl.col(f"__i{n}")
+        lookups += [
+            pl.lit(pl.Series(chosen, dtype=pl.Boolean)).gather(index).alias(f"__c{n}"),
+            pl.lit(pl.Series(other_texts, dtype=pl.String)).gather(index).alias(f"__o{n}"),
+            pl.lit(pl.Series(skipped, dtype=pl.Boolean)).gather(index).alias(f"__s{n}"),
+            pl.lit(pl.Series(error_ids, dtype=pl.Int64)).gather(index).alias(f"__e{n}"),
+        ]
+    if lookups:
+        work = work.hstack(frame.select(positions).select(lookups).get_columns())
+    for n, role in enumerate(roles):
+        assert role.item is not None
         error_columns.append(f"__e{n}")
         skipped_columns.append(f"__s{n}")
         option = role.item
@@ -1294,7 +1338,7 @@ def _parse_option_columns(
         .with_columns(pl.lit(question.id).alias("question_id"))
         .sort("__k", maintain_order=True)  # a row's answers together, in column order
         .select(list(_ANSWER_TABLE))
-        .cast(_ANSWER_TABLE)  # type: ignore[arg-type]
+        .cast(_COMPACT_ANSWER_TABLE)  # type: ignore[arg-type]
     )
     # A row with a bad cell has no answers (it is rejected), as the row-wise parse has.
     bad = work.filter(pl.col("__error").is_not_null()).get_column("__k")

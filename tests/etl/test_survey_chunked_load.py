@@ -1,4 +1,4 @@
-"""Survey answers go into the warehouse in chunks: the chunking changes nothing that is stored."""
+"""Survey answers stream into the warehouse in Arrow batches: the batching changes nothing stored."""
 
 from __future__ import annotations
 

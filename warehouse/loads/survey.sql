@@ -1,13 +1,15 @@
 -- Load one survey export. Staged frames: stg_survey_response, stg_pii_contact, stg_raw_row,
--- stg_reject, stg_question, stg_question_option; the answers follow in chunks (survey_answer.sql,
--- then survey_answer_keys.sql), in the same transaction. Natural key of a response is
--- response_id (survey + exporter's response number): a corrected re-export replaces it.
+-- stg_reject, stg_question, stg_question_option; the answers follow as one stream
+-- (survey_answer.sql, then survey_answer_checks.sql unless the parse vouches for them), in the
+-- same transaction. Natural key of a response is response_id (survey + exporter's response
+-- number): a corrected re-export replaces it.
 --
 -- fct_survey_response and fct_survey_answer keep their keys unique by construction, without a
 -- PRIMARY KEY index (migration 0005: the index cost ~8 s of CPU per 100k-respondent export). The
 -- parser rejects a row repeating an earlier row's response number and stages each item of a
 -- question once per response, so the staged rows never repeat a key: if they ever do, or an
--- answer arrives without its response, the load fails here and its transaction rolls back. A
+-- answer arrives without its response, the load fails (here, in the parse's Answers.vouched, or
+-- in survey_answer_checks.sql) and its transaction rolls back. A
 -- re-loaded response's stored answers are deleted before its new ones go in, so a re-export
 -- replaces, never adds.
 select error(

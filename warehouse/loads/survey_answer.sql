@@ -1,15 +1,7 @@
--- One chunk of a survey load's answers (run once per chunk, after survey.sql, in its transaction).
--- Staged frames: stg_survey_answer (this chunk), stg_survey_response (the whole load's responses).
--- Inserting the long answers chunk by chunk keeps one chunk, not millions of rows, converted for
--- the database at a time (a 26k × 370 export has 3M+ answers).
-select error(
-    'stg_survey_answer holds answers of response ' || response_id
-    || ', which is not among the staged responses'
-)
-from stg_survey_answer
-where response_id not in (select response_id from stg_survey_response)
-limit 1;
-
+-- A survey load's answers, after survey.sql in its transaction. Staged: stg_survey_answer, one
+-- Arrow stream of the whole load's answers (read once: a 26k × 370 export has 3M+ answers, and
+-- one insert stores them in whole row groups). survey_answer_checks.sql follows when the parse
+-- cannot vouch for them (etl.survey.parse.Answers.vouched).
 insert into fct_survey_answer
 select
     response_id, question_id, item_key, answer_status, option_code, answer_text, answer_number,

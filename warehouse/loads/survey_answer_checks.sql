@@ -1,7 +1,16 @@
--- After every chunk of a survey load's answers (survey_answer.sql): the answers this load put in
--- never repeat a key (response, question, item). A key may repeat across two chunks, so the
--- check reads the load's inserted rows, not one chunk; a failure rolls the whole load back.
---
+-- After a survey load's answers (survey_answer.sql), when the parse cannot vouch for them
+-- (etl.survey.parse.Answers.vouched, e.g. answers built by hand): every answer this load put in
+-- belongs to a staged response and no key (response, question, item) repeats. Both read the
+-- load's inserted rows (the staged stream cannot be read twice); a failure rolls the load back.
+select error(
+    'stg_survey_answer holds answers of response ' || a.response_id
+    || ', which is not among the staged responses'
+)
+from fct_survey_answer as a
+anti join stg_survey_response as s on s.response_id = a.response_id
+where a.load_id = $load_id
+limit 1;
+
 -- Keys first grouped by their 64-bit hash (half the CPU of grouping the three strings); only rows
 -- of a repeated hash, normally none, are then grouped exactly.
 with repeated_hashes as (
