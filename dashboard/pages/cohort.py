@@ -81,8 +81,9 @@ def chosen(filters: Mapping[str, Any]) -> tuple[str | None, list[int] | None]:
     return segment, years or None
 
 
-def build(filters: Mapping[str, Any]) -> Cohort:
-    """The cohort for the filters (fresh ids each time: callers cache only the preview)."""
+def build(filters: Mapping[str, Any], *, preview: bool = False) -> Cohort:
+    """The cohort for the filters (fresh ids each time: callers cache only the preview, which
+    has no ids nor answers: `warehouse.cohort.build_cohort(preview=True)`)."""
     segment, editions = chosen(filters)
     reader = data.reader()
     definition, members = resolve_cohort(reader, segment)
@@ -93,11 +94,13 @@ def build(filters: Mapping[str, Any]) -> Cohort:
         editions=editions,
         k=DEFAULT_K,
         value_label=value_label,
+        preview=preview,
     )
 
 
 def _preview(segment: str | None, editions: tuple[int, ...] | None) -> Cohort:
-    return build({"segment": segment, "editions": ",".join(map(str, editions or ()))})
+    filters = {"segment": segment, "editions": ",".join(map(str, editions or ()))}
+    return build(filters, preview=True)
 
 
 def preview(filters: Mapping[str, Any]) -> Cohort:

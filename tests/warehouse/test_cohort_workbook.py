@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import hmac
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,32 @@ def test_ids_differ_between_exports_unless_stable(reader: Reader, cohort: Cohort
     assert not set(first.data["cohort_id"]) & set(second.data["cohort_id"])
     again = build_cohort(reader, id_key=KEY, quasi_identifiers=QUASI)
     assert again.data["cohort_id"].to_list() == cohort.data["cohort_id"].to_list()
+
+
+def test_a_preview_has_the_summary_readme_and_shape_of_the_full_cohort(reader: Reader) -> None:
+    now = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+    full = build_cohort(reader, k=5, value_label=value_label, now=now)
+    preview = build_cohort(reader, k=5, value_label=value_label, now=now, preview=True)
+    # (the summary's people column is an Object column: compared as rows)
+    assert preview.summary.to_dicts() == full.summary.to_dicts()
+    assert preview.readme.to_dicts() == full.readme.to_dicts()
+    assert (preview.count_matching, preview.count_suppressed, preview.levels) == (
+        full.count_matching,
+        full.count_suppressed,
+        full.levels,
+    )
+    # Same columns (a measure's integer-or-decimal type is decided by its values: not read)
+    assert preview.data.columns == full.data.columns
+    kept = ["edition_year", *QUASI]
+    outcomes = {"cohort_id", "returned_next", "works_after_gala", *kept}
+    shared = sorted(outcomes - {"cohort_id"})
+    assert preview.data.select(shared).sort(shared).equals(full.data.select(shared).sort(shared))
+    answers = [c for c in full.data.columns if c not in outcomes]
+    answered = [c for c in answers if full.data[c].null_count() < full.data.height]
+    assert answered, "the demo cohort has answers to leave out"
+    # No answer and no id is read or drawn for a preview.
+    assert all(preview.data[c].null_count() == preview.data.height for c in answers)
+    assert preview.data["cohort_id"].null_count() == preview.data.height
 
 
 def test_one_person_keeps_one_id_across_editions(cohort: Cohort, demo_settings: Settings) -> None:

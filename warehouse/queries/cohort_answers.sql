@@ -24,5 +24,6 @@ final as (
         and answer_status in ('answered', 'other')
 )
 
+-- Unordered: the cohort pivots it per response (one row per key, so order changes nothing), and
+-- sorting 3M answers by text keys took 3.7 s of the research-data preview's 5.5 s read at 100k.
 select * from final
-order by response_id, question_id, item_key
