@@ -153,8 +153,8 @@ def complementary_suppression(
 
     Primary: every candidate cell below k (and the `hidden` given, e.g. a margin another view
     hides). Complementary: while a hidden cell is determined (`determined_cells`), hide the
-    shown candidate beside it that leaves the fewest cells determined, the smallest non-zero
-    count first (zeros add no doubt). Cells not in `candidates` (default: all) are never hidden
+    shown candidate beside it that leaves the fewest cells determined (of the LOOKAHEAD beside
+    the most exposed cells), the smallest non-zero count first (zeros add no doubt). Cells not in `candidates` (default: all) are never hidden
     here; if the determined cells cannot be covered they come back still determined
     (`determined_cells` tells): callers then hide the view's totals.
     """
