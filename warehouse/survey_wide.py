@@ -51,13 +51,16 @@ def wide_columns(cells: pl.DataFrame, rows: int) -> list[pl.Series]:
     """One text column per column_key, sorted by name, its cells scattered to their row_index.
 
     About 2x faster than a pivot (Polars' or DuckDB's) of the same cells: the rows are already
-    numbered, so each column is a scatter into `rows` nulls, no grouping by response.
+    numbered, so each column is a scatter into `rows` nulls, no grouping by response. Each
+    column's cells are filtered out of the long frame (by a categorical key) rather than split
+    into ~400 frames at once: 26k × 370 peaks ~300 MB lower for a few tenths of a second more.
     """
+    keyed = cells.with_columns(pl.col("column_key").cast(pl.Categorical))
     columns = []
-    parts = cells.partition_by("column_key", as_dict=True, include_key=False)
-    for (key,), part in sorted(parts.items()):
-        column = pl.Series(str(key), [None] * rows, dtype=pl.String)
-        column.scatter(part["row_index"], part["cell"])
+    for key in sorted(keyed.get_column("column_key").unique().cast(pl.String)):
+        part = keyed.filter(pl.col("column_key") == key)
+        column = pl.Series(key, [None] * rows, dtype=pl.String)
+        column.scatter(part.get_column("row_index"), part.get_column("cell"))
         columns.append(column)
     return columns
 
