@@ -32,6 +32,7 @@ from warehouse.privacy import DEFAULT_K
 from warehouse.query import Reader
 from warehouse.settings import load_settings
 from warehouse.store import WarehouseError, current_snapshot
+from warehouse.survey_wide import check_output, survey_wide, write_survey_wide
 
 export_app = typer.Typer(
     help="De-identified exports for researchers.",
@@ -155,6 +156,35 @@ def cohort(
         f"wrote {built.count_rows} rows × {built.data.width} columns of cohort "
         f"{(definition.name or 'filters') if members is not None else 'everyone'} to {where_to} "
         f"(k={built.k}, {built.count_suppressed} of {built.count_matching} rows suppressed)",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@export_app.command("survey-wide")
+def survey_wide_command(
+    out: Annotated[Path, typer.Option("--out", help="File to write: FILE.csv or FILE.parquet.")],
+    questionnaire: Annotated[
+        str | None, typer.Option(help="Only this questionnaire's responses (its id).")
+    ] = None,
+    home: Home = None,
+) -> None:
+    """Survey answers wide: one row per current response, one column per question or item."""
+    check_output(out)
+    settings = load_settings(home)
+    if current_snapshot(settings.home) is None:
+        raise WarehouseError(
+            f"no warehouse at {settings.home}: run `creatorpulse demo` or `creatorpulse ingest` first"
+        )
+    reader = Reader(settings.home)
+    try:
+        frame = survey_wide(reader, questionnaire)
+    finally:
+        reader.close()
+    write_survey_wide(frame, out)
+    console.print(
+        f"wrote {frame.height} responses × {frame.width} columns to {out}",
         highlight=False,
         markup=False,
         soft_wrap=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -120,3 +122,38 @@ def test_csv_export_with_stable_ids(home: Path, tmp_path: Path) -> None:
     unstable = tmp_path / "c.csv"
     assert run("--csv", "--out", str(unstable), home=home).returncode == 0
     assert not set(ids(unstable)) & set(ids(first))
+
+
+def run_wide(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COLUMNS="200")
+    env.pop("CREATORPULSE_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-c", RUNNER, "export", "survey-wide", *args, "--home", str(home)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_survey_wide_writes_one_row_per_current_response_with_a_summary(
+    home: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "问卷宽表.csv"
+    result = run_wide("--out", str(out), home=home)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("wrote ") and "问卷宽表.csv" in lines[0]
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfresponse_id,edition_year,questionnaire_id,")
+    # Free-text cells may hold line breaks: count the CSV's records, not its lines.
+    responses = len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))) - 1
+    assert responses > 0 and lines[0].startswith(f"wrote {responses} responses × ")
+
+
+def test_survey_wide_to_a_workbook_is_one_clear_line(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "wide.xlsx"
+    line = one_line_error(run_wide("--out", str(out), home=home))
+    assert line == "error: --out must end in .csv or .parquet, not wide.xlsx"
+    assert not out.exists()

@@ -17,8 +17,10 @@ from tests.builders import (
     write_xls,
     write_xlsx,
 )
+from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
+from warehouse.survey_wide import survey_wide
 
 
 def sql(settings: Settings, query: str, params: list[Any] | None = None) -> list[tuple]:
@@ -475,19 +477,36 @@ def test_the_same_answers_from_the_same_address_an_hour_apart_are_two_responses(
     ]
 
 
-def test_answers_are_also_kept_wide_one_row_per_response(
+def test_answers_export_wide_one_row_per_response_without_a_wide_mart(
     tmp_path: Path, settings: Settings
 ) -> None:
     ingest_files(
         settings, [wjx_file(tmp_path, [wjx_row(1), wjx_row(2, tools="(跳过)", sat="(空)")])]
     )
-    rows = sql(
-        settings,
-        'select "tools.kling", "tools.other", tools, satisfaction, "aspects.tech_support", '
-        "contact from mart_survey_wide order by response_id",
+    reader = Reader(settings.home)
+    try:
+        wide = survey_wide(reader)
+    finally:
+        reader.close()
+    assert wide.columns[:4] == [
+        "response_id",
+        "edition_year",
+        "questionnaire_id",
+        "questionnaire_version",
+    ]
+    assert wide.columns[4:] == sorted(wide.columns[4:])  # as DuckDB's PIVOT ordered them
+    assert wide["response_id"].to_list() == sorted(
+        r[0] for r in sql(settings, "select response_id from fct_survey_response_current")
     )
-    by_tools = sorted(rows, key=lambda r: r[0] or "")
-    assert by_tools == [
+    cells = wide.select(
+        "tools.kling", "tools.other", "tools", "satisfaction", "aspects.tech_support", "contact"
+    ).rows()
+    assert sorted(cells, key=lambda r: r[0] or "") == [
         (None, None, "(skipped)", "(empty)", "(skipped)", "(answered)"),
         ("1", "1:Pika", None, "9.0", "(skipped)", "(answered)"),
     ]
+    # The pivot is built on demand only: a publish no longer builds a wide table.
+    assert sql(
+        settings,
+        "select count(*) from information_schema.tables where table_name = 'mart_survey_wide'",
+    ) == [(0,)]

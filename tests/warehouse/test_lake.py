@@ -183,10 +183,38 @@ def test_every_model_built_by_spark_equals_duckdbs_build_row_for_row(
                 assert same_value(left, right), (name, column, left, right)
 
 
-def test_survey_wide_pivot_keeps_every_question_column_on_spark(builds: dict[str, Path]) -> None:
-    columns, rows = model_rows(builds["spark"], "mart_survey_wide")
-    assert len(columns) > 10
-    assert rows
+def test_a_dynamic_pivot_runs_on_spark_with_duckdbs_columns_and_cells(spark: Any) -> None:
+    # No model pivots now (the wide survey table is an on-demand export), but a model that does
+    # still builds on Spark: its columns are read first and become a static PIVOT.
+    rows = [("r1", "城市", "上海"), ("r1", "q1.其他", "1:自填"), ("r2", "城市", "北京")]
+    spark.createDataFrame(
+        rows, "response_id string, column_key string, cell string"
+    ).createOrReplaceTempView("wide_cells")
+    sql = "select * from (pivot wide_cells on column_key using first(cell) group by response_id)"
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "create table wide_cells (response_id varchar, column_key varchar, cell varchar)"
+        )
+        con.executemany("insert into wide_cells values (?, ?, ?)", rows)
+        duck = con.execute(sql + " order by response_id")
+        duck_columns = [d[0] for d in duck.description]
+        duck_rows = duck.fetchall()
+    finally:
+        con.close()
+    translated = lake_spark.to_spark_sql(
+        sql, lambda query: [row[0] for row in spark.sql(query).collect()]
+    )
+    result = spark.sql(translated + " order by response_id")
+    assert result.columns == duck_columns == ["response_id", "q1.其他", "城市"]
+    assert (
+        [tuple(row) for row in result.collect()]
+        == duck_rows
+        == [
+            ("r1", "1:自填", "上海"),
+            ("r2", None, "北京"),
+        ]
+    )
 
 
 def test_import_publishes_spark_built_marts_that_a_reader_serves(

@@ -23,7 +23,6 @@ SURVEY_MODELS = {
     "fct_survey_response_current",
     "mart_survey_response",
     "mart_survey_roster",
-    "mart_survey_wide",
 }
 CATALOGUE: dict[str, list[list[object]]] = {
     "届次": [["年份", "播出日期", "名称"], [2025, "2025-01-28", "2025 AI春晚"]],
