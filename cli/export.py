@@ -35,7 +35,7 @@ from warehouse.store import WarehouseError, current_snapshot
 from warehouse.survey_wide import check_output, survey_wide, write_survey_wide
 
 export_app = typer.Typer(
-    help="De-identified exports for researchers.",
+    help="Exports: the researchers' de-identified cohort; the organizers' wide survey answers.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -170,7 +170,8 @@ def survey_wide_command(
     ] = None,
     home: Home = None,
 ) -> None:
-    """Survey answers wide: one row per current response, one column per question or item."""
+    """Survey answers wide (organizers only: free-text answers included, NOT de-identified;
+    researchers get `export cohort`): one row per current response, one column per question."""
     check_output(out)
     settings = load_settings(home)
     if current_snapshot(settings.home) is None:
