@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from cli.common import Home
+from cli.common import Home, open_reader
 from survey.identity import load_id_key
 from survey.segments import SegmentError
 from survey.segments.cohorts import resolve_cohort
@@ -173,12 +173,7 @@ def survey_wide_command(
     """Survey answers wide (organizers only: free-text answers included, NOT de-identified;
     researchers get `export cohort`): one row per current response, one column per question."""
     check_output(out)
-    settings = load_settings(home)
-    if current_snapshot(settings.home) is None:
-        raise WarehouseError(
-            f"no warehouse at {settings.home}: run `creatorpulse demo` or `creatorpulse ingest` first"
-        )
-    reader = Reader(settings.home)
+    reader = open_reader(home)
     try:
         frame = survey_wide(reader, questionnaire)
     finally:

@@ -310,7 +310,7 @@ def build_cohort(
     key = id_key if id_key is not None else secrets.token_bytes(32)
     questions = _codebook_source(reader, cohort["response_id"])
     if preview:
-        answers = _answer_placeholders(kept["response_id"], questions)
+        answers = _empty_answer_columns(kept["response_id"], questions)
         ids = pl.lit(None, dtype=pl.String).alias("cohort_id")
     else:
         answers = _answer_columns(reader, kept["response_id"], questions)
@@ -467,7 +467,7 @@ def _answer_columns(
     return out.with_columns(pl.col(integral).cast(pl.Int64))
 
 
-def _answer_placeholders(response_ids: pl.Series, questions: pl.DataFrame) -> pl.DataFrame:
+def _empty_answer_columns(response_ids: pl.Series, questions: pl.DataFrame) -> pl.DataFrame:
     """`_answer_columns`' columns, every cell empty (a preview's Data: its shape, not its answers)."""
     kinds = {"key": pl.String, "flag": pl.Int8, "code": pl.Int64, "rank": pl.Int64}
     return response_ids.to_frame("response_id").with_columns(
