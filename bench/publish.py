@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file", default=DEFAULT_FILE, help="the instance file to re-export")
     parser.add_argument("--repeat", type=int, default=2, help="rounds (each side's best counts)")
     args = parser.parse_args(argv)
+    from warehouse import parts
+
     work = args.work or Path("/tmp/creatorpulse-bench-publish")
     work.mkdir(parents=True, exist_ok=True)
     if args.home:
@@ -245,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|\n"
         f"{rounds}\n\n"
         "Mechanism (warehouse/parts.py): the tables that grow with platform rows "
-        "(fct_content_daily, fct_content_reach_daily, mart_program_daily) are immutable Parquet "
+        f"({', '.join(parts.PARTITIONED)}) are immutable Parquet "
         "files, one per platform, shared by every snapshot that has not changed them; a "
         "snapshot's DuckDB file holds the rest, a manifest and views over the files. A load "
         "writes only its platform's files and rebuilds the platform-wise models for that "

@@ -38,12 +38,21 @@ import duckdb
 from warehouse import schema
 
 # Base tables first: a model's parts are written after those of the tables it reads.
-PARTITIONED = ("fct_content_daily", "fct_content_reach_daily", "mart_program_daily")
+PARTITIONED = (
+    "fct_content_daily",
+    "fct_content_reach_daily",
+    "mart_program_daily",
+    "mart_reach_content_blocks",
+)
 # Partitioned tables that load scripts write (the rest are models).
 LOADED_TABLES = ("fct_content_daily",)
 # Models whose rows of one platform depend only on that platform's rows of the tables they read
 # (every join is on platform_id) plus whole small tables: rebuilt one platform at a time.
-PLATFORM_WISE_MODELS = ("fct_content_reach_daily", "mart_program_daily")
+PLATFORM_WISE_MODELS = (
+    "fct_content_reach_daily",
+    "mart_program_daily",
+    "mart_reach_content_blocks",
+)
 # Load scripts that change only rows of the platforms their staged frames hold (every delete,
 # update and insert is keyed on staged rows; calendar.sql restates the same days with the same
 # values), so a session of such loads need rebuild the platform-wise models for those only.
@@ -54,6 +63,12 @@ PLATFORM_SCOPED_SCRIPTS = frozenset(
 # than managing files; small warehouses, the demo and the tests keep one self-contained file).
 SHARE_MIN_ROWS = 1_000_000
 KEY = "platform_id"
+# Row order of each table's files: a Parquet row group's min/max statistics then let a query on a
+# date window skip the row groups outside it (the reach report's edge days, a block's months).
+SORT_KEYS = {
+    "fct_content_reach_daily": "date_on",
+    "mart_reach_content_blocks": "grain, block_start_on",
+}
 PARTS_DIR = "parts"
 SCHEMA = "parts"
 _HOT = "parts_hot_platforms"
@@ -147,8 +162,9 @@ def _write(
         for platform in sorted(platforms):
             con.execute(f"insert into {_HOT} values (?)", [platform])
         where = f" where {KEY} in (select {KEY} from temp.{_HOT})"
+    order = f" order by {SORT_KEYS[name]}" if name in SORT_KEYS else ""
     con.execute(
-        f"copy (select * from ({select_sql}) as rows_{name}{where}) to {_quote(str(target))}"
+        f"copy (select * from ({select_sql}) as rows_{name}{where}{order}) to {_quote(str(target))}"
         " (format parquet, partition_by (" + KEY + "), write_partition_columns true)"
     )
     written: dict[str, str] = {}

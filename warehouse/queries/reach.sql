@@ -6,8 +6,16 @@
 -- cuts it); else plays / the platform's plays-per-viewer ratio (estimated). An item's reach is
 -- the sum over its days, a group's the sum over its items: an upper bound on distinct people,
 -- since one person may watch on several days, items or platforms.
-with content_days as (
+-- The days come summed by calendar block (mart_reach_content_blocks: a month, else a week within
+-- a month, or a reported period) wherever the window holds the whole block, and as day rows only
+-- at the window's edges and in the periods it cuts: the same sums from a few hundred thousand
+-- rows instead of every content day (10M). An item's sum is still clamped at zero as a whole.
+with content_days as not materialized (
     select * from mart_reach_content_daily
+),
+
+blocks as (
+    select * from mart_reach_content_blocks
 ),
 
 programs as (
@@ -34,6 +42,29 @@ sponsor_scope as (
     where sponsor_id = $sponsor_id and program_id is not null
 ),
 
+-- The blocks the window holds whole: a period, a month, or a week of a month it does not hold
+-- ($use_blocks false: none, and every day of the window is read as a day row; the same result).
+window_blocks as (
+    select b.*
+    from blocks as b
+    where
+        $use_blocks
+        and ($start_on is null or b.block_start_on >= $start_on)
+        and ($end_on is null or b.block_end_on <= $end_on)
+        and (
+            b.grain <> 'week'
+            or not (
+                ($start_on is null or date_trunc('month', b.block_start_on) >= $start_on)
+                and ($end_on is null or last_day(b.block_start_on) <= $end_on)
+            )
+        )
+        and ($sponsor_id is null or b.program_id in (select program_id from sponsor_scope))
+),
+
+-- The window's days no block above holds: those of the partial week-of-a-month at either end
+-- of the window (up to the end of the start's week-of-a-month, from the start of the end's),
+-- and those of a period the window cuts. Each day is compared with dates the bounds give, so
+-- the scan reads only the row groups of the window's dates.
 window_days as (
     select
         d.*,
@@ -45,6 +76,34 @@ window_days as (
         ($start_on is null or d.date_on >= $start_on)
         and ($end_on is null or d.date_on <= $end_on)
         and ($sponsor_id is null or d.program_id in (select program_id from sponsor_scope))
+        and (
+            not $use_blocks
+            or (
+                d.period_start_on is null
+                and (
+                    -- the start's week-of-a-month, unless the window starts with it
+                    greatest(
+                        date_trunc('week', $start_on::date), date_trunc('month', $start_on::date)
+                    )::date < $start_on
+                    and d.date_on
+                    <= least(date_trunc('week', $start_on::date)::date + 6, last_day($start_on::date))
+                    -- the end's week-of-a-month, unless the window ends with it
+                    or least(
+                        date_trunc('week', $end_on::date)::date + 6, last_day($end_on::date)
+                    ) > $end_on
+                    and d.date_on >= greatest(
+                        date_trunc('week', $end_on::date), date_trunc('month', $end_on::date)
+                    )::date
+                )
+            )
+            or (
+                d.period_start_on is not null
+                and not (
+                    ($start_on is null or d.period_start_on >= $start_on)
+                    and ($end_on is null or d.period_end_on <= $end_on)
+                )
+            )
+        )
 ),
 
 day_reach as (
@@ -77,47 +136,108 @@ day_reach as (
     left join ratios as r on r.platform_id = d.platform_id
 ),
 
+-- Day rows and whole blocks as the same partial sums of an item (flags as 0/1).
+parts as (
+    select
+        platform_id,
+        content_id,
+        program_id,
+        date_on as first_on,
+        date_on as last_on,
+        views as plays,
+        count_interactions,
+        case when count_interactions is not null then views end as plays_with_interactions,
+        impressions_counted as impressions,
+        case when impressions_counted is not null then reach end as reach_with_impressions,
+        case
+            when
+                impressions_counted is not null
+                and (is_reach_estimated or is_impressions_prorated)
+                then 1
+            else 0
+        end as is_frequency_estimated,
+        reach,
+        case when not is_reach_estimated then reach end as reach_reported,
+        case when is_reach_estimated then 1 else 0 end as is_reach_estimated,
+        -- one part per day, or one per period for a period's share (counted in period_parts)
+        case when reach is not null and not is_period_part then 1 else 0 end as count_day_parts,
+        watch_time_counted as watch_time_s,
+        case when is_prorated then 1 else 0 end as is_prorated
+    from day_reach
+    union all
+    select
+        b.platform_id,
+        b.content_id,
+        b.program_id,
+        b.first_on,
+        b.last_on,
+        b.plays,
+        b.count_interactions,
+        b.plays_with_interactions,
+        cast(b.impressions as double) as impressions,
+        case
+            when b.reach_known_with_impressions is not null or b.views_est_with_impressions is not null
+                then
+                    coalesce(cast(b.reach_known_with_impressions as double), 0)
+                    + coalesce(
+                        b.views_est_with_impressions
+                        / coalesce(r.views_per_viewer, $fallback_views_per_viewer),
+                        0
+                    )
+        end as reach_with_impressions,
+        case when b.count_days_frequency_estimated > 0 then 1 else 0 end as is_frequency_estimated,
+        case
+            when b.reach_known is not null or b.views_est is not null
+                then
+                    coalesce(cast(b.reach_known as double), 0)
+                    + coalesce(b.views_est / coalesce(r.views_per_viewer, $fallback_views_per_viewer), 0)
+        end as reach,
+        cast(b.reach_known as double) as reach_reported,
+        case when b.count_days_reach_estimated > 0 then 1 else 0 end as is_reach_estimated,
+        b.count_day_parts,
+        cast(b.watch_time_s as double) as watch_time_s,
+        0 as is_prorated
+    from window_blocks as b
+    left join ratios as r on r.platform_id = b.platform_id
+),
+
 item_days as (
     select
         platform_id,
         content_id,
         program_id,
-        min(date_on) as first_on,
-        max(date_on) as last_on,
-        sum(views) as plays,
+        min(first_on) as first_on,
+        max(last_on) as last_on,
+        sum(plays) as plays,
         sum(count_interactions) as count_interactions,
-        sum(case when count_interactions is not null then views end) as plays_with_interactions,
-        sum(impressions_counted) as impressions,
-        sum(case when impressions_counted is not null then reach end) as reach_with_impressions,
-        max(
-            case
-                when
-                    impressions_counted is not null
-                    and (is_reach_estimated or is_impressions_prorated)
-                    then 1
-                else 0
-            end
-        ) as is_frequency_estimated,
+        sum(plays_with_interactions) as plays_with_interactions,
+        sum(impressions) as impressions,
+        sum(reach_with_impressions) as reach_with_impressions,
+        max(is_frequency_estimated) as is_frequency_estimated,
         -- a window holding only a platform's downward correction may sum below zero
         case when sum(reach) < 0 then 0 else sum(reach) end as reach,
-        sum(case when not is_reach_estimated then reach end) as reach_reported,
-        max(case when is_reach_estimated then 1 else 0 end) as is_reach_estimated,
-        -- its days (one row per day: the mart's key) plus its periods, counted in period_parts
-        count(case when reach is not null and not is_period_part then 1 end) as count_day_parts,
-        sum(watch_time_counted) as watch_time_s,
-        max(case when is_prorated then 1 else 0 end) as is_prorated
-    from day_reach
+        sum(reach_reported) as reach_reported,
+        max(is_reach_estimated) as is_reach_estimated,
+        sum(count_day_parts) as count_day_parts,
+        sum(watch_time_s) as watch_time_s,
+        max(is_prorated) as is_prorated
+    from parts
     group by platform_id, content_id, program_id
 ),
 
--- An item's distinct periods with reach (only the days that take a period's share). Counting
--- parts as distinct text over every day made this query four times slower at 10M content days.
+-- An item's distinct periods with reach (only the days that take a period's share): from the
+-- cut periods' day rows and the whole periods' blocks. Counting parts as distinct text over
+-- every day made this query four times slower at 10M content days.
 period_parts as (
     select platform_id, content_id, program_id, count(*) as count_period_parts
     from (
         select distinct platform_id, content_id, program_id, period_start_on, period_end_on
         from day_reach
         where reach is not null and is_period_part
+        union
+        select platform_id, content_id, program_id, block_start_on, block_end_on
+        from window_blocks
+        where grain = 'period' and count_period_part_days > 0
     )
     group by platform_id, content_id, program_id
 ),
