@@ -47,22 +47,27 @@ def _figure(title: str, lang: str) -> go.Figure:
     return theme.figure(title)
 
 
-def empty_figure(title_key: str, reason_key: str, lang: str = DEFAULT_LANG) -> go.Figure:
-    """A figure with its title and one centred message saying why there is no data; no axes."""
-    fig = _figure(t(title_key, lang), lang)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(
-        name=EMPTY_STATE_NAME,
-        text=t(reason_key, lang),
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 16, "color": theme.REFERENCE_COLOUR},
+def empty_figure(
+    title_key: str, reason_key: str, lang: str = DEFAULT_LANG, *, title: str | None = None
+) -> go.Figure:
+    """A figure with its title (`title`, else the text of `title_key`) and one centred message
+    saying why there is no data; no axes."""
+    reason = {
+        "name": EMPTY_STATE_NAME,
+        "text": t(reason_key, lang),
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": 16, "color": theme.REFERENCE_COLOUR},
+    }
+    return theme.figure(
+        t(title_key, lang) if title is None else title,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[reason],
     )
-    return fig
 
 
 def _platform_order(ids: Iterable[str]) -> list[str]:
@@ -511,6 +516,7 @@ def distribution_bar(
     lang: str = DEFAULT_LANG,
     k: int = DEFAULT_K,
     empty_key: str = "empty.no_participants",
+    title: str | None = None,
 ) -> go.Figure:
     """People per value of one dimension, with translated labels and role/platform colours.
 
@@ -523,30 +529,31 @@ def distribution_bar(
         pl.col("_hidden") | pl.col("count").is_not_null()
     )
     if data.is_empty():
-        return empty_figure("title.distribution", empty_key, lang)
+        return empty_figure("title.distribution", empty_key, lang, title=title)
     if dimension not in ORDINAL_DIMENSIONS:
         data = data.sort(["_hidden", "count"], descending=[False, True], maintain_order=True)
     values = data["category"].to_list()
     hidden = data["_hidden"].to_list()
     counts = [None if h else c for c, h in zip(data["count"].to_list(), hidden, strict=True)]
-    title = f"{t('title.distribution', lang)} · {t(f'dim.{dimension}', lang)}"
-    fig = _figure(title, lang)
-    fig.add_trace(
-        go.Bar(
-            x=[category_label(dimension, v, lang) for v in values],
-            y=counts,
-            name=t("axis.people", lang),
-            meta={"categories": values},
-            marker_color=[_category_colour(dimension, v) for v in values],
-            text=[f"<{k}" if h else fmt_number(c) for c, h in zip(counts, hidden, strict=True)],
-            textposition="outside",
-            hovertemplate="%{x}: %{text}<extra></extra>",
-        )
+    if title is None:
+        title = f"{t('title.distribution', lang)} · {t(f'dim.{dimension}', lang)}"
+    bar = go.Bar(
+        x=[category_label(dimension, v, lang) for v in values],
+        y=counts,
+        name=t("axis.people", lang),
+        meta={"categories": values},
+        marker_color=[_category_colour(dimension, v) for v in values],
+        text=[f"<{k}" if h else fmt_number(c) for c, h in zip(counts, hidden, strict=True)],
+        textposition="outside",
+        hovertemplate="%{x}: %{text}<extra></extra>",
     )
-    _axes(fig, f"dim.{dimension}", "axis.people", lang)
-    fig.update_xaxes(type="category")
-    fig.update_layout(showlegend=False)
-    return fig
+    return theme.figure(
+        title,
+        data=[bar],
+        xaxis=theme.axis(t(f"dim.{dimension}", lang), type="category"),
+        yaxis=theme.axis(t("axis.people", lang)),
+        showlegend=False,
+    )
 
 
 def crosstab_heatmap(
@@ -557,16 +564,21 @@ def crosstab_heatmap(
     col_dimension: str | None = None,
     k: int = DEFAULT_K,
     empty_key: str = "empty.no_participants",
+    title: str | None = None,
+    row_title: str | None = None,
+    col_title: str | None = None,
+    top_margin: int | None = None,
 ) -> go.Figure:
     """People per (row, col) value pair; cells of fewer than k people read "<k", never a number.
 
     `frame[row, col, count, is_suppressed]` (e.g. `crosstab` with row_value/col_value renamed);
     rows and columns keep the frame's order. With `row_dimension` / `col_dimension` the values
-    are translated and the axes titled.
+    are translated and the axes titled; `row_title` / `col_title` title them otherwise, `title`
+    replaces the figure's title and `top_margin` (px) makes room for long column labels.
     """
     _require(frame, ("row", "col", "count", "is_suppressed"), "crosstab_heatmap")
     if frame.is_empty():
-        return empty_figure("title.crosstab", empty_key, lang)
+        return empty_figure("title.crosstab", empty_key, lang, title=title)
 
     def label(dimension: str | None, value: object) -> str:
         if dimension is not None:
@@ -584,24 +596,36 @@ def crosstab_heatmap(
             cells[(r["row"], r["col"])] = (r["count"], fmt_number(r["count"]))
     z = [[cells.get((rv, cv), (None, ""))[0] for cv in cols] for rv in rows]
     text = [[cells.get((rv, cv), (None, ""))[1] for cv in cols] for rv in rows]
-    fig = _figure(t("title.crosstab", lang), lang)
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=[label(col_dimension, v) for v in cols],
-            y=[label(row_dimension, v) for v in rows],
-            text=text,
-            texttemplate="%{text}",
-            colorscale=theme.SEQUENTIAL_SCALE,
-            name=t("axis.people", lang),
-            colorbar={"title": {"text": t("axis.people", lang)}},
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-        )
+    heat = go.Heatmap(
+        z=z,
+        x=[label(col_dimension, v) for v in cols],
+        y=[label(row_dimension, v) for v in rows],
+        text=text,
+        texttemplate="%{text}",
+        colorscale=theme.SEQUENTIAL_SCALE,
+        name=t("axis.people", lang),
+        colorbar={"title": {"text": t("axis.people", lang)}},
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
     )
-    fig.update_xaxes(type="category", side="top")
-    fig.update_yaxes(type="category", autorange="reversed")
-    if col_dimension is not None:
-        fig.update_xaxes(title_text=t(f"dim.{col_dimension}", lang))
-    if row_dimension is not None:
-        fig.update_yaxes(title_text=t(f"dim.{row_dimension}", lang))
-    return fig
+
+    def axis_title(given: str | None, dimension: str | None) -> str | None:
+        if given is not None or dimension is None:
+            return given
+        return t(f"dim.{dimension}", lang)
+
+    # automargin keeps long labels ("Artist / independent creator") clear of the axis titles.
+    return theme.figure(
+        t("title.crosstab", lang) if title is None else title,
+        data=[heat],
+        xaxis=theme.axis(
+            axis_title(col_title, col_dimension), type="category", side="top", automargin=True
+        ),
+        yaxis=theme.axis(
+            axis_title(row_title, row_dimension),
+            type="category",
+            autorange="reversed",
+            automargin=True,
+            standoff=12,
+        ),
+        **({} if top_margin is None else {"margin": {**theme.MARGIN, "t": top_margin}}),
+    )

@@ -10,10 +10,10 @@ names the one file plotly will ask for.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from dashboard import theme
 from dashboard.charts import empty_figure
@@ -73,24 +73,25 @@ MAP_COLUMNS = (
 )
 
 
-def _note(fig: go.Figure, name: str, text: str, y: float) -> None:
-    fig.add_annotation(
-        name=name,
-        text=text,
-        x=0.01,
-        y=y,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        align="left",
-        bgcolor="rgba(255,255,255,0.85)",
-        bordercolor=theme.REFERENCE_COLOUR,
-        borderwidth=1,
-        borderpad=4,
-        font={"size": 12},
-    )
+def _note(name: str, text: str, y: float) -> dict[str, Any]:
+    """A boxed note in the map's lower left corner, `y` up from the bottom (paper units)."""
+    return {
+        "name": name,
+        "text": text,
+        "x": 0.01,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "align": "left",
+        "bgcolor": "rgba(255,255,255,0.85)",
+        "bordercolor": theme.REFERENCE_COLOUR,
+        "borderwidth": 1,
+        "borderpad": 4,
+        "font": {"size": 12},
+    }
 
 
 def _named(placed: pl.DataFrame) -> list[bool]:
@@ -154,18 +155,9 @@ def city_map(
     overseas = int(data.filter(abroad)["count_participants"].sum())
     unplaced = int(data.filter(~abroad & ~located)["count_participants"].sum())
 
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        specs=[[{"type": "geo"}, {"type": "xy"}]],
-        column_widths=[MAP_DOMAIN_X[1], BAR_DOMAIN_X[1] - BAR_DOMAIN_X[0]],
-        figure=theme.figure(
-            t("participants.title.map", lang),
-            margin={"l": 10, "r": 20, "t": 50, "b": 50},
-            showlegend=False,
-        ),
-    )
-    fig.add_trace(
+    # The map (geo) on the left and the bar (x, y) on the right, laid out at once: what
+    # make_subplots would set up, without its per-call layout updates.
+    traces: list[Any] = [
         go.Choropleth(
             locations=list(CHINA_ISO3),
             z=[1] * len(CHINA_ISO3),
@@ -175,15 +167,14 @@ def city_map(
             marker={"line": {"color": "#9aa4ae", "width": 0.6}},
             hoverinfo="skip",
             name="china",
-        ),
-        row=1,
-        col=1,
-    )
+            geo="geo",
+        )
+    ]
     counts = placed["count_participants"].to_list()
     if counts:
         names = placed["city_name_zh" if lang == "zh" else "city_name_en"].to_list()
         people = [t("participants.map.people", lang).format(count=fmt_number(c)) for c in counts]
-        fig.add_trace(
+        traces.append(
             go.Scattergeo(
                 lat=placed["latitude_deg"].to_list(),
                 lon=placed["longitude_deg"].to_list(),
@@ -213,12 +204,11 @@ def city_map(
                     "opacity": 0.65,
                     "line": {"color": "#ffffff", "width": 1},
                 },
-            ),
-            row=1,
-            col=1,
+                geo="geo",
+            )
         )
     bars = _bars(placed, overseas, unplaced, lang)
-    fig.add_trace(
+    traces.append(
         go.Bar(
             x=bars["count_participants"].to_list(),
             y=bars["label"].to_list(),
@@ -232,46 +222,58 @@ def city_map(
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:,}<extra></extra>",
-        ),
-        row=1,
-        col=2,
+            xaxis="x",
+            yaxis="y",
+        )
     )
-    fig.update_xaxes(title_text=t("axis.people", lang), rangemode="tozero", row=1, col=2)
-    fig.update_yaxes(
-        title_text=t("dim.city", lang), type="category", autorange="reversed", row=1, col=2
-    )
-    fig.update_geos(
-        scope=MAP_SCOPE,
-        resolution=MAP_RESOLUTION,
-        projection_type="mercator",
-        lonaxis_range=list(CHINA_LON_RANGE),
-        lataxis_range=list(CHINA_LAT_RANGE),
-        showland=True,
-        landcolor="#f1f3f5",
-        showocean=True,
-        oceancolor="#f7fafc",
-        showcoastlines=True,
-        coastlinecolor="#8c959f",
-        coastlinewidth=0.6,
-        showcountries=True,
-        countrycolor="#c4cad0",
-        countrywidth=0.5,
-        showlakes=False,
-        showrivers=False,
-        showframe=False,
-        bgcolor="rgba(0,0,0,0)",
-        domain={"x": list(MAP_DOMAIN_X), "y": [0.0, 1.0]},
-    )
-    fig.update_xaxes(domain=list(BAR_DOMAIN_X), row=1, col=2)
+    notes = []
     y = 0.02
     if unplaced:
         text = t("participants.map.unplaced", lang).format(count=fmt_number(unplaced))
-        _note(fig, UNPLACED_NAME, text, y)
+        notes.append(_note(UNPLACED_NAME, text, y))
         y += 0.07
     if overseas:
         text = t("participants.map.overseas", lang).format(count=fmt_number(overseas))
-        _note(fig, OVERSEAS_NAME, text, y)
+        notes.append(_note(OVERSEAS_NAME, text, y))
         y += 0.07
     if counts:
-        _note(fig, "size_note", t("participants.map.size_note", lang), y)
-    return fig
+        notes.append(_note("size_note", t("participants.map.size_note", lang), y))
+    return theme.figure(
+        t("participants.title.map", lang),
+        data=traces,
+        margin={"l": 10, "r": 20, "t": 50, "b": 50},
+        showlegend=False,
+        geo={
+            "scope": MAP_SCOPE,
+            "resolution": MAP_RESOLUTION,
+            "projection": {"type": "mercator"},
+            "lonaxis": {"range": list(CHINA_LON_RANGE)},
+            "lataxis": {"range": list(CHINA_LAT_RANGE)},
+            "showland": True,
+            "landcolor": "#f1f3f5",
+            "showocean": True,
+            "oceancolor": "#f7fafc",
+            "showcoastlines": True,
+            "coastlinecolor": "#8c959f",
+            "coastlinewidth": 0.6,
+            "showcountries": True,
+            "countrycolor": "#c4cad0",
+            "countrywidth": 0.5,
+            "showlakes": False,
+            "showrivers": False,
+            "showframe": False,
+            "bgcolor": "rgba(0,0,0,0)",
+            "domain": {"x": list(MAP_DOMAIN_X), "y": [0.0, 1.0]},
+        },
+        xaxis=theme.axis(
+            t("axis.people", lang), rangemode="tozero", domain=list(BAR_DOMAIN_X), anchor="y"
+        ),
+        yaxis=theme.axis(
+            t("dim.city", lang),
+            type="category",
+            autorange="reversed",
+            anchor="x",
+            domain=[0.0, 1.0],
+        ),
+        annotations=notes,
+    )

@@ -70,9 +70,7 @@ def question_bar(
     """
     _require(frame, QUESTION_COLUMNS, "question_bar")
     if frame.is_empty():
-        fig = empty_figure("empty.no_participants", "empty.no_participants", lang)
-        fig.update_layout(title_text=title)
-        return fig
+        return empty_figure("empty.no_participants", "empty.no_participants", lang, title=title)
     hidden = frame["is_suppressed"].fill_null(False).to_list()
     counts = [None if h else c for c, h in zip(frame["count_participants"], hidden, strict=True)]
     shares = [None if h else s for s, h in zip(frame["share"], hidden, strict=True)]
@@ -80,41 +78,43 @@ def question_bar(
         f"<{k}" if h else f"{fmt_number(c)} · {s:.0%}" if s is not None else fmt_number(c)
         for c, s, h in zip(counts, shares, hidden, strict=True)
     ]
-    fig = _figure(title)
-    fig.add_trace(
-        go.Bar(
-            x=frame["category_label"].to_list(),
-            y=counts,
-            name=t("axis.people", lang),
-            marker_color=theme.NEUTRAL_COLOUR,
-            text=text,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{text}<extra></extra>",
-        )
+    bar = go.Bar(
+        x=frame["category_label"].to_list(),
+        y=counts,
+        name=t("axis.people", lang),
+        marker_color=theme.NEUTRAL_COLOUR,
+        text=text,
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x}: %{text}<extra></extra>",
     )
-    fig.update_xaxes(type="category", automargin=True)
-    fig.update_yaxes(title_text=t("axis.people", lang))
-    fig.update_layout(showlegend=False)
+    notes = []
     if mean is not None:
         key = "survey.mean_shown" if mean_over_shown else "survey.mean"
-        fig.add_annotation(
-            text=t(key, lang).format(mean=f"{mean:.2f}"),
-            x=1.0,
-            y=1.06,
-            xref="paper",
-            yref="paper",
-            xanchor="right",
-            showarrow=False,
-            font={"color": theme.REFERENCE_COLOUR},
+        notes.append(
+            {
+                "text": t(key, lang).format(mean=f"{mean:.2f}"),
+                "x": 1.0,
+                "y": 1.06,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "right",
+                "showarrow": False,
+                "font": {"color": theme.REFERENCE_COLOUR},
+            }
         )
-    fig.update_layout(
+    return theme.figure(
+        title,
+        data=[bar],
+        xaxis=theme.axis(type="category", automargin=True),
+        yaxis=theme.axis(t("axis.people", lang)),
+        showlegend=False,
+        annotations=notes,
         meta={
             "share_of": "respondents" if multi else "answers",
             "labels": frame["category_label"].to_list(),
-        }
+        },
     )
-    return fig
 
 
 def iso3(code: str | None) -> str | None:

@@ -571,14 +571,13 @@ def crosstab_figure(frame: pl.DataFrame, row: Question, col: Question, lang: str
         pl.col("count_participants").alias("count"),
         pl.col("count_participants").is_null().alias("is_suppressed"),
     )
-    fig = charts.crosstab_heatmap(heat, lang=lang, k=auth.viewer_k() or DEFAULT_K)
-    fig.update_layout(
-        title_text=t("survey.title.crosstab", lang).format(row=row.text(lang), col=col.text(lang)),
-        margin={"t": 110},
+    return charts.crosstab_heatmap(
+        heat,
+        lang=lang,
+        k=auth.viewer_k() or DEFAULT_K,
+        title=t("survey.title.crosstab", lang).format(row=row.text(lang), col=col.text(lang)),
+        top_margin=110,
     )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
-    return fig
 
 
 def _graph(name: str, figure: go.Figure, *, height: int = 380, topojson: bool = False) -> Any:

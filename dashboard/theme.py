@@ -7,6 +7,7 @@ Okabe–Ito, roles Paul Tol's "muted" set (9 colours + pale grey for "other").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -86,17 +87,34 @@ def template() -> go.layout.Template:
     )
 
 
-def figure(title: str, **layout: Any) -> go.Figure:
-    """An empty figure with the shared layout (plus `layout`).
+# The plot area's margins (px) every figure starts from.
+MARGIN = {"l": 60, "r": 20, "t": 90, "b": 50}
+
+
+def figure(title: str, *, data: Sequence[Any] = (), **layout: Any) -> go.Figure:
+    """A figure with the shared layout (plus `layout`) and the traces `data`.
 
     Building figures was most of a page's time on a cache miss (a dozen figures per render), so:
     the layout goes to the constructor (update_layout validates the template again on its way
     in), and the figure does not re-validate every property set on it afterwards (plotly's
     `_validate=False`; the same JSON for valid input). Traces are still validated when they are
-    made, and tests/dashboard/test_charts.py re-validates every page's rendered figures, so a
-    wrong property name still fails a test. ~36 -> ~8 ms for a bar chart on 2 cores.
+    made, and tests/dashboard/test_figures_valid.py re-validates every page's rendered figures,
+    so a wrong property name still fails a test. ~36 -> ~8 ms for a bar chart on 2 cores.
+    Every later `update_xaxes` / `update_layout` / `add_annotation` costs 2-5 ms more, so the
+    charts a page draws by the dozen pass their axes, annotations and traces here, at once.
     """
-    return go.Figure(layout={**base_layout(title), **layout}, _validate=False)
+    return go.Figure(data=list(data), layout={**base_layout(title), **layout}, _validate=False)
+
+
+def axis(
+    title: str | None = None, *, standoff: int | None = None, **settings: Any
+) -> dict[str, Any]:
+    """An axis's layout (for `figure`): its title text, if any, the title's distance from the
+    tick labels (px), if given, and other settings."""
+    heading = ({"text": title} if title is not None else {}) | (
+        {"standoff": standoff} if standoff is not None else {}
+    )
+    return ({"title": heading} if heading else {}) | settings
 
 
 def base_layout(title: str) -> dict[str, Any]:
@@ -112,7 +130,7 @@ def base_layout(title: str) -> dict[str, Any]:
         },
         "font": {"family": FONT_FAMILY, "size": 13},
         "template": template(),
-        "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
+        "margin": dict(MARGIN),
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
     }

@@ -626,9 +626,8 @@ def distribution_figure(filters: Mapping[str, Any], name: str) -> go.Figure:
         pl.col("count_participants").alias("count"),
         *(["is_suppressed"] if "is_suppressed" in frame.columns else []),
     )
-    fig = charts.distribution_bar(frame, dimension, lang=lang)
-    fig.update_layout(title_text=t(f"participants.title.{name}", lang))
-    return fig
+    title = t(f"participants.title.{name}", lang)
+    return charts.distribution_bar(frame, dimension, lang=lang, title=title)
 
 
 def crosstab_figure(
@@ -641,14 +640,15 @@ def crosstab_figure(
         pl.col("count_participants").alias("count"),
         pl.col("count_participants").is_null().alias("is_suppressed"),
     )
-    fig = charts.crosstab_heatmap(heat, lang=lang, k=CROSSTAB_K)
-    fig.update_layout(title_text=t(title_key, lang))
-    if not heat.is_empty():
-        fig.update_xaxes(title_text=t(f"dim.{col_dim}", lang), automargin=True)
-        # automargin keeps long role names ("Artist / independent creator") clear of the title.
-        fig.update_yaxes(title_text=t(f"dim.{row_dim}", lang), automargin=True, title_standoff=12)
-        fig.update_layout(margin={"t": 130})
-    return fig
+    return charts.crosstab_heatmap(
+        heat,
+        lang=lang,
+        k=CROSSTAB_K,
+        title=t(title_key, lang),
+        row_title=t(f"dim.{row_dim}", lang),
+        col_title=t(f"dim.{col_dim}", lang),
+        top_margin=130,
+    )
 
 
 def map_figure(filters: Mapping[str, Any]) -> go.Figure:
