@@ -30,7 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from warehouse.analytics.reach import reach, sponsor_vs_median
+from warehouse.analytics.reach import reach_by, sponsor_vs_median
 from warehouse.exports import write_frame_sheets
 from warehouse.privacy import DEFAULT_K, suppress_small_cells
 from warehouse.query import Reader
@@ -335,11 +335,14 @@ def build_sponsor_report(
     names = sponsor.row(0, named=True)
     try:
         start, end = _window_dates(start_on, end_on)
-        total = reach(reader, by="sponsor", sponsor_id=sponsor_id, start_on=start, end_on=end)
-        by_program = reach(reader, by="program", sponsor_id=sponsor_id, start_on=start, end_on=end)
-        by_platform = reach(
-            reader, by="platform", sponsor_id=sponsor_id, start_on=start, end_on=end
+        grains = reach_by(
+            reader,
+            ("sponsor", "program", "platform"),
+            sponsor_id=sponsor_id,
+            start_on=start,
+            end_on=end,
         )
+        total, by_program, by_platform = grains["sponsor"], grains["program"], grains["platform"]
         medians = sponsor_vs_median(reader, sponsor_id, start_on=start, end_on=end)
     except ValueError as exc:  # a bad window
         raise SponsorReportError(str(exc)) from exc

@@ -42,6 +42,8 @@ DEFAULT_PROGRAMS = 5
 # The URL keys of the window, set together by `choose_window`.
 WINDOW_KEYS = ("window", "start", "end")
 TOP_PROGRAMS = 10
+# The grains of reach the page shows (by platform, by program), computed together.
+REACH_GRAINS = ("platform", "program")
 # The columns of a metric in the summed frames (platform_daily, program_daily, top_programs).
 METRIC_COLUMNS = {
     "plays": "plays",
@@ -308,7 +310,14 @@ def top_programs(filters: Mapping[str, Any]) -> pl.DataFrame:
 
 
 def _reach(s: ViewState, by: str) -> pl.DataFrame:
-    return data.analytic(reach.reach, by=by, start_on=s.window.start_on, end_on=s.window.end_on)
+    """Reach per `by` over the window; the page's grains come from one pass over the days, once
+    per request (a render draws both)."""
+    window = {"start_on": s.window.start_on, "end_on": s.window.end_on}
+    grains = data.per_request(
+        ("views.reach", *window.values()),
+        lambda: data.product(reach.reach_by, grains=REACH_GRAINS, **window),
+    )
+    return grains[by]
 
 
 def _basis_text(lang: str) -> pl.Expr:

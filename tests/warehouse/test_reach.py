@@ -23,6 +23,7 @@ from warehouse.analytics.reach import (
     load_reach_defaults,
     platform_ratios,
     reach,
+    reach_by,
     sponsor_vs_median,
 )
 from warehouse.query import Reader
@@ -277,6 +278,19 @@ def test_a_sponsor_filter_returns_only_that_sponsors_programs(reader: Reader) ->
     sponsors = rows(report(reader, "sponsor"), "sponsor_id")
     assert (sponsors["S01"]["plays"], sponsors["S02"]["plays"]) == (3300, 1800)
     assert report(reader, "program", sponsor_id="S99").is_empty()
+
+
+def test_several_grains_from_one_pass_equal_each_grain_on_its_own(reader: Reader) -> None:
+    blocks = reader.blocks if isinstance(reader, HandReader) else None
+    for window in ({}, {"start_on": "2025-01-28", "end_on": "2025-01-29"}):
+        for sponsor_id in (None, "S02"):
+            args: dict[str, Any] = {"sponsor_id": sponsor_id, **window}
+            together = reach_by(reader, tuple(KEYS), defaults=TEST_DEFAULTS, blocks=blocks, **args)
+            assert list(together) == list(KEYS)
+            for by, frame in together.items():
+                assert_frame_equal(frame, report(reader, by, **args))
+    with pytest.raises(ValueError, match="by must be one of"):
+        reach_by(reader, ())
 
 
 def test_a_sponsor_is_compared_with_the_median_program_of_its_edition(reader: Reader) -> None:

@@ -1,5 +1,6 @@
--- Reach over a date window (grain: one row per program, sponsor, platform or overall, as "by"
--- says; key group_id). Window bounds are inclusive, null = unbounded; a sponsor id limits every
+-- Reach over a date window (grain: one row per program, sponsor, platform or overall for each
+-- of the grains the list "by" names; key grain, group_id: several grains share one pass over
+-- the days). Window bounds are inclusive, null = unbounded; a sponsor id limits every
 -- grain to that sponsor's programs (so unmatched content drops out too).
 -- Per content day, reach is: the day's reported unique viewers; else the day's share of a
 -- period's unique viewers (reported when the window holds the whole period, estimated when it
@@ -254,26 +255,27 @@ items as (
 ),
 
 item_groups as (
-    select program_id as group_id, items.*
+    select 'program' as grain, program_id as group_id, items.*
     from items
-    where $by = 'program' and program_id is not null
+    where list_contains($by, 'program') and program_id is not null
     union all
-    select sp.sponsor_id as group_id, items.*
+    select 'sponsor' as grain, sp.sponsor_id as group_id, items.*
     from items
     inner join sponsor_programs as sp on sp.program_id = items.program_id
-    where $by = 'sponsor' and ($sponsor_id is null or sp.sponsor_id = $sponsor_id)
+    where list_contains($by, 'sponsor') and ($sponsor_id is null or sp.sponsor_id = $sponsor_id)
     union all
-    select platform_id as group_id, items.*
+    select 'platform' as grain, platform_id as group_id, items.*
     from items
-    where $by = 'platform'
+    where list_contains($by, 'platform')
     union all
-    select 'all' as group_id, items.*
+    select 'overall' as grain, 'all' as group_id, items.*
     from items
-    where $by = 'overall'
+    where list_contains($by, 'overall')
 ),
 
 totals as (
     select
+        grain,
         group_id,
         count(*) as count_content,
         min(first_on) as first_on,
@@ -293,11 +295,12 @@ totals as (
         sum(case when watch_time_s is not null then 1 else 0 end) as count_content_with_watch_time,
         max(is_prorated) as is_prorated
     from item_groups
-    group by group_id
+    group by grain, group_id
 ),
 
 groups as (
     select
+        'program' as grain,
         p.program_id as group_id,
         p.program_id,
         p.edition_year,
@@ -310,10 +313,11 @@ groups as (
         cast(null as varchar) as platform_name_en
     from programs as p
     where
-        $by = 'program'
+        list_contains($by, 'program')
         and ($sponsor_id is null or p.program_id in (select program_id from sponsor_scope))
     union all
     select distinct
+        'sponsor',
         sponsor_id as group_id,
         null,
         null,
@@ -325,14 +329,16 @@ groups as (
         null,
         null
     from sponsor_programs
-    where $by = 'sponsor' and ($sponsor_id is null or sponsor_id = $sponsor_id)
+    where list_contains($by, 'sponsor') and ($sponsor_id is null or sponsor_id = $sponsor_id)
     union all
-    select platform_id as group_id, null, null, null, null, null, null, platform_id, name_zh, name_en
+    select
+        'platform', platform_id as group_id, null, null, null, null, null, null, platform_id, name_zh,
+        name_en
     from platforms
-    where $by = 'platform'
+    where list_contains($by, 'platform')
     union all
-    select 'all' as group_id, null, null, null, null, null, null, null, null, null
-    where $by = 'overall'
+    select 'overall', 'all' as group_id, null, null, null, null, null, null, null, null, null
+    where list_contains($by, 'overall')
 ),
 
 final as (
@@ -370,7 +376,7 @@ final as (
             as count_content_with_watch_time,
         coalesce(t.is_prorated = 1, false) as is_period_prorated
     from groups as g
-    left join totals as t on t.group_id = g.group_id
+    left join totals as t on t.grain = g.grain and t.group_id = g.group_id
 )
 
-select * from final order by group_id
+select * from final order by grain, group_id
