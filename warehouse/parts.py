@@ -67,6 +67,7 @@ KEY = "platform_id"
 # date window skip the row groups outside it (the reach report's edge days, a block's months).
 SORT_KEYS = {
     "fct_content_reach_daily": "date_on",
+    "mart_program_daily": "date_on",
     "mart_reach_content_blocks": "grain, block_start_on",
 }
 PARTS_DIR = "parts"
