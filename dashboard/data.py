@@ -219,11 +219,12 @@ class _Recipe:
 _recipes: OrderedDict[Hashable, _Recipe] = OrderedDict()
 
 
-def _freeze(value: Any) -> Hashable:
+def freeze(value: Any) -> Hashable:
+    """A hashable form of filters or parameters (lists and dicts as sorted tuples), for keys."""
     if isinstance(value, (list, tuple)):
-        return tuple(_freeze(v) for v in value)
+        return tuple(freeze(v) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+        return tuple(sorted((k, freeze(v)) for k, v in value.items()))
     return value
 
 
@@ -295,12 +296,12 @@ def _cached(key: Hashable, compute: Callable[[Reader], pl.DataFrame]) -> pl.Data
 
 def query(name: str, **params: Any) -> pl.DataFrame:
     """The named query's result (a copy) on the current snapshot; parameters are bound."""
-    return _cached(("query", name, _freeze(params)), lambda r: r.query(name, **params))
+    return _cached(("query", name, freeze(params)), lambda r: r.query(name, **params))
 
 
 def analytic(function: Callable[..., pl.DataFrame], **params: Any) -> pl.DataFrame:
     """`function(reader, **params)` from warehouse.analytics, cached like a query."""
-    key = ("analytic", function.__module__, function.__qualname__, _freeze(params))
+    key = ("analytic", function.__module__, function.__qualname__, freeze(params))
     return _cached(key, lambda r: function(r, **params))
 
 
@@ -308,7 +309,7 @@ def product(function: Callable[..., Any], **params: Any) -> Any:
     """`function(reader, **params)` for a read-side product that is not one frame (a sponsor
     report), cached per snapshot like a query. Callers must treat it as read-only."""
     current = snapshot()
-    key = (str(current), function.__module__, function.__qualname__, _freeze(params))
+    key = (str(current), function.__module__, function.__qualname__, freeze(params))
     return _products.get(key, lambda: function(reader(current), **params))
 
 
@@ -331,8 +332,8 @@ def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs:
         str(current),
         function.__module__,
         function.__qualname__,
-        _freeze(args),
-        _freeze(kwargs),
+        freeze(args),
+        freeze(kwargs),
         viewer,
     )
     if not caching():

@@ -228,7 +228,13 @@ def live_platforms(year: int) -> list[str]:
 
 
 def state(filters: Mapping[str, Any]) -> ViewState:
-    """Validate the URL's filters against the warehouse: unknown values are dropped."""
+    """Validate the URL's filters against the warehouse: unknown values are dropped. Once per
+    request: every dataset of a render starts from the same state (20 of them at 10M rows made
+    0.6 s of a render with the caches off)."""
+    return data.per_request(("views.state", data.freeze(dict(filters))), lambda: _state(filters))
+
+
+def _state(filters: Mapping[str, Any]) -> ViewState:
     lang = urlstate.lang_of(filters)
     frame = editions()
     years = frame["edition_year"].to_list()
