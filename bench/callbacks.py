@@ -460,7 +460,7 @@ def bare_side(
                 setattr(data, name, originals[name])
         calls: dict[Any, tuple[str, tuple, dict]] = {}
         for name, args, kwargs in recorded:
-            key = (name, tuple(id(a) if callable(a) else a for a in args), data._freeze(kwargs))
+            key = (name, tuple(id(a) if callable(a) else a for a in args), data.freeze(kwargs))
             calls.setdefault(key, (name, args, kwargs))
         described = [_describe(name, args, kwargs) for name, args, kwargs in calls.values()]
         seconds: list[float] = []

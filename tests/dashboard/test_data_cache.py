@@ -197,7 +197,7 @@ def test_workers_warming_at_once_build_different_renders_side_by_side(
     new = store.current_snapshot(home)
     assert new is not None and new != old
     # Another worker is building `first` on the new snapshot: its file lock is taken.
-    key = (first.__module__, first.__qualname__, data._freeze(("zh",)), data._freeze({}), None)
+    key = (first.__module__, first.__qualname__, data.freeze(("zh",)), data.freeze({}), None)
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
     folder = home / data.CACHE_DIR / new.name.removesuffix(".duckdb")
     folder.mkdir(parents=True, exist_ok=True)
