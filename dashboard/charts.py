@@ -49,10 +49,11 @@ def empty_figure(
     lang: str = DEFAULT_LANG,
     *,
     title: str | None = None,
-    **layout: Any,
+    layout: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """A figure with its title (`title`, else the text of `title_key`) and one centred message
-    saying why there is no data; no axes. `layout` adds to the figure's layout (a subtitle)."""
+    saying why there is no data; no axes. `layout` adds to (or replaces parts of) the figure's
+    layout, e.g. a whole `title` with a subtitle."""
     reason = {
         "name": EMPTY_STATE_NAME,
         "text": t(reason_key, lang),
@@ -68,7 +69,7 @@ def empty_figure(
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[reason],
-        **layout,
+        **(layout or {}),
     )
 
 

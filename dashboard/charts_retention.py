@@ -341,7 +341,10 @@ def survival_curves(
     title = t("retention.title.survival", lang)
     if data.is_empty():
         return charts.empty_figure(
-            "retention.title.survival", "retention.empty.no_creators", lang, **_note(title, note)
+            "retention.title.survival",
+            "retention.empty.no_creators",
+            lang,
+            layout=_note(title, note),
         )
     traces = []
     groups = data["group"].unique(maintain_order=True).to_list()
