@@ -597,20 +597,20 @@ def cohort_trace(
     lang: str,
     **settings: Any,
 ) -> go.Heatmap:
-    """The retention heatmap trace of `cohort_cells`' output (plus trace `settings`)."""
+    """The retention heatmap trace of `cohort_cells`' output (`settings` add to or replace its
+    properties, e.g. no cell text)."""
     return go.Heatmap(
         z=z,
         x=[str(p) for p in periods],
         y=cohorts,
         text=text,
-        texttemplate="%{text}",
         colorscale=theme.SEQUENTIAL_SCALE,
         zmin=0,
         zmax=1,
         name=t("trace.retained_share", lang),
         colorbar={"title": {"text": t("trace.retained_share", lang)}, "tickformat": ".0%"},
         hovertemplate="%{y} · N=%{x}: %{text}<extra></extra>",
-        **settings,
+        **({"texttemplate": "%{text}"} | settings),
     )
 
 
