@@ -85,6 +85,11 @@ def _panel_title(year: int, fit: Mapping[str, Any], lang: str) -> str:
     return f"{label} · {text}"
 
 
+def _panel(n: int) -> str:
+    """The axis id suffix of the n-th panel (1-based, row by row): "" for the first, then "2"..."""
+    return "" if n == 1 else str(n)
+
+
 def panel_axes(rows: int, cols: int) -> dict[str, dict[str, Any]]:
     """The axes of a rows x cols grid of panels, row by row from the top (as plotly's
     `make_subplots(shared_yaxes=True)` lays them out; xaxis, yaxis, xaxis2, ...): each row's
@@ -99,13 +104,12 @@ def panel_axes(rows: int, cols: int) -> dict[str, dict[str, Any]]:
         y_start = min(max(height * below + below * down, 0.0), 1.0)
         y_end = min(max(y_start + height, 0.0), 1.0)
         for c in range(cols):
-            n = r * cols + c + 1
-            suffix = "" if n == 1 else str(n)
+            suffix = _panel(r * cols + c + 1)
             x_start = width * c + c * across
             axes[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [x_start, x_start + width]}
             axes[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [y_start, y_end]}
             if c > 0:
-                first = "" if r * cols + 1 == 1 else str(r * cols + 1)
+                first = _panel(r * cols + 1)
                 axes[f"yaxis{suffix}"] |= {"matches": f"y{first}", "showticklabels": False}
     return axes
 
@@ -142,7 +146,7 @@ def fitted_decay_years(
     # Each year's title centred above its panel (small enough for two panels side by side).
     annotations: list[dict[str, Any]] = []
     for index, year in enumerate(years):
-        suffix = "" if index == 0 else str(index + 1)
+        suffix = _panel(index + 1)
         x_domain, y_domain = axes[f"xaxis{suffix}"]["domain"], axes[f"yaxis{suffix}"]["domain"]
         annotations.append(
             {
@@ -158,19 +162,16 @@ def fitted_decay_years(
             }
         )
     for col in range(cols):
-        suffix = "" if (rows - 1) * cols + col == 0 else str((rows - 1) * cols + col + 1)
+        suffix = _panel((rows - 1) * cols + col + 1)
         axes[f"xaxis{suffix}"]["title"] = {"text": t("axis.days_from_spring_festival", lang)}
     for row in range(rows):
-        suffix = "" if row == 0 else str(row * cols + 1)
+        suffix = _panel(row * cols + 1)
         axes[f"yaxis{suffix}"]["title"] = {"text": t("axis.share_of_peak", lang)}
     traces: list[go.Scatter] = []
     labels = status_labels or {}
     hover = "%{x}: %{y:.1%}<extra>%{fullData.name}</extra>"
     for index, year in enumerate(years):
-        panel = {
-            "xaxis": f"x{index + 1 if index else ''}",
-            "yaxis": f"y{index + 1 if index else ''}",
-        }
+        panel = {"xaxis": f"x{_panel(index + 1)}", "yaxis": f"y{_panel(index + 1)}"}
         part = frame.filter(pl.col("year") == year).sort("days_from_spring_festival")
         colour = colours.get(year, theme.NEUTRAL_COLOUR)
         label = t("fmt.year", lang).format(year=year)
@@ -229,7 +230,7 @@ def fitted_decay_years(
             )
         else:
             reason = labels.get(str(fit.get("status")), str(fit.get("status", "")))
-            axis = "" if index == 0 else str(index + 1)
+            axis = _panel(index + 1)
             annotations.append(
                 {
                     "name": f"not_fitted_{year}",
