@@ -43,15 +43,17 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], chart: str) -> None:
         raise ValueError(f"{chart} needs column(s) {missing}; got {frame.columns}")
 
 
-def _figure(title: str, lang: str) -> go.Figure:
-    return theme.figure(title)
-
-
 def empty_figure(
-    title_key: str, reason_key: str, lang: str = DEFAULT_LANG, *, title: str | None = None
+    title_key: str,
+    reason_key: str,
+    lang: str = DEFAULT_LANG,
+    *,
+    title: str | None = None,
+    layout: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """A figure with its title (`title`, else the text of `title_key`) and one centred message
-    saying why there is no data; no axes."""
+    saying why there is no data; no axes. `layout` adds to (or replaces parts of) the figure's
+    layout, e.g. a whole `title` with a subtitle."""
     reason = {
         "name": EMPTY_STATE_NAME,
         "text": t(reason_key, lang),
@@ -67,6 +69,7 @@ def empty_figure(
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[reason],
+        **(layout or {}),
     )
 
 
@@ -77,49 +80,79 @@ def _platform_order(ids: Iterable[str]) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def _axes(fig: go.Figure, x_key: str, y_key: str, lang: str) -> None:
-    fig.update_xaxes(title_text=t(x_key, lang))
-    fig.update_yaxes(title_text=t(y_key, lang))
-    if x_key in ("axis.date", "axis.time"):
-        date_axis(fig, lang, with_time=x_key == "axis.time")
+def _axes(
+    x_key: str,
+    y_key: str,
+    lang: str,
+    *,
+    x: Mapping[str, Any] | None = None,
+    y: Mapping[str, Any] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """The x and y axes' layout (for `theme.figure`): titled from i18n keys, dates in `lang`."""
+    dates = date_axis(lang, with_time=x_key == "axis.time") if x_key in DATE_KEYS else {}
+    return {
+        "xaxis": theme.axis(t(x_key, lang), **dates, **(x or {})),
+        "yaxis": theme.axis(t(y_key, lang), **(y or {})),
+    }
 
 
-def date_axis(fig: go.Figure, lang: str, *, with_time: bool = False) -> None:
-    """Date ticks in the UI language (plotly's own month names are English only)."""
+DATE_KEYS = ("axis.date", "axis.time")
+
+
+def date_axis(lang: str, *, with_time: bool = False) -> dict[str, Any]:
+    """Date tick settings in the UI language (plotly's own month names are English only)."""
     if lang == "zh":
-        fig.update_xaxes(tickformat="%H:%M\n%-m月%-d日" if with_time else "%-m月%-d日\n%Y年")
+        return {"tickformat": "%H:%M\n%-m月%-d日" if with_time else "%-m月%-d日\n%Y年"}
+    return {}
 
 
 # -- reach -----------------------------------------------------------------------------------------
-def mark_day(fig: go.Figure, day: date, label: str) -> None:
-    """A dotted vertical line at `day` on a date axis, labelled at the top."""
-    fig.add_shape(
-        type="line",
-        x0=day,
-        x1=day,
-        y0=0,
-        y1=1,
-        xref="x",
-        yref="paper",
-        name="marker",
-        line={"color": theme.REFERENCE_COLOUR, "width": 1, "dash": "dot"},
-    )
-    fig.add_annotation(
-        x=day,
-        y=1,
-        xref="x",
-        yref="paper",
-        text=label,
-        showarrow=False,
-        yanchor="top",
-        xanchor="left",
-    )
+def mark_day(day: date, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A dotted vertical line at `day` on a date axis and its label at the top (shape, annotation)."""
+    line = {
+        "type": "line",
+        "x0": day,
+        "x1": day,
+        "y0": 0,
+        "y1": 1,
+        "xref": "x",
+        "yref": "paper",
+        "name": "marker",
+        "line": {"color": theme.REFERENCE_COLOUR, "width": 1, "dash": "dot"},
+    }
+    text = {
+        "x": day,
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "text": label,
+        "showarrow": False,
+        "yanchor": "top",
+        "xanchor": "left",
+    }
+    return line, text
+
+
+def marks(days: Sequence[tuple[date, str]]) -> dict[str, list[dict[str, Any]]]:
+    """The shapes and annotations (for `theme.figure`) marking each (day, label) on a date axis."""
+    if not days:
+        return {}
+    pairs = [mark_day(day, label) for day, label in days]
+    return {"shapes": [p[0] for p in pairs], "annotations": [p[1] for p in pairs]}
 
 
 def plays_over_time(
-    frame: pl.DataFrame, *, lang: str = DEFAULT_LANG, empty_key: str = "empty.filters"
+    frame: pl.DataFrame,
+    *,
+    lang: str = DEFAULT_LANG,
+    empty_key: str = "empty.filters",
+    title: str | None = None,
+    marked: Sequence[tuple[date, str]] = (),
 ) -> go.Figure:
-    """Daily plays, one line per platform; `frame[date_on, platform_id, plays]`, summed per day."""
+    """Daily plays, one line per platform; `frame[date_on, platform_id, plays]`, summed per day.
+
+    `title` replaces the default title; `marked` (day, label) pairs are drawn as dotted lines.
+    """
     columns = ("date_on", "platform_id", "plays")
     _require(frame, columns, "plays_over_time")
     data = (
@@ -128,12 +161,13 @@ def plays_over_time(
         .agg(pl.col("plays").sum())
         .sort("date_on")
     )
+    heading = t("title.plays_over_time", lang) if title is None else title
     if data.is_empty():
-        return empty_figure("title.plays_over_time", empty_key, lang)
-    fig = _figure(t("title.plays_over_time", lang), lang)
+        return empty_figure("title.plays_over_time", empty_key, lang, title=heading)
+    traces = []
     for pid in _platform_order(data["platform_id"].to_list()):
         part = data.filter(pl.col("platform_id") == pid)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["date_on"].to_list(),
                 y=part["plays"].to_list(),
@@ -145,8 +179,9 @@ def plays_over_time(
                 hovertemplate="%{x|%Y-%m-%d}: %{y:,}<extra>%{fullData.name}</extra>",
             )
         )
-    _axes(fig, "axis.date", "axis.plays", lang)
-    return fig
+    return theme.figure(
+        heading, data=traces, **_axes("axis.date", "axis.plays", lang), **marks(marked)
+    )
 
 
 def top_programs(
@@ -164,25 +199,26 @@ def top_programs(
     )
     if data.is_empty():
         return empty_figure("title.top_programs", empty_key, lang)
-    fig = _figure(t("title.top_programs", lang), lang)
     plays = data["plays"].to_list()
-    fig.add_trace(
-        go.Bar(
-            x=plays,
-            y=data["title_zh"].to_list(),
-            orientation="h",
-            name=t("axis.plays", lang),
-            marker_color=theme.NEUTRAL_COLOUR,
-            text=[fmt_number(v) for v in plays],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:,}<extra></extra>",
-        )
+    bar = go.Bar(
+        x=plays,
+        y=data["title_zh"].to_list(),
+        orientation="h",
+        name=t("axis.plays", lang),
+        marker_color=theme.NEUTRAL_COLOUR,
+        text=[fmt_number(v) for v in plays],
+        textposition="auto",
+        hovertemplate="%{y}: %{x:,}<extra></extra>",
     )
-    _axes(fig, "axis.plays", "axis.program", lang)
     # Bars are drawn bottom-up; reversing the axis puts the first (most played) row on top.
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_layout(showlegend=False)
-    return fig
+    return theme.figure(
+        t("title.top_programs", lang),
+        data=[bar],
+        **_axes(
+            "axis.plays", "axis.program", lang, y={"autorange": "reversed", "type": "category"}
+        ),
+        showlegend=False,
+    )
 
 
 # -- live ------------------------------------------------------------------------------------------
@@ -205,12 +241,12 @@ def live_concurrency(
     )
     if data.is_empty():
         return empty_figure("title.live_concurrency", empty_key, lang)
-    fig = _figure(t("title.live_concurrency", lang), lang)
     platforms = _platform_order(data["platform_id"].to_list())
     hover = "%{x|%H:%M}: %{y:,}<extra>%{fullData.name}</extra>"
+    traces = []
     for pid in platforms:
         part = data.filter(pl.col("platform_id") == pid)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["minute_at"].to_list(),
                 y=part["concurrent_viewers"].to_list(),
@@ -224,7 +260,7 @@ def live_concurrency(
         )
     series = data.group_by("minute_at").agg(pl.col("concurrent_viewers").sum()).sort("minute_at")
     if len(platforms) > 1:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=series["minute_at"].to_list(),
                 y=series["concurrent_viewers"].to_list(),
@@ -238,7 +274,7 @@ def live_concurrency(
     peak_at, peak = series.sort(["concurrent_viewers", "minute_at"], descending=[True, False]).row(
         0
     )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=[peak_at],
             y=[peak],
@@ -250,19 +286,23 @@ def live_concurrency(
             hovertemplate="%{x|%H:%M}: %{y:,}<extra>%{fullData.name}</extra>",
         )
     )
-    fig.add_annotation(
-        name=PEAK_NAME,
-        x=peak_at,
-        y=peak,
-        text=t("fmt.peak", lang).format(value=fmt_number(peak)),
-        showarrow=True,
-        arrowhead=2,
-        ax=0,
-        ay=-40,
-        font={"color": theme.PEAK_COLOUR},
+    peak_note = {
+        "name": PEAK_NAME,
+        "x": peak_at,
+        "y": peak,
+        "text": t("fmt.peak", lang).format(value=fmt_number(peak)),
+        "showarrow": True,
+        "arrowhead": 2,
+        "ax": 0,
+        "ay": -40,
+        "font": {"color": theme.PEAK_COLOUR},
+    }
+    return theme.figure(
+        t("title.live_concurrency", lang),
+        data=traces,
+        annotations=[peak_note],
+        **_axes("axis.time", "axis.concurrent_viewers", lang),
     )
-    _axes(fig, "axis.time", "axis.concurrent_viewers", lang)
-    return fig
 
 
 # -- audience retention ----------------------------------------------------------------------------
@@ -283,9 +323,8 @@ def retention_curve(
     data = frame.drop_nulls(["position_pct"]).sort("position_pct")
     if data["audience_share"].drop_nulls().is_empty():
         return empty_figure("title.retention_curve", empty_key, lang)
-    fig = _figure(t("title.retention_curve", lang), lang)
     hover = "%{x}%: %{y:.1%}<extra>%{fullData.name}</extra>"
-    fig.add_trace(
+    traces = [
         go.Scatter(
             x=data["position_pct"].to_list(),
             y=data["audience_share"].to_list(),
@@ -294,13 +333,13 @@ def retention_curve(
             line={"color": theme.NEUTRAL_COLOUR, "width": 3},
             hovertemplate=hover,
         )
-    )
+    ]
     if not data[median_col].drop_nulls().is_empty():
         name = t("trace.band_median", lang)
         if length_band is not None:
             band = band_label(length_band, lang)
             name = f"{name}（{band}）" if lang == "zh" else f"{name} ({band})"
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=data["position_pct"].to_list(),
                 y=data[median_col].to_list(),
@@ -310,10 +349,17 @@ def retention_curve(
                 hovertemplate=hover,
             )
         )
-    _axes(fig, "axis.position_pct", "axis.share_watching", lang)
-    fig.update_xaxes(range=[0, 100])
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    return fig
+    return theme.figure(
+        t("title.retention_curve", lang),
+        data=traces,
+        **_axes(
+            "axis.position_pct",
+            "axis.share_watching",
+            lang,
+            x={"range": [0, 100]},
+            y={"tickformat": ".0%", "rangemode": "tozero"},
+        ),
+    )
 
 
 # -- attention -------------------------------------------------------------------------------------
@@ -329,40 +375,80 @@ def end_of_march_day(part: pl.DataFrame, year: int) -> int | None:
     return day + (date(year, 3, 31) - on).days
 
 
+def vline(x: Any, line: Mapping[str, Any], *, xref: str = "x") -> dict[str, Any]:
+    """A vertical line across the plot at `x` (the shape `fig.add_vline` adds)."""
+    return {
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "xref": xref,
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": dict(line),
+    }
+
+
+def hline(
+    y: Any, line: Mapping[str, Any], *, yref: str = "y", name: str | None = None
+) -> dict[str, Any]:
+    """A horizontal line across the plot at `y` (the shape `fig.add_hline` adds)."""
+    return ({} if name is None else {"name": name}) | {
+        "type": "line",
+        "x0": 0,
+        "x1": 1,
+        "xref": "x domain",
+        "y0": y,
+        "y1": y,
+        "yref": yref,
+        "line": dict(line),
+    }
+
+
 def attention_years(
     frame: pl.DataFrame,
     *,
     lang: str = DEFAULT_LANG,
     value_key: str = "axis.share_of_peak",
     empty_key: str = "empty.no_attention",
+    colours: Mapping[int, str] | None = None,
+    title: str | None = None,
+    x: Mapping[str, Any] | None = None,
+    y: Mapping[str, Any] | None = None,
+    **layout: Any,
 ) -> go.Figure:
     """One series' years overlaid on days from Spring Festival, each with its end of March.
 
     `frame[year, days_from_spring_festival, value(, date_on)]`; `value_key` is the i18n key of the y axis
     title (default: share of peak). A dotted vertical line in each year's colour marks 31 March
-    of that year, which falls on a different day from the festival every year.
+    of that year, which falls on a different day from the festival every year. `colours` fixes
+    years' colours (year -> colour; others by position), `title` replaces the title, `x` / `y`
+    add axis settings and `layout` the figure's (with data only).
     """
     columns = ("year", "days_from_spring_festival", "value")
     _require(frame, columns, "attention_years")
     data = frame.drop_nulls(list(columns)).sort("year", "days_from_spring_festival")
+    heading = t("title.attention_years", lang) if title is None else title
     if data.is_empty():
-        return empty_figure("title.attention_years", empty_key, lang)
-    fig = _figure(t("title.attention_years", lang), lang)
-    fig.add_vline(x=0, line={"color": theme.REFERENCE_COLOUR, "width": 1})
-    fig.add_annotation(
-        x=0,
-        y=1,
-        yref="paper",
-        text=t("marker.spring_festival", lang),
-        showarrow=False,
-        yanchor="bottom",
-        font={"color": theme.REFERENCE_COLOUR},
-    )
+        return empty_figure("title.attention_years", empty_key, lang, title=heading)
+    shapes = [vline(0, {"color": theme.REFERENCE_COLOUR, "width": 1})]
+    annotations = [
+        {
+            "x": 0,
+            "y": 1,
+            "yref": "paper",
+            "text": t("marker.spring_festival", lang),
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": theme.REFERENCE_COLOUR},
+        }
+    ]
+    traces = []
     for index, year in enumerate(data["year"].unique().sort().to_list()):
         part = data.filter(pl.col("year") == year)
-        colour = theme.series_colour(index)
+        colour = (colours or {}).get(int(year)) or theme.series_colour(index)
         label = t("fmt.year", lang).format(year=year)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["days_from_spring_festival"].to_list(),
                 y=part["value"].to_list(),
@@ -377,30 +463,40 @@ def attention_years(
         day = end_of_march_day(part, int(year))
         if day is None:
             continue
-        fig.add_shape(
-            name=f"end_of_march_{year}",
-            type="line",
-            x0=day,
-            x1=day,
-            y0=0,
-            y1=1,
-            yref="paper",
-            line={"color": colour, "width": 1.5, "dash": "dot"},
+        shapes.append(
+            {
+                "name": f"end_of_march_{year}",
+                "type": "line",
+                "x0": day,
+                "x1": day,
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": colour, "width": 1.5, "dash": "dot"},
+            }
         )
-        fig.add_annotation(
-            name=f"end_of_march_{year}",
-            x=day,
-            y=0.98,
-            yref="paper",
-            text=f"{label} {t('marker.end_of_march', lang)}",
-            textangle=-90,
-            xanchor="right",
-            yanchor="top",
-            showarrow=False,
-            font={"color": colour, "size": 11},
+        annotations.append(
+            {
+                "name": f"end_of_march_{year}",
+                "x": day,
+                "y": 0.98,
+                "yref": "paper",
+                "text": f"{label} {t('marker.end_of_march', lang)}",
+                "textangle": -90,
+                "xanchor": "right",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"color": colour, "size": 11},
+            }
         )
-    _axes(fig, "axis.days_from_spring_festival", value_key, lang)
-    return fig
+    return theme.figure(
+        heading,
+        data=traces,
+        shapes=shapes,
+        annotations=annotations,
+        **_axes("axis.days_from_spring_festival", value_key, lang, x=x, y=y),
+        **layout,
+    )
 
 
 def fitted_decay(
@@ -429,8 +525,8 @@ def fitted_decay(
         float(fit["half_life_days"]),
     )
     title = f"{t('title.fitted_decay', lang)} · " + t("fmt.half_life", lang).format(days=f"{h:.1f}")
-    fig = _figure(title, lang)
-    fig.add_trace(
+    days = list(range(d0, max(d0, int(data["days_from_spring_festival"].max())) + 1))
+    traces = [
         go.Scatter(
             x=data["days_from_spring_festival"].to_list(),
             y=[v / peak for v in data["value"].to_list()],
@@ -438,10 +534,7 @@ def fitted_decay(
             name=t("trace.observed", lang),
             marker={"color": theme.REFERENCE_COLOUR, "size": 5},
             hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
-        )
-    )
-    days = list(range(d0, max(d0, int(data["days_from_spring_festival"].max())) + 1))
-    fig.add_trace(
+        ),
         go.Scatter(
             x=days,
             y=[b + amplitude * 2 ** (-(d - d0) / h) for d in days],
@@ -449,10 +542,11 @@ def fitted_decay(
             name=t("trace.fitted", lang),
             line={"color": theme.PEAK_COLOUR, "width": 2},
             hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
-        )
+        ),
+    ]
+    return theme.figure(
+        title, data=traces, **_axes("axis.days_from_spring_festival", "axis.share_of_peak", lang)
     )
-    _axes(fig, "axis.days_from_spring_festival", "axis.share_of_peak", lang)
-    return fig
 
 
 # -- creator retention -----------------------------------------------------------------------------
@@ -467,31 +561,57 @@ def cohort_heatmap(
     data = frame.drop_nulls(["cohort", "period_n"]).with_columns(pl.col("cohort").cast(pl.String))
     if data.is_empty():
         return empty_figure("title.cohort_heatmap", empty_key, lang)
+    cohorts, periods, z, text = cohort_cells(data)
+    heat = cohort_trace(cohorts, periods, z, text, lang)
+    return theme.figure(
+        t("title.cohort_heatmap", lang),
+        data=[heat],
+        **_axes(
+            "axis.period_n",
+            "axis.cohort",
+            lang,
+            x={"type": "category"},
+            y={"type": "category", "autorange": "reversed"},
+        ),
+    )
+
+
+def cohort_cells(
+    data: pl.DataFrame,
+) -> tuple[list[str], list[Any], list[list[float | None]], list[list[str]]]:
+    """Cohorts (sorted), periods (sorted), the share grid and its "12%" texts of
+    `data[cohort (text), period_n, share]`."""
     cohorts = data["cohort"].unique().sort().to_list()
     periods = data["period_n"].unique().sort().to_list()
     share = {(r["cohort"], r["period_n"]): r["share"] for r in data.iter_rows(named=True)}
     z = [[share.get((c, p)) for p in periods] for c in cohorts]
     text = [["" if v is None else f"{v:.0%}" for v in row] for row in z]
-    fig = _figure(t("title.cohort_heatmap", lang), lang)
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=[str(p) for p in periods],
-            y=cohorts,
-            text=text,
-            texttemplate="%{text}",
-            colorscale=theme.SEQUENTIAL_SCALE,
-            zmin=0,
-            zmax=1,
-            name=t("trace.retained_share", lang),
-            colorbar={"title": {"text": t("trace.retained_share", lang)}, "tickformat": ".0%"},
-            hovertemplate="%{y} · N=%{x}: %{text}<extra></extra>",
-        )
+    return cohorts, periods, z, text
+
+
+def cohort_trace(
+    cohorts: list[str],
+    periods: list[Any],
+    z: list[list[float | None]],
+    text: list[list[str]],
+    lang: str,
+    **settings: Any,
+) -> go.Heatmap:
+    """The retention heatmap trace of `cohort_cells`' output (`settings` add to or replace its
+    properties, e.g. no cell text)."""
+    return go.Heatmap(
+        z=z,
+        x=[str(p) for p in periods],
+        y=cohorts,
+        text=text,
+        colorscale=theme.SEQUENTIAL_SCALE,
+        zmin=0,
+        zmax=1,
+        name=t("trace.retained_share", lang),
+        colorbar={"title": {"text": t("trace.retained_share", lang)}, "tickformat": ".0%"},
+        hovertemplate="%{y} · N=%{x}: %{text}<extra></extra>",
+        **({"texttemplate": "%{text}"} | settings),
     )
-    _axes(fig, "axis.period_n", "axis.cohort", lang)
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(type="category", autorange="reversed")
-    return fig
 
 
 # -- segments --------------------------------------------------------------------------------------

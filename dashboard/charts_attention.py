@@ -13,7 +13,6 @@ from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from dashboard import charts, theme
 from dashboard.i18n import DEFAULT_LANG, t
@@ -49,41 +48,30 @@ def years_overlay(
     value_key: str = "axis.share_of_peak",
     empty_key: str = "empty.no_attention",
     x_range: tuple[int, int] | None = None,
+    title: str | None = None,
 ) -> go.Figure:
     """Years overlaid on days from Spring Festival (`charts.attention_years`), fixed year colours.
 
     `frame[year, days_from_spring_festival, value, date_on]`; `colours` maps year -> colour;
-    `x_range` fixes the x axis to the chosen window (the end-of-March lines fall inside it).
+    `x_range` fixes the x axis to the chosen window (the end-of-March lines fall inside it);
+    `title` replaces the chart's title.
     """
-    fig = charts.attention_years(frame, lang=lang, value_key=value_key, empty_key=empty_key)
-    if not fig.data:
-        return fig
-    for trace in fig.data:
-        year = (trace.meta or {}).get("year")
-        if year in colours:
-            trace.line.color = colours[year]
-    for item in (*fig.layout.shapes, *fig.layout.annotations):
-        name = item.name or ""
-        if name.startswith("end_of_march_"):
-            year = int(name.removeprefix("end_of_march_"))
-            colour = colours.get(year)
-            if colour is None:
-                continue
-            if isinstance(item, go.layout.Shape):
-                item.line.color = colour
-            else:
-                item.font.color = colour
-    if x_range is not None:
-        fig.update_xaxes(range=list(x_range))
-    if value_key == "axis.share_of_peak":
-        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    else:
-        # Full numbers with separators: SI suffixes (k, M) don't read as Chinese units.
-        fig.update_yaxes(tickformat=",", rangemode="tozero")
+    # Full numbers with separators: SI suffixes (k, M) don't read as Chinese units.
+    tickformat = ".0%" if value_key == "axis.share_of_peak" else ","
     # The shared chart labels Spring Festival just above the plot, where the legend starts:
     # the legend moves to the right so the two never overlap.
-    fig.update_layout(hovermode="x unified", legend={"x": 1.0, "xanchor": "right"})
-    return fig
+    return charts.attention_years(
+        frame,
+        lang=lang,
+        value_key=value_key,
+        empty_key=empty_key,
+        colours=colours,
+        title=title,
+        x={} if x_range is None else {"range": list(x_range)},
+        y={"tickformat": tickformat, "rangemode": "tozero"},
+        hovermode="x unified",
+        legend={**theme.base_layout("")["legend"], "x": 1.0, "xanchor": "right"},
+    )
 
 
 def _panel_title(year: int, fit: Mapping[str, Any], lang: str) -> str:
@@ -95,6 +83,35 @@ def _panel_title(year: int, fit: Mapping[str, Any], lang: str) -> str:
     if low is not None and high is not None:
         text += t("attention.fmt.interval", lang).format(low=f"{low:.1f}", high=f"{high:.1f}")
     return f"{label} · {text}"
+
+
+def _panel(n: int) -> str:
+    """The axis id suffix of the n-th panel (1-based, row by row): "" for the first, then "2"..."""
+    return "" if n == 1 else str(n)
+
+
+def panel_axes(rows: int, cols: int) -> dict[str, dict[str, Any]]:
+    """The axes of a rows x cols grid of panels, row by row from the top (as plotly's
+    `make_subplots(shared_yaxes=True)` lays them out; xaxis, yaxis, xaxis2, ...): each row's
+    panels share the first one's y axis."""
+    across, down = 0.06, (0.5 / rows if rows > 1 else 0.1)
+    width = (1.0 - across * (cols - 1)) / cols
+    height = (1.0 - down * (rows - 1)) / rows
+    axes: dict[str, dict[str, Any]] = {}
+    for r in range(rows):
+        # Row 0 is the top one: plotly counts the y start from the bottom row up.
+        below = rows - 1 - r
+        y_start = min(max(height * below + below * down, 0.0), 1.0)
+        y_end = min(max(y_start + height, 0.0), 1.0)
+        for c in range(cols):
+            suffix = _panel(r * cols + c + 1)
+            x_start = width * c + c * across
+            axes[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [x_start, x_start + width]}
+            axes[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [y_start, y_end]}
+            if c > 0:
+                first = _panel(r * cols + 1)
+                axes[f"yaxis{suffix}"] |= {"matches": f"y{first}", "showticklabels": False}
+    return axes
 
 
 def fitted_decay_years(
@@ -122,24 +139,44 @@ def fitted_decay_years(
     if not years:
         return charts.empty_figure(FIT_TITLE_KEY, empty_key, lang)
     rows, cols = panel_grid(len(years))
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        shared_yaxes=True,
-        horizontal_spacing=0.06,
-        vertical_spacing=0.5 / rows if rows > 1 else 0.1,
-        subplot_titles=[_panel_title(y, fits.get(y, {}), lang) for y in years],
-        figure=theme.figure(t(FIT_TITLE_KEY, lang)),
-    )
+    axes = panel_axes(rows, cols)
+    for name, axis in axes.items():
+        if name.startswith("yaxis"):
+            axis |= {"tickformat": ".0%", "rangemode": "tozero"}
+    # Each year's title centred above its panel (small enough for two panels side by side).
+    annotations: list[dict[str, Any]] = []
+    for index, year in enumerate(years):
+        suffix = _panel(index + 1)
+        x_domain, y_domain = axes[f"xaxis{suffix}"]["domain"], axes[f"yaxis{suffix}"]["domain"]
+        annotations.append(
+            {
+                "font": {"size": 13},
+                "showarrow": False,
+                "text": _panel_title(year, fits.get(year, {}), lang),
+                "x": sum(x_domain) / 2.0,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": y_domain[1],
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+        )
+    for col in range(cols):
+        suffix = _panel((rows - 1) * cols + col + 1)
+        axes[f"xaxis{suffix}"]["title"] = {"text": t("axis.days_from_spring_festival", lang)}
+    for row in range(rows):
+        suffix = _panel(row * cols + 1)
+        axes[f"yaxis{suffix}"]["title"] = {"text": t("axis.share_of_peak", lang)}
+    traces: list[go.Scatter] = []
     labels = status_labels or {}
     hover = "%{x}: %{y:.1%}<extra>%{fullData.name}</extra>"
     for index, year in enumerate(years):
-        row, col = index // cols + 1, index % cols + 1
+        panel = {"xaxis": f"x{_panel(index + 1)}", "yaxis": f"y{_panel(index + 1)}"}
         part = frame.filter(pl.col("year") == year).sort("days_from_spring_festival")
         colour = colours.get(year, theme.NEUTRAL_COLOUR)
         label = t("fmt.year", lang).format(year=year)
         observed = part.drop_nulls("observed_share")
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=observed["days_from_spring_festival"].to_list(),
                 y=observed["observed_share"].to_list(),
@@ -150,14 +187,13 @@ def fitted_decay_years(
                 meta={"year": year, "role": "observed"},
                 marker={"color": colour, "size": 4, "opacity": 0.55},
                 hovertemplate=hover,
-            ),
-            row=row,
-            col=col,
+                **panel,
+            )
         )
         fit = fits.get(year, {})
         curve = part.drop_nulls("fitted_share")
         if fit.get("status") == "ok" and not curve.is_empty():
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=curve["days_from_spring_festival"].to_list(),
                     y=curve["fitted_share"].to_list(),
@@ -168,13 +204,12 @@ def fitted_decay_years(
                     meta={"year": year, "role": "fitted"},
                     line={"color": theme.PEAK_COLOUR, "width": 2.5},
                     hovertemplate=hover,
-                ),
-                row=row,
-                col=col,
+                    **panel,
+                )
             )
             d0, h = float(fit["peak_day"]), float(fit["half_life_days"])
             half = float(fit["baseline_share"]) + float(fit["amplitude_share"]) / 2
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[d0 + h],
                     y=[half],
@@ -190,27 +225,28 @@ def fitted_decay_years(
                     hovertemplate=f"{t('attention.trace.half_life', lang)}: "
                     + t("fmt.half_life", lang).format(days=f"{h:.1f}")
                     + "<extra></extra>",
-                ),
-                row=row,
-                col=col,
+                    **panel,
+                )
             )
         else:
             reason = labels.get(str(fit.get("status")), str(fit.get("status", "")))
-            axis = "" if index == 0 else str(index + 1)
-            fig.add_annotation(
-                name=f"not_fitted_{year}",
-                text=reason,
-                x=0.5,
-                y=0.5,
-                xref=f"x{axis} domain",
-                yref=f"y{axis} domain",
-                showarrow=False,
-                font={"color": theme.REFERENCE_COLOUR, "size": 13},
-                bgcolor="rgba(255,255,255,0.8)",
+            axis = _panel(index + 1)
+            annotations.append(
+                {
+                    "name": f"not_fitted_{year}",
+                    "text": reason,
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": f"x{axis} domain",
+                    "yref": f"y{axis} domain",
+                    "showarrow": False,
+                    "font": {"color": theme.REFERENCE_COLOUR, "size": 13},
+                    "bgcolor": "rgba(255,255,255,0.8)",
+                }
             )
     # Legend entries once for the page (the panels repeat the same two marks).
     for name, kind in (("trace.observed", "markers"), ("trace.fitted", "lines")):
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[None],
                 y=[None],
@@ -220,17 +256,8 @@ def fitted_decay_years(
                 marker={"color": theme.REFERENCE_COLOUR, "size": 6},
                 line={"color": theme.PEAK_COLOUR, "width": 2.5},
                 hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
+                xaxis="x",
+                yaxis="y",
+            )
         )
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    for col in range(1, cols + 1):
-        fig.update_xaxes(title_text=t("axis.days_from_spring_festival", lang), row=rows, col=col)
-    for row in range(1, rows + 1):
-        fig.update_yaxes(title_text=t("axis.share_of_peak", lang), row=row, col=1)
-    # Subplot titles are annotations; keep them small enough for two panels side by side.
-    for annotation in fig.layout.annotations:
-        if annotation.name is None:
-            annotation.font.size = 13
-    return fig
+    return theme.figure(t(FIT_TITLE_KEY, lang), data=traces, annotations=annotations, **axes)

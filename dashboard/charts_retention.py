@@ -9,6 +9,7 @@ figure saying why when there is nothing to draw, and raises ValueError for a mis
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -150,14 +151,17 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], chart: str) -> None:
         raise ValueError(f"{chart} needs column(s) {missing}; got {frame.columns}")
 
 
-def _note(fig: go.Figure, text: str) -> None:
-    """A grey subtitle under the title (why something is pale, merged or left out); a subtitle
-    rather than a note under the plot, which would collide with rotated tick labels."""
-    fig.update_layout(
-        title_subtitle_text=text,
-        title_subtitle_font={"size": 12, "color": theme.REFERENCE_COLOUR},
-        margin={"t": 110},
-    )
+def _note(title: str, text: str | None) -> dict[str, Any]:
+    """The layout (for `theme.figure`) of a grey subtitle under the title (why something is
+    pale, merged or left out), none without `text`; a subtitle rather than a note under the
+    plot, which would collide with rotated tick labels."""
+    if not text:
+        return {}
+    subtitle = {"text": text, "font": {"size": 12, "color": theme.REFERENCE_COLOUR}}
+    return {
+        "title": {**theme.base_layout(title)["title"], "subtitle": subtitle},
+        "margin": {**theme.MARGIN, "t": 110},
+    }
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -192,48 +196,50 @@ def cohort_table(
     data = frame.drop_nulls(["cohort", "period_n"])
     if data.is_empty():
         return charts.empty_figure(title_key, "empty.no_cohorts", lang)
-    fig = charts.cohort_heatmap(
-        data.select("cohort", "period_n", pl.col("share_retained").alias("share")), lang=lang
+    cohorts, periods, z, cells = charts.cohort_cells(
+        data.select(
+            pl.col("cohort").cast(pl.String), "period_n", pl.col("share_retained").alias("share")
+        )
     )
-    fig.update_layout(title_text=t(title_key, lang))
-    cohorts = data["cohort"].cast(pl.String).unique().sort().to_list()
-    periods = data["period_n"].unique().sort().to_list()
     open_cells = {
         (str(r["cohort"]), r["period_n"])
         for r in data.filter(~pl.col("is_complete").fill_null(False)).iter_rows(named=True)
     }
-    heatmap = fig.data[0]
     text = [
         [
             cell + "*" if cell and (c, p) in open_cells else cell
             for cell, p in zip(row, periods, strict=True)
         ]
-        for row, c in zip(heatmap.text, cohorts, strict=True)
+        for row, c in zip(cells, cohorts, strict=True)
     ]
-    heatmap.update(text=text)
     if len(periods) > MAX_TEXT_PERIODS:
-        heatmap.update(texttemplate="")
+        lettering: dict[str, Any] = {"texttemplate": ""}
     else:
-        heatmap.update(
-            textfont={"size": 13 if len(periods) <= 12 else 11 if len(periods) <= 24 else 10}
-        )
+        size = 13 if len(periods) <= 12 else 11 if len(periods) <= 24 else 10
+        lettering = {"textfont": {"size": size}}
+    heat = charts.cohort_trace(cohorts, periods, z, text, lang, **lettering)
     sizes = dict(
         data.group_by("cohort").agg(pl.col("count_cohort").max()).iter_rows()  # one per cohort
     )
-    fig.update_yaxes(
-        tickvals=cohorts,
-        ticktext=[
-            t("retention.fmt.cohort_n", lang).format(
-                cohort=period_text(c, by, lang), n=fmt_number(sizes[c])
-            )
-            for c in cohorts
-        ],
-        title_text=t(f"retention.axis.cohort_{by}", lang),
+    title = t(title_key, lang)
+    return theme.figure(
+        title,
+        data=[heat],
+        xaxis=theme.axis(t(f"retention.axis.period_n_{by}", lang), type="category"),
+        yaxis=theme.axis(
+            t(f"retention.axis.cohort_{by}", lang),
+            type="category",
+            autorange="reversed",
+            tickvals=cohorts,
+            ticktext=[
+                t("retention.fmt.cohort_n", lang).format(
+                    cohort=period_text(c, by, lang), n=fmt_number(sizes[c])
+                )
+                for c in cohorts
+            ],
+        ),
+        **_note(title, t("retention.note.incomplete_cells", lang) if open_cells else None),
     )
-    fig.update_xaxes(title_text=t(f"retention.axis.period_n_{by}", lang))
-    if open_cells:
-        _note(fig, t("retention.note.incomplete_cells", lang))
-    return fig
 
 
 def lifecycle_bars(
@@ -253,13 +259,13 @@ def lifecycle_bars(
     periods = data["period"].unique().sort().to_list()
     complete = dict(data.group_by("period").agg(pl.col("is_complete").all()).iter_rows())
     labels = [period_text(p, by, lang) for p in periods]
-    fig = theme.figure(title)
+    traces = []
     for state in LIFECYCLE_STATES:
         part = data.filter(pl.col("lifecycle_state") == state)
         counts = dict(part.select("period", "count_participants").iter_rows())
         values = [counts.get(p) or 0 for p in periods]
         sign = -1 if state == "dormant" else 1
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=labels,
                 y=[sign * v for v in values],
@@ -273,34 +279,40 @@ def lifecycle_bars(
                 hovertemplate="%{x} · %{fullData.name}: %{customdata:,}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="relative", bargap=0.25)
-    fig.update_xaxes(title_text=t(f"retention.axis.period_{by}", lang), type="category")
-    fig.update_yaxes(title_text=t("retention.axis.creators", lang), zeroline=True)
-    if not all(complete.values()):
-        _note(fig, t("retention.note.incomplete_bars", lang))
-    return fig
+    return theme.figure(
+        title,
+        data=traces,
+        barmode="relative",
+        bargap=0.25,
+        xaxis=theme.axis(t(f"retention.axis.period_{by}", lang), type="category"),
+        yaxis=theme.axis(t("retention.axis.creators", lang), zeroline=True),
+        **_note(
+            title,
+            None if all(complete.values()) else t("retention.note.incomplete_bars", lang),
+        ),
+    )
 
 
 def _band(
-    fig: go.Figure, x: list, upper: list, lower: list, colour: str, group: str, name: str
-) -> None:
+    x: list, upper: list, lower: list, colour: str, group: str, name: str
+) -> list[go.Scatter]:
     """A step-shaped confidence band: the upper line, then the lower one filled up to it."""
-    for side, values in (("upper", upper), ("lower", lower)):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=values,
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                fill="tonexty" if side == "lower" else None,
-                fillcolor=_rgba(colour, 0.18) if side == "lower" else None,
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=group,
-                name=name,
-                meta={"group": group, "band": side},
-            )
+    return [
+        go.Scatter(
+            x=x,
+            y=values,
+            mode="lines",
+            line={"width": 0, "shape": "hv"},
+            fill="tonexty" if side == "lower" else None,
+            fillcolor=_rgba(colour, 0.18) if side == "lower" else None,
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=group,
+            name=name,
+            meta={"group": group, "band": side},
         )
+        for side, values in (("upper", upper), ("lower", lower))
+    ]
 
 
 def survival_curves(
@@ -326,12 +338,15 @@ def survival_curves(
     )
     _require(frame, columns, "survival_curves")
     data = frame.drop_nulls(["group", "time_days", "survival"])
+    title = t("retention.title.survival", lang)
     if data.is_empty():
-        fig = charts.empty_figure("retention.title.survival", "retention.empty.no_creators", lang)
-        if note:
-            _note(fig, note)
-        return fig
-    fig = theme.figure(t("retention.title.survival", lang))
+        return charts.empty_figure(
+            "retention.title.survival",
+            "retention.empty.no_creators",
+            lang,
+            layout=_note(title, note),
+        )
+    traces = []
     groups = data["group"].unique(maintain_order=True).to_list()
     with_bands = len(groups) <= MAX_BAND_GROUPS
     if not with_bands:
@@ -350,8 +365,8 @@ def survival_curves(
         upper = [1.0, *part["ci_upper"].to_list()]
         lower = [1.0, *part["ci_lower"].to_list()]
         if with_bands:
-            _band(fig, x, upper, lower, colour, str(group), t("retention.trace.ci", lang))
-        fig.add_trace(
+            traces += _band(x, upper, lower, colour, str(group), t("retention.trace.ci", lang))
+        traces.append(
             go.Scatter(
                 x=x,
                 y=[1.0, *part["survival"].to_list()],
@@ -364,18 +379,16 @@ def survival_curves(
             )
         )
     # A legend beside the plot: several groups' names would wrap over the subtitle above it.
-    fig.update_layout(
-        legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"}
+    return theme.figure(
+        title,
+        data=traces,
+        legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"},
+        xaxis=theme.axis(t("retention.axis.days_since_first_work", lang), rangemode="tozero"),
+        yaxis=theme.axis(
+            t("retention.axis.share_still_creating", lang), tickformat=".0%", range=[0, 1.02]
+        ),
+        **_note(title, note),
     )
-    fig.update_xaxes(title_text=t("retention.axis.days_since_first_work", lang), rangemode="tozero")
-    fig.update_yaxes(
-        title_text=t("retention.axis.share_still_creating", lang),
-        tickformat=".0%",
-        range=[0, 1.02],
-    )
-    if note:
-        _note(fig, note)
-    return fig
 
 
 # -- audience retention ----------------------------------------------------------------------------
@@ -409,17 +422,15 @@ def audience_curves(
         title = f"{title} · {program_title}"
     data = frame.drop_nulls(["platform_id", "content_id", "position_pct", "audience_share"])
     if data.is_empty():
-        fig = charts.empty_figure("retention.title.audience", empty_key, lang)
-        fig.update_layout(title_text=title)
-        return fig
+        return charts.empty_figure("retention.title.audience", empty_key, lang, title=title)
     data = data.sort("platform_id", "content_id", "position_pct")
-    fig = theme.figure(title)
+    traces = []
     hover = "%{x}%: %{y:.1%}<extra>%{fullData.name}</extra>"
     for band in data["length_band"].unique(maintain_order=True).to_list():
         part = data.filter(pl.col("length_band") == band)
         first_item = part["content_id"][0]
         median = part.filter(pl.col("content_id") == first_item)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=median["position_pct"].to_list(),
                 y=median["band_median_share"].to_list(),
@@ -445,7 +456,7 @@ def audience_curves(
         name = platform_label(platform_id, lang)
         if per_platform[platform_id] > 1:
             name = f"{name} · {content_id}"
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["position_pct"].to_list(),
                 y=part["audience_share"].to_list(),
@@ -460,7 +471,7 @@ def audience_curves(
         drops_x += drops["position_pct"].to_list()
         drops_y += drops["audience_share"].to_list()
     if drops_x:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=drops_x,
                 y=drops_y,
@@ -471,8 +482,9 @@ def audience_curves(
                 hovertemplate=hover,
             )
         )
-    fig.update_xaxes(title_text=t("axis.position_pct", lang), range=[0, 100])
-    fig.update_yaxes(
-        title_text=t("axis.share_watching", lang), tickformat=".0%", rangemode="tozero"
+    return theme.figure(
+        title,
+        data=traces,
+        xaxis=theme.axis(t("axis.position_pct", lang), range=[0, 100]),
+        yaxis=theme.axis(t("axis.share_watching", lang), tickformat=".0%", rangemode="tozero"),
     )
-    return fig

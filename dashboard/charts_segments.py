@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme
-from dashboard.charts import empty_figure
+from dashboard.charts import empty_figure, hline
 from dashboard.i18n import DEFAULT_LANG, register, t
 from warehouse.privacy import DEFAULT_K
 
@@ -83,11 +83,6 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], chart: str) -> None:
         raise ValueError(f"{chart} needs column(s) {missing}; got {frame.columns}")
 
 
-def _figure(title: str) -> go.Figure:
-    fig = theme.figure(title)
-    return fig
-
-
 def wrap_label(text: str, width: int = WRAP_WIDTH) -> str:
     """A long category label broken into lines at spaces ("<br>"), so that axis labels stay
     horizontal; Chinese labels have no spaces and are short."""
@@ -142,7 +137,7 @@ def lift_bars(
     title = f"{t('segments.title.lift', lang)} · {named}"
     if frame.is_empty():
         return empty_figure("segments.title.lift", empty_key, lang)
-    fig = _figure(title)
+    traces = []
     order = frame.select("value", f"label_{lang}").unique("value", maintain_order=True)
     label_of = dict(zip(order["value"].to_list(), order[f"label_{lang}"].to_list(), strict=True))
     labels = [wrap_label(label_of[v]) for v in order["value"].to_list()]
@@ -166,7 +161,7 @@ def lift_bars(
                     overall=_pct(None if row is None else row["share_overall"]),
                 )
             )
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=labels,
                 y=lifts,
@@ -180,18 +175,28 @@ def lift_bars(
                 hovertemplate="%{x} · %{text}<br>%{customdata}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.add_hline(
-        y=1,
-        name=REFERENCE_NAME,
-        line={"color": theme.REFERENCE_COLOUR, "width": 1, "dash": "dash"},
-        annotation_text=t("segments.marker.same_as_all", lang),
-        annotation_position="top right",
-        annotation_font={"color": theme.REFERENCE_COLOUR},
+    line = {"color": theme.REFERENCE_COLOUR, "width": 1, "dash": "dash"}
+    same_as_all = {
+        "text": t("segments.marker.same_as_all", lang),
+        "font": {"color": theme.REFERENCE_COLOUR},
+        "showarrow": False,
+        "x": 1,
+        "xanchor": "right",
+        "xref": "x domain",
+        "y": 1,
+        "yanchor": "bottom",
+        "yref": "y",
+    }
+    return theme.figure(
+        title,
+        data=traces,
+        shapes=[hline(1, line, name=REFERENCE_NAME)],
+        annotations=[same_as_all],
+        xaxis=theme.axis(named, type="category", tickangle=0),
+        yaxis=theme.axis(t("segments.axis.lift", lang), rangemode="tozero"),
+        barmode="group",
+        bargap=0.25,
     )
-    fig.update_xaxes(title_text=named, type="category", tickangle=0)
-    fig.update_yaxes(title_text=t("segments.axis.lift", lang), rangemode="tozero")
-    fig.update_layout(barmode="group", bargap=0.25)
-    return fig
 
 
 def outcome_bars(
@@ -211,7 +216,7 @@ def outcome_bars(
     data = frame.filter(pl.col("measure").is_in(OUTCOME_SHARES))
     if data.filter(pl.col("value").is_not_null()).is_empty():
         return empty_figure("segments.title.outcomes", empty_key, lang)
-    fig = _figure(t("segments.title.outcomes", lang))
+    traces = []
     measures = [m for m in OUTCOME_SHARES if m in set(data["measure"].to_list())]
     labels = [wrap_label(t(f"segments.measure.{m}", lang)) for m in measures]
     for (segment,), part in data.group_by("segment", maintain_order=True):
@@ -225,7 +230,7 @@ def outcome_bars(
                 texts.append(f"<{k}")
             else:
                 texts.append(_pct(value) if value is not None else "–")
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=labels,
                 y=values,
@@ -238,12 +243,14 @@ def outcome_bars(
                 hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.update_xaxes(title_text=t("segments.axis.outcome", lang), type="category", tickangle=0)
-    fig.update_yaxes(
-        title_text=t("segments.axis.share_pct", lang), tickformat=".0%", rangemode="tozero"
+    return theme.figure(
+        t("segments.title.outcomes", lang),
+        data=traces,
+        xaxis=theme.axis(t("segments.axis.outcome", lang), type="category", tickangle=0),
+        yaxis=theme.axis(t("segments.axis.share_pct", lang), tickformat=".0%", rangemode="tozero"),
+        barmode="group",
+        bargap=0.25,
     )
-    fig.update_layout(barmode="group", bargap=0.25)
-    return fig
 
 
 def cluster_profile(
@@ -300,31 +307,26 @@ def cluster_profile(
         hover.append(hover_row)
     named = dimension_label or t(f"dim.{dimension}", lang)
     title = f"{t('segments.title.cluster_profile', lang)} · {named}"
-    fig = _figure(title)
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=[wrap_label(v) for v in values[f"label_{lang}"].to_list()],
-            y=[
-                t("segments.fmt.cluster", lang).format(id=c)
-                for c in clusters["cluster_id"].to_list()
-            ],
-            text=text,
-            texttemplate="%{text}",
-            customdata=hover,
-            colorscale=theme.SEQUENTIAL_SCALE,
-            zmin=0,  # the top follows the data: most shares are small, 0..1 would hide them
-            name=t("segments.axis.share_in_cluster", lang),
-            meta={"cluster_ids": clusters["cluster_id"].to_list()},
-            colorbar={
-                "title": {"text": t("segments.axis.share_in_cluster", lang)},
-                "tickformat": ".0%",
-            },
-            hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
-        )
+    heat = go.Heatmap(
+        z=z,
+        x=[wrap_label(v) for v in values[f"label_{lang}"].to_list()],
+        y=[t("segments.fmt.cluster", lang).format(id=c) for c in clusters["cluster_id"].to_list()],
+        text=text,
+        texttemplate="%{text}",
+        customdata=hover,
+        colorscale=theme.SEQUENTIAL_SCALE,
+        zmin=0,  # the top follows the data: most shares are small, 0..1 would hide them
+        name=t("segments.axis.share_in_cluster", lang),
+        meta={"cluster_ids": clusters["cluster_id"].to_list()},
+        colorbar={
+            "title": {"text": t("segments.axis.share_in_cluster", lang)},
+            "tickformat": ".0%",
+        },
+        hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
     )
-    fig.update_xaxes(title_text=named, type="category")
-    fig.update_yaxes(
-        title_text=t("segments.axis.cluster", lang), type="category", autorange="reversed"
+    return theme.figure(
+        title,
+        data=[heat],
+        xaxis=theme.axis(named, type="category"),
+        yaxis=theme.axis(t("segments.axis.cluster", lang), type="category", autorange="reversed"),
     )
-    return fig

@@ -47,11 +47,6 @@ def _require(frame: pl.DataFrame, columns: tuple[str, ...], chart: str) -> None:
         raise ValueError(f"{chart} needs column(s) {missing}; got {frame.columns}")
 
 
-def _figure(title: str) -> go.Figure:
-    fig = theme.figure(title)
-    return fig
-
-
 def question_bar(
     frame: pl.DataFrame,
     title: str,
@@ -144,33 +139,30 @@ def world_map(frame: pl.DataFrame, *, lang: str = DEFAULT_LANG) -> go.Figure:
     if not rows:
         fig = empty_figure("survey.title.world", "empty.no_participants", lang)
         return fig
-    fig = _figure(title)
-    fig.add_trace(
-        go.Choropleth(
-            locations=[r[0] for r in rows],
-            locationmode="ISO-3",
-            z=[r[2] for r in rows],
-            text=[r[1] for r in rows],
-            colorscale=theme.SEQUENTIAL_SCALE,
-            reversescale=True,
-            marker_line_color="#ffffff",
-            marker_line_width=0.5,
-            colorbar={"title": {"text": t("axis.people", lang)}},
-            hovertemplate="%{text}: %{z}<extra></extra>",
-        )
+    countries = go.Choropleth(
+        locations=[r[0] for r in rows],
+        locationmode="ISO-3",
+        z=[r[2] for r in rows],
+        text=[r[1] for r in rows],
+        colorscale=theme.SEQUENTIAL_SCALE,
+        reversescale=True,
+        marker_line_color="#ffffff",
+        marker_line_width=0.5,
+        colorbar={"title": {"text": t("axis.people", lang)}},
+        hovertemplate="%{text}: %{z}<extra></extra>",
     )
-    fig.update_geos(
-        scope=WORLD_SCOPE,
-        resolution=WORLD_RESOLUTION,
-        showcountries=True,
-        countrycolor="#bbbbbb",
-        showframe=False,
-        projection_type="natural earth",
+    geo = {
+        "scope": WORLD_SCOPE,
+        "resolution": WORLD_RESOLUTION,
+        "showcountries": True,
+        "countrycolor": "#bbbbbb",
+        "showframe": False,
         # The whole world, centred on Greenwich (plotly otherwise centres on the data).
-        projection_rotation={"lon": 0},
-        center={"lon": 0, "lat": 15},
-        lonaxis_range=[-180, 180],
-        lataxis_range=[-58, 85],
+        "projection": {"type": "natural earth", "rotation": {"lon": 0}},
+        "center": {"lon": 0, "lat": 15},
+        "lonaxis": {"range": [-180, 180]},
+        "lataxis": {"range": [-58, 85]},
+    }
+    return theme.figure(
+        title, data=[countries], geo=geo, margin={"l": 10, "r": 10, "t": 60, "b": 10}
     )
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    return fig

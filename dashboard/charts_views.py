@@ -9,6 +9,7 @@ axis title carries its unit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
@@ -125,6 +126,7 @@ def metric_over_time(
     metric: str = "plays",
     lang: str = DEFAULT_LANG,
     empty_key: str = "views.empty.metric",
+    marked: Sequence[tuple[date, str]] = (),
 ) -> go.Figure:
     """One line per platform (`series="platform"`) or program (`"program"`) of a daily metric.
 
@@ -134,6 +136,7 @@ def metric_over_time(
     take the series palette in order of their total, largest first. An optional `note` column
     (hover text of a day that is no daily value: a snapshot's total to date or a multi-day
     change) marks those days with dots, adds the note to their hover and a legend line below.
+    `marked` (day, label) pairs are drawn as dotted lines (`charts.mark_day`).
     """
     columns = ("date_on", "key", "label", "value")
     charts._require(frame, columns, "metric_over_time")
@@ -150,10 +153,7 @@ def metric_over_time(
         .sort("date_on")
     )
     if data.is_empty():
-        fig = charts.empty_figure("views.metric.plays", empty_key, lang)
-        fig.update_layout(title_text=title)
-        return fig
-    fig = theme.figure(title)
+        return charts.empty_figure("views.metric.plays", empty_key, lang, title=title)
     if series == "platform":
         keys = charts._platform_order(data["key"].to_list())
     else:
@@ -166,6 +166,7 @@ def metric_over_time(
     hover = (
         "%{x|%Y-%m-%d}: " + _hover_number(metric) + "%{customdata}<extra>%{fullData.name}</extra>"
     )
+    traces = []
     for index, key in enumerate(keys):
         part = data.filter(pl.col("key") == key)
         if series == "platform":
@@ -178,7 +179,7 @@ def metric_over_time(
             mode = "markers"
         else:
             mode = "lines+markers" if part.height == 1 or snapshot_days else "lines"
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["date_on"].to_list(),
                 y=part["value"].to_list(),
@@ -193,21 +194,28 @@ def metric_over_time(
                 hovertemplate=hover,
             )
         )
+    marks = charts.marks(marked)
+    annotations = marks.get("annotations", [])
     if data["note"].str.len_chars().max():
-        fig.add_annotation(
-            text=t("views.note.snapshot_legend", lang),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.28,
-            showarrow=False,
-            xanchor="left",
-            font={"size": 11},
-        )
-    fig.update_xaxes(title_text=t("axis.date", lang))
-    fig.update_yaxes(title_text=t(METRICS[metric], lang), rangemode="tozero")
-    charts.date_axis(fig, lang)
-    return fig
+        legend = {
+            "text": t("views.note.snapshot_legend", lang),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": -0.28,
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"size": 11},
+        }
+        annotations = [legend, *annotations]
+    return theme.figure(
+        title,
+        data=traces,
+        xaxis=theme.axis(t("axis.date", lang), **charts.date_axis(lang)),
+        yaxis=theme.axis(t(METRICS[metric], lang), rangemode="tozero"),
+        **({"shapes": marks["shapes"]} if marked else {}),
+        **({"annotations": annotations} if annotations else {}),
+    )
 
 
 def top_programs_stacked(
@@ -238,16 +246,14 @@ def top_programs_stacked(
         .head(n)
     )
     if totals.is_empty():
-        fig = charts.empty_figure("views.metric.plays", empty_key, lang)
-        fig.update_layout(title_text=title)
-        return fig
+        return charts.empty_figure("views.metric.plays", empty_key, lang, title=title)
     order = totals["title_zh"].to_list()
-    fig = theme.figure(title)
     number = "%{x:,.1f}" if metric == "watch_time_h" else "%{x:,}"
+    traces: list[go.Bar | go.Scatter] = []
     for pid in charts._platform_order(data["platform_id"].to_list()):
         part = data.filter(pl.col("platform_id") == pid)
         values = dict(zip(part["title_zh"].to_list(), part["value"].to_list(), strict=True))
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=[values.get(title_zh, 0) for title_zh in order],
                 y=order,
@@ -259,7 +265,7 @@ def top_programs_stacked(
             )
         )
     # The programs' totals at the end of each bar.
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=totals["value"].to_list(),
             y=order,
@@ -272,12 +278,17 @@ def top_programs_stacked(
         )
     )
     # Plotly lists stacked bars' legend bottom-up; keep the theme's platform order instead.
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(title_text=t(METRICS[metric], lang))
-    # Leave room right of the longest bar for its total.
-    fig.update_xaxes(range=[0, max(totals["value"].to_list()) * 1.15])
-    fig.update_yaxes(title_text=t("axis.program", lang), autorange="reversed", type="category")
-    return fig
+    return theme.figure(
+        title,
+        data=traces,
+        barmode="stack",
+        legend={**theme.base_layout(title)["legend"], "traceorder": "normal"},
+        # Leave room right of the longest bar for its total.
+        xaxis=theme.axis(
+            t(METRICS[metric], lang), range=[0, max(totals["value"].to_list()) * 1.15]
+        ),
+        yaxis=theme.axis(t("axis.program", lang), autorange="reversed", type="category"),
+    )
 
 
 def engagement_by_platform(
@@ -302,49 +313,61 @@ def engagement_by_platform(
     rates = dict(zip(data["platform_id"].to_list(), data["engagement_rate"].to_list(), strict=True))
     labels = [platform_label(p, lang) for p in order]
     values = [rates[p] for p in order]
-    fig = theme.figure(title)
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=values,
-            name=t("views.axis.engagement_rate", lang),
-            meta={"platform_ids": order},
-            marker_color=[theme.platform_colour(p) for p in order],
-            text=["" if v is None else f"{v:.1%}" for v in values],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{text}<extra></extra>",
-            showlegend=False,
-        )
+    bar = go.Bar(
+        x=labels,
+        y=values,
+        name=t("views.axis.engagement_rate", lang),
+        meta={"platform_ids": order},
+        marker_color=[theme.platform_colour(p) for p in order],
+        text=["" if v is None else f"{v:.1%}" for v in values],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x}: %{text}<extra></extra>",
+        showlegend=False,
     )
-    for label, value in zip(labels, values, strict=True):
-        if value is None:
-            # A bar of no height carries no text: say at its place that nothing was reported.
-            fig.add_annotation(
-                name="not_reported",
-                x=label,
-                y=0,
-                text=t("views.label.not_reported", lang),
-                showarrow=False,
-                yanchor="bottom",
-                font={"color": theme.REFERENCE_COLOUR, "size": 12},
-            )
+    # A bar of no height carries no text: say at its place that nothing was reported.
+    annotations = [
+        {
+            "name": "not_reported",
+            "x": label,
+            "y": 0,
+            "text": t("views.label.not_reported", lang),
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": theme.REFERENCE_COLOUR, "size": 12},
+        }
+        for label, value in zip(labels, values, strict=True)
+        if value is None
+    ]
+    shapes = []
     if overall_rate is not None:
-        fig.add_hline(
-            y=overall_rate,
-            line={"color": theme.REFERENCE_COLOUR, "width": 1.5, "dash": "dash"},
-            annotation_text=f"{t('views.trace.overall_rate', lang)} {overall_rate:.1%}",
-            annotation_position="top right",
-            name="overall",
+        line = {"color": theme.REFERENCE_COLOUR, "width": 1.5, "dash": "dash"}
+        shapes.append(charts.hline(overall_rate, line, name="overall"))
+        annotations.append(
+            {
+                "text": f"{t('views.trace.overall_rate', lang)} {overall_rate:.1%}",
+                "showarrow": False,
+                "x": 1,
+                "xanchor": "right",
+                "xref": "x domain",
+                "y": overall_rate,
+                "yanchor": "bottom",
+                "yref": "y",
+            }
         )
-    fig.update_xaxes(title_text=t("dim.platform", lang), type="category")
-    fig.update_yaxes(
-        title_text=t("views.axis.engagement_rate", lang),
-        tickformat=".0%",
-        rangemode="tozero",
-        range=[0, max(v for v in values if v is not None) * 1.25],
+    return theme.figure(
+        title,
+        data=[bar],
+        **({"annotations": annotations} if annotations else {}),
+        **({"shapes": shapes} if shapes else {}),
+        xaxis=theme.axis(t("dim.platform", lang), type="category"),
+        yaxis=theme.axis(
+            t("views.axis.engagement_rate", lang),
+            tickformat=".0%",
+            rangemode="tozero",
+            range=[0, max(v for v in values if v is not None) * 1.25],
+        ),
     )
-    return fig
 
 
 def reach_bars(
@@ -380,7 +403,6 @@ def reach_bars(
         colours = [theme.NEUTRAL_COLOUR] * data.height
     reported = data["reach_reported"].fill_null(0).to_list()
     estimated = [max(r - p, 0) for r, p in zip(data["reach"].to_list(), reported, strict=True)]
-    fig = theme.figure(t(title_key, lang))
     horizontal = kind != "platform"
     parts = (
         ("reported", reported, {"color": list(colours)}),
@@ -397,9 +419,10 @@ def reach_bars(
         ),
     )
     number = "%{x:,.0f}" if horizontal else "%{y:,.0f}"
+    traces: list[go.Bar | go.Scatter] = []
     for part, values, marker in parts:
         name = t(f"views.trace.{part}", lang)
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=values if horizontal else labels,
                 y=labels if horizontal else values,
@@ -412,7 +435,7 @@ def reach_bars(
             )
         )
     totals = data["reach"].to_list()
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=totals if horizontal else labels,
             y=labels if horizontal else totals,
@@ -424,15 +447,22 @@ def reach_bars(
             meta={"role": "total"},
         )
     )
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    value_axis = {"title_text": t("views.axis.reach", lang), "range": [0, max(totals) * 1.18]}
+    value_axis = theme.axis(t("views.axis.reach", lang), range=[0, max(totals) * 1.18])
     if horizontal:
-        fig.update_xaxes(**value_axis)
-        fig.update_yaxes(title_text=t("axis.program", lang), autorange="reversed", type="category")
+        axes = {
+            "xaxis": value_axis,
+            "yaxis": theme.axis(t("axis.program", lang), autorange="reversed", type="category"),
+        }
     else:
-        fig.update_yaxes(**value_axis)
-        fig.update_xaxes(title_text=t("dim.platform", lang), type="category")
-    return fig
+        axes = {"xaxis": theme.axis(t("dim.platform", lang), type="category"), "yaxis": value_axis}
+    title = t(title_key, lang)
+    return theme.figure(
+        title,
+        data=traces,
+        barmode="stack",
+        legend={**theme.base_layout(title)["legend"], "traceorder": "normal"},
+        **axes,
+    )
 
 
 register(
@@ -536,7 +566,7 @@ def audience_bars(
         )
     texts = dict(zip(totals["value_key"], totals["value_text"], strict=True))
     labels = [audience_value_label(dimension, k, texts[k], lang) for k in keys]
-    fig = theme.figure(t(title_key, lang))
+    traces = []
     for platform_id in charts._platform_order(data["platform_id"].unique().to_list()):
         for is_followers in (False, True):
             rows = data.filter(
@@ -548,7 +578,7 @@ def audience_bars(
             name = platform_label(platform_id, lang)
             if is_followers:
                 name = t("views.trace.followers_share", lang).format(platform=name)
-            fig.add_trace(
+            traces.append(
                 go.Bar(
                     x=labels,
                     y=[shares.get(k) for k in keys],
@@ -563,8 +593,11 @@ def audience_bars(
                     hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>",
                 )
             )
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category")
     axis = "views.axis.share" if data["is_followers"].any() else "views.axis.views_share"
-    fig.update_yaxes(title_text=t(axis, lang), tickformat=".0%", rangemode="tozero")
-    return fig
+    return theme.figure(
+        t(title_key, lang),
+        data=traces,
+        barmode="group",
+        xaxis={"type": "category"},
+        yaxis=theme.axis(t(axis, lang), tickformat=".0%", rangemode="tozero"),
+    )

@@ -453,7 +453,7 @@ def years_figure(filters: Mapping[str, Any]) -> go.Figure:
     frame = years_data(filters)
     norm = sel["norm"] == "peak"
     raw_key = "axis.plays" if sel["kind"] == "plays" else "attention.axis.raw"
-    fig = charts_attention.years_overlay(
+    return charts_attention.years_overlay(
         frame.select(
             pl.col("spring_festival_year").alias("year"),
             "days_from_spring_festival",
@@ -464,12 +464,12 @@ def years_figure(filters: Mapping[str, Any]) -> go.Figure:
         lang=lang,
         value_key="axis.share_of_peak" if norm else raw_key,
         x_range=WINDOWS[sel["window"]] if sel["window"] != "all" else None,
+        title=(
+            f"{t('attention.title.years', lang)} · {series_label(sel['series'], lang)}"
+            if sel["series"] is not None
+            else None
+        ),
     )
-    if sel["series"] is not None:
-        fig.update_layout(
-            title_text=f"{t('attention.title.years', lang)} · {series_label(sel['series'], lang)}"
-        )
-    return fig
 
 
 def fits_figure(filters: Mapping[str, Any]) -> go.Figure:

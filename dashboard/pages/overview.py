@@ -189,12 +189,13 @@ def timeline_figure(filters: Mapping[str, Any]) -> go.Figure:
     """Daily plays by platform around Spring Festival, with the festival day marked."""
     lang = urlstate.lang_of(filters)
     frame = timeline(filters)
-    fig = charts.plays_over_time(frame.select("date_on", "platform_id", "plays"), lang=lang)
-    fig.update_layout(title_text=t("title.overview_timeline", lang))
     festival = frame.filter(pl.col("days_from_spring_festival") == 0)["date_on"]
-    if festival.len():
-        charts.mark_day(fig, festival[0], t("marker.spring_festival", lang))
-    return fig
+    return charts.plays_over_time(
+        frame.select("date_on", "platform_id", "plays"),
+        lang=lang,
+        title=t("title.overview_timeline", lang),
+        marked=[(festival[0], t("marker.spring_festival", lang))] if festival.len() else (),
+    )
 
 
 def layout(lang: str = "zh", **query: Any) -> html.Div:

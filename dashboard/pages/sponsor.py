@@ -180,12 +180,12 @@ def daily_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     """Daily plays, one line per edition."""
     if frame.is_empty():
         return charts.empty_figure("sponsor.title.daily", "sponsor.empty.no_plays", lang)
-    fig = theme.figure(t("sponsor.title.daily", lang))
+    traces = []
     for i, (year,) in enumerate(frame.select("edition_year").unique().sort("edition_year").rows()):
         part = frame.filter(pl.col("edition_year") == year).sort("date_on")
         # Editions overlaid by days since their first day, so years line up.
         first = part["date_on"][0]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[(d - first).days for d in part["date_on"]],
                 y=part["plays"].to_list(),
@@ -196,19 +196,21 @@ def daily_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
                 hovertemplate="%{customdata}: %{y:,}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.update_xaxes(title_text=t("sponsor.axis.days", lang), rangemode="tozero")
-    fig.update_yaxes(title_text=t("axis.plays", lang), rangemode="tozero")
-    return fig
+    return theme.figure(
+        t("sponsor.title.daily", lang),
+        data=traces,
+        xaxis=theme.axis(t("sponsor.axis.days", lang), rangemode="tozero"),
+        yaxis=theme.axis(t("axis.plays", lang), rangemode="tozero"),
+    )
 
 
 def platforms_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     """Plays and reach per platform; estimated reach drawn hatched and named as estimated."""
     if frame.is_empty():
         return charts.empty_figure("sponsor.title.platforms", "sponsor.empty.no_plays", lang)
-    fig = theme.figure(t("sponsor.title.platforms", lang), barmode="group")
     names = [platform_label(p, lang) for p in frame["platform_id"]]
     colours = [theme.platform_colour(p) for p in frame["platform_id"]]
-    fig.add_trace(
+    traces = [
         go.Bar(
             x=names,
             y=frame["plays"].to_list(),
@@ -216,7 +218,7 @@ def platforms_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
             marker={"color": colours},
             hovertemplate="%{x}: %{y:,}<extra></extra>",
         )
-    )
+    ]
     for basis, key, pattern in (
         ("reported", "sponsor.trace.reach_reported", ""),
         ("estimated", "sponsor.trace.reach_estimated", "/"),
@@ -226,7 +228,7 @@ def platforms_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
         )
         if part["shown"].is_null().all():
             continue
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=names,
                 y=part["shown"].to_list(),
@@ -235,9 +237,13 @@ def platforms_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
                 hovertemplate="%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.update_xaxes(title_text=t("dim.platform", lang))
-    fig.update_yaxes(title_text=t("sponsor.axis.people", lang))
-    return fig
+    return theme.figure(
+        t("sponsor.title.platforms", lang),
+        data=traces,
+        barmode="group",
+        xaxis=theme.axis(t("dim.platform", lang)),
+        yaxis=theme.axis(t("sponsor.axis.people", lang)),
+    )
 
 
 def vs_median_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
@@ -246,22 +252,22 @@ def vs_median_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     if part.is_empty():
         return charts.empty_figure("sponsor.title.vs_median", "sponsor.empty.no_plays", lang)
     part = part.sort("plays_vs_median")
-    fig = theme.figure(t("sponsor.title.vs_median", lang))
     labels = [f"{r['title_zh']}（{r['edition_year']}）" for r in part.iter_rows(named=True)]
-    fig.add_trace(
-        go.Bar(
-            y=labels,
-            x=part["plays_vs_median"].to_list(),
-            orientation="h",
-            marker={"color": theme.NEUTRAL_COLOUR},
-            hovertemplate="%{y}: ×%{x:.2f}<extra></extra>",
-            showlegend=False,
-        )
+    bar = go.Bar(
+        y=labels,
+        x=part["plays_vs_median"].to_list(),
+        orientation="h",
+        marker={"color": theme.NEUTRAL_COLOUR},
+        hovertemplate="%{y}: ×%{x:.2f}<extra></extra>",
+        showlegend=False,
     )
-    fig.add_vline(x=1, line={"color": theme.REFERENCE_COLOUR, "dash": "dot"})
-    fig.update_xaxes(title_text=t("sponsor.axis.ratio", lang))
-    fig.update_yaxes(title_text=t("axis.program", lang), automargin=True)
-    return fig
+    return theme.figure(
+        t("sponsor.title.vs_median", lang),
+        data=[bar],
+        shapes=[charts.vline(1, {"color": theme.REFERENCE_COLOUR, "dash": "dot"})],
+        xaxis=theme.axis(t("sponsor.axis.ratio", lang)),
+        yaxis=theme.axis(t("axis.program", lang), automargin=True),
+    )
 
 
 def kpis(rep: SponsorReport, lang: str) -> list[html.Div]:

@@ -425,12 +425,14 @@ def _festival_day(s: ViewState) -> date | None:
     return s.edition.get("spring_festival_on") if s.edition else None
 
 
-def _mark_festival(fig: go.Figure, s: ViewState, frame: pl.DataFrame) -> None:
+def _festival_mark(s: ViewState, frame: pl.DataFrame) -> list[tuple[date, str]]:
+    """Spring Festival as a (day, label) to mark, when it falls within the frame's days."""
     day = _festival_day(s)
-    if day is None or frame.is_empty() or not fig.data:
-        return
+    if day is None or frame.is_empty():
+        return []
     if frame["date_on"].min() <= day <= frame["date_on"].max():
-        charts.mark_day(fig, day, t("marker.spring_festival", s.lang))
+        return [(day, t("marker.spring_festival", s.lang))]
+    return []
 
 
 def snapshot_note(frame: pl.DataFrame, lang: str) -> pl.Expr:
@@ -452,7 +454,7 @@ def platform_figure(filters: Mapping[str, Any]) -> go.Figure:
     s = state(filters)
     frame = platform_daily(filters)
     column = METRIC_COLUMNS[s.metric]
-    fig = charts_views.metric_over_time(
+    return charts_views.metric_over_time(
         frame.select(
             "date_on",
             pl.col("platform_id").alias("key"),
@@ -463,9 +465,8 @@ def platform_figure(filters: Mapping[str, Any]) -> go.Figure:
         series="platform",
         metric=s.metric,
         lang=s.lang,
+        marked=_festival_mark(s, frame),
     )
-    _mark_festival(fig, s, frame)
-    return fig
 
 
 def program_figure(filters: Mapping[str, Any]) -> go.Figure:
@@ -473,7 +474,7 @@ def program_figure(filters: Mapping[str, Any]) -> go.Figure:
     s = state(filters)
     frame = program_daily(filters)
     column = METRIC_COLUMNS[s.metric]
-    fig = charts_views.metric_over_time(
+    return charts_views.metric_over_time(
         frame.select(
             "date_on",
             pl.col("program_id").alias("key"),
@@ -485,9 +486,8 @@ def program_figure(filters: Mapping[str, Any]) -> go.Figure:
         metric=s.metric,
         lang=s.lang,
         empty_key="views.empty.no_program_selected",
+        marked=_festival_mark(s, frame),
     )
-    _mark_festival(fig, s, frame)
-    return fig
 
 
 def top_programs_figure(filters: Mapping[str, Any]) -> go.Figure:

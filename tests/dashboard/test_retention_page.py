@@ -363,3 +363,21 @@ def test_a_researcher_sees_no_cohort_or_cell_of_fewer_than_k_people(dash_app) ->
     assert retained.filter((retained > 0) & (retained < 5)).len() == 0
     counts = states["count_participants"].drop_nulls()
     assert counts.filter((counts > 0) & (counts < 5)).len() == 0
+
+
+def test_a_cohort_table_of_many_months_drops_the_cell_text_but_keeps_the_open_cell_marks() -> None:
+    periods = charts_retention.MAX_TEXT_PERIODS + 5
+    cohorts = pl.DataFrame(
+        {
+            "cohort": ["2024-01"] * periods,
+            "period_n": list(range(periods)),
+            "share_retained": [0.5] * periods,
+            "is_complete": [True] * (periods - 1) + [False],
+            "count_cohort": [12] * periods,
+        }
+    )
+    fig = charts_retention.cohort_table(cohorts, by="month", lang="zh")
+    heatmap = fig.data[0]
+    assert heatmap.texttemplate == ""
+    assert heatmap.text[0][-1] == "50%*"
+    assert fig.layout.title.subtitle.text == "* 该期尚未结束，数字仍可能变化"
