@@ -256,6 +256,9 @@ def live_concurrency(
                 meta={"platform_id": pid},
                 line={"color": theme.platform_colour(pid), "width": 2},
                 hovertemplate=hover,
+                # a stream's minutes run to tens of thousands of points: checking each value
+                # one by one was ~0.1 s per trace (test_figures_valid still validates them)
+                _validate=False,
             )
         )
     series = data.group_by("minute_at").agg(pl.col("concurrent_viewers").sum()).sort("minute_at")
@@ -269,6 +272,7 @@ def live_concurrency(
                 meta={"platform_id": None},
                 line={"color": theme.ALL_PLATFORMS_COLOUR, "width": 3},
                 hovertemplate=hover,
+                _validate=False,
             )
         )
     peak_at, peak = series.sort(["concurrent_viewers", "minute_at"], descending=[True, False]).row(

@@ -98,8 +98,8 @@ def figure(title: str, /, *, data: Sequence[Any] = (), **layout: Any) -> go.Figu
     the layout goes to the constructor (update_layout validates the template again on its way
     in), and the figure does not re-validate every property set on it afterwards (plotly's
     `_validate=False`; the same JSON for valid input). Traces are still validated when they are
-    made, and tests/dashboard/test_figures_valid.py re-validates every page's rendered figures,
-    so a wrong property name still fails a test. ~36 -> ~8 ms for a bar chart on 2 cores.
+    made (but for the long series of live charts), and tests/dashboard/test_figures_valid.py
+    re-validates every page's rendered figures, so a wrong property name still fails a test. ~36 -> ~8 ms for a bar chart on 2 cores.
     Every later `update_xaxes` / `update_layout` / `add_annotation` costs 2-5 ms more, so the
     charts a page draws by the dozen pass their axes, annotations and traces here, at once.
     `title` is positional only, so `layout` may hold a whole `title` dict (e.g. with a subtitle).
