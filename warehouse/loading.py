@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
 from warehouse import parts, schema
 from warehouse.store import WriteSession
+
+
+def arrow_stream(schema: Mapping[str, Any], frames: Iterable[pl.DataFrame]) -> pa.RecordBatchReader:
+    """Frames as one Arrow stream of `schema` for a `chunked` load, each converted only when
+    DuckDB reads it and freed after.
+
+    A frame registered whole is converted whole to Arrow first: 26k raw survey rows (74 MB of
+    JSON text) cost 120 MB more for the conversion before the insert read a row.
+    """
+    target = pl.DataFrame(schema=schema).to_arrow().schema
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for frame in frames:
+            yield from frame.to_arrow().cast(target).to_batches()
+
+    return pa.RecordBatchReader.from_batches(target, batches())
+
+
+def frame_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
+    """The frame in slices of at most `rows` (views, no copy)."""
+    for offset in range(0, frame.height, rows):
+        yield frame.slice(offset, rows)
 
 
 def query_session(session: WriteSession, name: str, **params: Any) -> pl.DataFrame:

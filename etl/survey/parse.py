@@ -707,7 +707,8 @@ def _labels_longest_first(question: Question) -> list[str]:
 
 
 WIDE = 64  # columns from which a raw row leaves its blank cells out
-PAYLOAD_BATCH = 4096  # rows per batch of raw-row JSON
+PAYLOAD_BATCH = 1024  # rows per batch of raw-row JSON (each cell's JSON text is held per batch)
+CAST_COLUMNS = 16  # columns per group made categorical
 
 RESPONSE_COLUMNS = [
     "age_raw",
@@ -1479,6 +1480,7 @@ def parse_survey(
     id_key: bytes,
     start: int = 0,
     end: int | None = None,
+    release_rows: bool = False,
 ) -> ParsedSurvey:
     """Parse every row: each is loaded or rejected with a reason (read = loaded + rejected).
 
@@ -1490,9 +1492,15 @@ def parse_survey(
     its first bad cell in questionnaire order (column and reason); being an exact duplicate
     (same address and answers within DUPLICATE_WINDOW) of an earlier row; or a later
     submission from the same participant.
+
+    With `release_rows` the table's rows are dropped as soon as they are taken (the caller is
+    done with them), and each question's cells once it is parsed: a wide export's text is not
+    held beside its parsed answers.
     """
     parser = SurveyRowParser(q, cmap, reference_year=edition_year)
     full = text_frame(table)
+    if release_rows:
+        table.release_rows()
     if start or end is not None:
         stop = full.height if end is None else end
         full = full.slice(start, max(0, stop - start))
@@ -1502,39 +1510,72 @@ def parse_survey(
     # The raw rows are every column as read (one String column, built now); everything else
     # works on the mapped columns only, so a wide export's other columns are never copied.
     headers = list(table.headers)
-    escapes = json_escapes(full, [f"c{i}" for i in range(len(headers))])
+    cells = [f"c{i}" for i in range(len(headers))]
+    escapes = json_escapes(full, cells)
     wide = len(headers) > WIDE
-    payload = pl.concat(  # in row batches: each cell's JSON text is held for one batch only
+    if release_rows:
+        # The table's text is ours alone now: held as categoricals (4 bytes a cell, not 16; a
+        # 26k × 370 export's 200 MB of text becomes 40 MB), made text again a batch or a
+        # question at a time. Cast a few columns at a time: a cast copies its columns' text
+        # first (200 MB more when every column went at once), and each group's text is freed.
+        for offset in range(0, len(cells), CAST_COLUMNS):
+            full = full.with_columns(
+                pl.col(cells[offset : offset + CAST_COLUMNS]).cast(pl.Categorical)
+            )
+    # In row batches: each cell's JSON text is held for one batch only. The escapes are known,
+    # so the expression reads no frame and is built once.
+    as_json = payload_expr(full, headers, pii_headers, omit_blank=wide, escapes=escapes)
+    payload = pl.concat(
         [
-            batch.select(
-                pl.col(ROW),
-                payload_expr(batch, headers, pii_headers, omit_blank=wide, escapes=escapes).alias(
-                    "payload"
-                ),
+            _as_text(full.slice(offset, PAYLOAD_BATCH), cells).select(
+                pl.col(ROW), as_json.alias("payload")
             )
             for offset in range(0, max(1, full.height), PAYLOAD_BATCH)
-            if (batch := full.slice(offset, PAYLOAD_BATCH)) is not None
         ]
     )
     needed = sorted({c.index for c in cmap.columns if c.kind != "unmatched"})
     frame = full.select(pl.col(ROW), *(pl.col(f"c{i}") for i in needed))
     del full
+    meta = [f"c{i}" for name in META_FIELDS if (i := cmap.meta_index(name)) is not None]
+    frame = _as_text(frame, meta)
     for name in META_FIELDS:
         frame = with_meta(frame, cmap.meta_index(name), f"_m_{name}")
+    either = pl.col("_m_ip_province").is_not_null() | pl.col("_m_ip_city").is_not_null()
+    from_parts = pl.concat_str(
+        [pl.col("_m_ip_province"), pl.col("_m_ip_city")], separator="-", ignore_nulls=True
+    )
+    frame = frame.with_columns(
+        pl.col("_m_ip").str.extract(_IP_REGION_RUST, 1).str.strip_chars(" ").alias("_region")
+    ).with_columns(
+        pl.coalesce(pl.col("_region"), pl.when(either).then(from_parts)).alias("_region")
+    )
+    # The rows that may be exact duplicates, with their answer cells, taken before the cells go.
+    suspects = _duplicate_suspects(frame, [f"c{c.index}" for c in answer_cols])
 
-    # Each question once per distinct value; the first failing question rejects a row.
+    # Each question once per distinct value; the first failing question rejects a row. A cell
+    # no later question reads is dropped once its question is parsed.
+    last_use = {
+        role.index: n
+        for n, question in enumerate(q.questions)
+        for role in parser.by_question[question.id]
+    }
     errors: list[tuple[str, str | None, str]] = []
     parsed: list[_Parsed] = []
-    for question in q.questions:
+    for n, question in enumerate(q.questions):
         roles = parser.by_question[question.id]
         if not roles:
             continue
+        text = _as_text(frame.select(list(dict.fromkeys(f"c{r.index}" for r in roles))))
         if question.type == "contact" and not question.required and len(roles) == 1:
-            parsed.append(_parse_contact_column(parser, question, roles[0], frame, id_key))
+            parsed.append(_parse_contact_column(parser, question, roles[0], text, id_key))
         elif _by_column(question, roles):
-            parsed.append(_parse_option_columns(parser, question, roles, frame, errors))
+            parsed.append(_parse_option_columns(parser, question, roles, text, errors))
         else:
-            parsed.append(_parse_distinct(parser, question, roles, frame, errors, id_key))
+            parsed.append(_parse_distinct(parser, question, roles, text, errors, id_key))
+        del text
+        done = {f"c{r.index}" for r in roles if last_use[r.index] == n}
+        frame = frame.drop(*(c for c in done if c in frame.columns))
+    frame = frame.drop(*(c for c in frame.columns if c.startswith("c") and c[1:].isdigit()))
     columns: dict[str, pl.Series] = {}
     columns["_error"] = _first([d.errors for d in parsed], rows_read, pl.Int64())
     for i, d in enumerate(parsed):
@@ -1565,15 +1606,6 @@ def parse_survey(
     frame, bad_times = _take_bad_timestamps(frame, table, cmap.meta_index("submitted_at"))
     rejects += bad_times
     frame = via_python(frame, "_m_duration", "_duration_s", parse_duration_s, pl.Int64())
-    either = pl.col("_m_ip_province").is_not_null() | pl.col("_m_ip_city").is_not_null()
-    from_parts = pl.concat_str(
-        [pl.col("_m_ip_province"), pl.col("_m_ip_city")], separator="-", ignore_nulls=True
-    )
-    frame = frame.with_columns(
-        pl.col("_m_ip").str.extract(_IP_REGION_RUST, 1).str.strip_chars(" ").alias("_region")
-    ).with_columns(
-        pl.coalesce(pl.col("_region"), pl.when(either).then(from_parts)).alias("_region")
-    )
 
     identity = next(
         (
@@ -1583,7 +1615,7 @@ def parse_survey(
         ),
         None,
     )
-    frame, duplicates = _take_exact_duplicates(frame, [f"c{c.index}" for c in answer_cols])
+    frame, duplicates = _take_exact_duplicates(frame, suspects)
     frame, superseded = _take_superseded(frame, identity)
     rejects += duplicates + superseded
 
@@ -1685,28 +1717,62 @@ def _first(series: list[pl.Series], height: int, dtype: pl.DataType | None = Non
     return result
 
 
+def _as_text(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
+    """The frame with `columns` (default: all) as String, where they are categoricals."""
+    schema = frame.schema  # built once: each `frame.schema` builds every column's dtype
+    compact = [c for c in (schema if columns is None else columns) if schema[c] == pl.Categorical]
+    return frame.with_columns(pl.col(compact).cast(pl.String)) if compact else frame
+
+
+def _origin(frame: pl.DataFrame) -> pl.Series:
+    """Where each row was sent from: its address, else its region; null when unknown (blank or
+    the NULL old exports write)."""
+    origin = pl.coalesce(pl.col("_m_ip"), pl.col("_region"))
+    known = (origin != "") & (origin.str.to_uppercase() != "NULL")
+    return frame.select(pl.when(known).then(origin)).to_series()
+
+
+def _duplicate_suspects(frame: pl.DataFrame, answer_columns: list[str]) -> pl.DataFrame:
+    """The rows sharing their origin and every answer cell with another row: their row number,
+    origin and answer cells (exact), for `_take_exact_duplicates` once the cells are gone.
+
+    Rows are grouped by (origin, a 128-bit hash of the answer cells): a row that shares both
+    with no other row cannot be a duplicate; the suspects' cells are compared exactly later.
+    """
+    answer_columns = list(dict.fromkeys(answer_columns))
+    cells = frame.select(ROW, *answer_columns).drop(ROW)  # the rows' height even with no column
+    zero = pl.zeros(frame.height, dtype=pl.UInt64, eager=True)
+    work = pl.DataFrame(
+        {
+            ROW: frame.get_column(ROW),
+            "_origin": _origin(frame),
+            "__h0": cells.hash_rows(seed=0) if answer_columns else zero,
+            "__h1": cells.hash_rows(seed=1) if answer_columns else zero,
+        }
+    )
+    shared = pl.col("_origin").is_not_null() & (pl.len().over("_origin", "__h0", "__h1") > 1)
+    rows = work.filter(shared).select(ROW, "_origin")
+    found = _as_text(rows.join(frame.select(ROW, *answer_columns), on=ROW, how="left"))
+    return found
+
+
 def _take_exact_duplicates(
-    frame: pl.DataFrame, answer_columns: list[str]
+    frame: pl.DataFrame, suspects: pl.DataFrame
 ) -> tuple[pl.DataFrame, list[Reject]]:
     """Reject rows repeating an earlier row's address and answers within DUPLICATE_WINDOW.
 
     A double submission comes from the same address with the same answers. Without an address
     (old exports write NULL) identical answers are common on short surveys and prove nothing,
-    so such rows are never called duplicates. Only rows sharing address and answers with
-    another row are looked at one by one.
+    so such rows are never called duplicates. Only the rows still kept among `suspects`
+    (`_duplicate_suspects`) are looked at one by one, by their exact cells.
     """
-    origin = pl.coalesce(pl.col("_m_ip"), pl.col("_region"))
-    frame = frame.with_columns(origin.alias("_origin"))
-    has_origin = (pl.col("_origin") != "") & (pl.col("_origin").str.to_uppercase() != "NULL")
-    signature = ["_origin", *answer_columns]
-    shared = has_origin.fill_null(False) & (pl.len().over(signature) > 1)
-    suspects = frame.filter(shared).sort(ROW).select(ROW, "_submitted_at", *signature)
     rejects: list[Reject] = []
     if suspects.is_empty():
         return frame, rejects
+    kept = frame.select(ROW, "_submitted_at").join(suspects, on=ROW, how="inner")
     earlier: dict[tuple[Any, ...], list[tuple[int, datetime | None]]] = {}
     dropped: list[int] = []
-    for line, submitted, *key in suspects.iter_rows():
+    for line, submitted, *key in kept.sort(ROW).iter_rows():
         same = earlier.setdefault(tuple(key), [])
         twin = next((e for e in same if _close_in_time(e[1], submitted)), None)
         if twin is not None:

@@ -1,7 +1,7 @@
--- Load one survey export. Staged frames: stg_survey_response, stg_pii_contact, stg_raw_row,
--- stg_reject, stg_question, stg_question_option; the answers follow as one stream
--- (survey_answer.sql, then survey_answer_checks.sql unless the parse vouches for them), in the
--- same transaction. Natural key of a response is response_id (survey + exporter's response
+-- Load one survey export. Staged frames: stg_survey_response, stg_pii_contact, stg_reject,
+-- stg_question, stg_question_option; the raw rows (survey_raw_row.sql) and the answers follow
+-- as streams (survey_answer.sql, then survey_answer_checks.sql unless the parse vouches for
+-- them), in the same transaction. Natural key of a response is response_id (survey + exporter's response
 -- number): a corrected re-export replaces it.
 --
 -- fct_survey_response and fct_survey_answer keep their keys unique by construction, without a
@@ -98,6 +98,3 @@ select participant_id, bool_and(is_anonymous), $load_id
 from stg_survey_response
 where participant_id not in (select participant_id from dim_participant)
 group by participant_id;
-
-insert into raw_survey_row
-select $load_id, row_number, payload::json from stg_raw_row;
