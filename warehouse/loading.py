@@ -28,12 +28,6 @@ def arrow_stream(schema: Mapping[str, Any], frames: Iterable[pl.DataFrame]) -> p
     return pa.RecordBatchReader.from_batches(target, batches())
 
 
-def frame_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
-    """The frame in slices of at most `rows` (views, no copy)."""
-    for offset in range(0, frame.height, rows):
-        yield frame.slice(offset, rows)
-
-
 def query_session(session: WriteSession, name: str, **params: Any) -> pl.DataFrame:
     """Run a named query (queries/NAME.sql) inside a write session, e.g. to check references."""
     sql = schema.read_sql(f"queries/{name}.sql")

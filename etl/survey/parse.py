@@ -147,6 +147,42 @@ class Answers:
             del joined
 
 
+class RawRows:
+    """The kept rows as read, each as one JSON text (`payload_expr`), built when read.
+
+    Held as the rows' cells (categoricals in a load: 4 bytes a cell), not as their JSON: a
+    26k × 370 export's JSON is 74 MB, its cells 40 MB, and the JSON is made a batch at a time
+    while the load streams it (`take`).
+    """
+
+    def __init__(self, cells: pl.DataFrame, payload: pl.Expr, columns: list[str]) -> None:
+        self._cells = cells  # ROW and the file's every column, of the kept rows in file order
+        self._payload = payload
+        self._columns = columns
+
+    @property
+    def height(self) -> int:
+        return self._cells.height
+
+    def _batches(self, cells: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
+        for offset in range(0, cells.height, rows):
+            batch = _as_text(cells.slice(offset, rows), self._columns)
+            yield batch.select(pl.col(ROW), self._payload.alias("payload"))
+
+    def frame(self) -> pl.DataFrame:
+        """Every kept row's (row_number, payload)."""
+        batches = list(self._batches(self._cells, PAYLOAD_BATCH))
+        return pl.concat(batches) if batches else RAW_ROW_SCHEMA.to_frame()
+
+    def take(self, rows: int) -> Iterator[pl.DataFrame]:
+        """The rows in frames of at most `rows`, taken (the cells are freed once read)."""
+        cells, self._cells = self._cells, self._cells.clear()
+        return self._batches(cells, rows)
+
+
+RAW_ROW_SCHEMA = pl.Schema({ROW: pl.Int64(), "payload": pl.String()})
+
+
 @dataclass
 class ParsedSurvey:
     """Everything a survey file yields, ready for the warehouse load."""
@@ -154,7 +190,7 @@ class ParsedSurvey:
     responses: pl.DataFrame
     answer_parts: Answers
     contacts: pl.DataFrame
-    raw_rows: pl.DataFrame
+    raw_rows: RawRows
     rejects: list[Reject]
     rows_read: int
     warnings: list[str] = field(default_factory=list)
@@ -1494,8 +1530,8 @@ def parse_survey(
     submission from the same participant.
 
     With `release_rows` the table's rows are dropped as soon as they are taken (the caller is
-    done with them), and each question's cells once it is parsed: a wide export's text is not
-    held beside its parsed answers.
+    done with them) and their text is held as categoricals: a wide export's text is not held
+    beside its parsed answers at 16 bytes a cell.
     """
     parser = SurveyRowParser(q, cmap, reference_year=edition_year)
     full = text_frame(table)
@@ -1507,8 +1543,8 @@ def parse_survey(
     rows_read = full.height
     answer_cols = [c for c in cmap.columns if c.kind != "meta" and c.kind != "unmatched"]
     pii_headers = {c.header for c in answer_cols if c.question is not None and c.question.is_pii}
-    # The raw rows are every column as read (one String column, built now); everything else
-    # works on the mapped columns only, so a wide export's other columns are never copied.
+    # The raw rows are every column as read (their JSON made when the load reads them);
+    # everything else works on the mapped columns only, a question's columns as text at a time.
     headers = list(table.headers)
     cells = [f"c{i}" for i in range(len(headers))]
     escapes = json_escapes(full, cells)
@@ -1522,20 +1558,11 @@ def parse_survey(
             full = full.with_columns(
                 pl.col(cells[offset : offset + CAST_COLUMNS]).cast(pl.Categorical)
             )
-    # In row batches: each cell's JSON text is held for one batch only. The escapes are known,
-    # so the expression reads no frame and is built once.
+    # The raw rows' JSON, made a batch at a time when read (RawRows). The escapes are known, so
+    # the expression reads no frame and is built once.
     as_json = payload_expr(full, headers, pii_headers, omit_blank=wide, escapes=escapes)
-    payload = pl.concat(
-        [
-            _as_text(full.slice(offset, PAYLOAD_BATCH), cells).select(
-                pl.col(ROW), as_json.alias("payload")
-            )
-            for offset in range(0, max(1, full.height), PAYLOAD_BATCH)
-        ]
-    )
     needed = sorted({c.index for c in cmap.columns if c.kind != "unmatched"})
     frame = full.select(pl.col(ROW), *(pl.col(f"c{i}") for i in needed))
-    del full
     meta = [f"c{i}" for name in META_FIELDS if (i := cmap.meta_index(name)) is not None]
     frame = _as_text(frame, meta)
     for name in META_FIELDS:
@@ -1549,19 +1576,13 @@ def parse_survey(
     ).with_columns(
         pl.coalesce(pl.col("_region"), pl.when(either).then(from_parts)).alias("_region")
     )
-    # The rows that may be exact duplicates, with their answer cells, taken before the cells go.
+    # The rows that may be exact duplicates, with their answer cells as text.
     suspects = _duplicate_suspects(frame, [f"c{c.index}" for c in answer_cols])
 
-    # Each question once per distinct value; the first failing question rejects a row. A cell
-    # no later question reads is dropped once its question is parsed.
-    last_use = {
-        role.index: n
-        for n, question in enumerate(q.questions)
-        for role in parser.by_question[question.id]
-    }
+    # Each question once per distinct value; the first failing question rejects a row.
     errors: list[tuple[str, str | None, str]] = []
     parsed: list[_Parsed] = []
-    for n, question in enumerate(q.questions):
+    for question in q.questions:
         roles = parser.by_question[question.id]
         if not roles:
             continue
@@ -1573,9 +1594,6 @@ def parse_survey(
         else:
             parsed.append(_parse_distinct(parser, question, roles, text, errors, id_key))
         del text
-        done = {f"c{r.index}" for r in roles if last_use[r.index] == n}
-        frame = frame.drop(*(c for c in done if c in frame.columns))
-    frame = frame.drop(*(c for c in frame.columns if c.startswith("c") and c[1:].isdigit()))
     columns: dict[str, pl.Series] = {}
     columns["_error"] = _first([d.errors for d in parsed], rows_read, pl.Int64())
     for i, d in enumerate(parsed):
@@ -1654,8 +1672,10 @@ def parse_survey(
         ),
         pl.col("_submitted_at").alias("submitted_at"),
     )
-    raw_rows = kept.select(pl.col(ROW)).join(payload, on=ROW, how="left", maintain_order="left")
-    del payload
+    raw_rows = RawRows(
+        full.filter(pl.col(ROW).is_in(kept.get_column(ROW).implode())), as_json, cells
+    )
+    del full
     answers = _answers(kept, parsed)
 
     unmapped: dict[str, int] = {
@@ -1734,10 +1754,10 @@ def _origin(frame: pl.DataFrame) -> pl.Series:
 
 def _duplicate_suspects(frame: pl.DataFrame, answer_columns: list[str]) -> pl.DataFrame:
     """The rows sharing their origin and every answer cell with another row: their row number,
-    origin and answer cells (exact), for `_take_exact_duplicates` once the cells are gone.
+    origin and answer cells as text, compared exactly by `_take_exact_duplicates`.
 
-    Rows are grouped by (origin, a 128-bit hash of the answer cells): a row that shares both
-    with no other row cannot be a duplicate; the suspects' cells are compared exactly later.
+    Rows are grouped by (origin, a 128-bit hash of the answer cells), two integers a row, not by
+    hundreds of text columns: a row that shares both with no other row cannot be a duplicate.
     """
     answer_columns = list(dict.fromkeys(answer_columns))
     cells = frame.select(ROW, *answer_columns).drop(ROW)  # the rows' height even with no column
@@ -1752,8 +1772,7 @@ def _duplicate_suspects(frame: pl.DataFrame, answer_columns: list[str]) -> pl.Da
     )
     shared = pl.col("_origin").is_not_null() & (pl.len().over("_origin", "__h0", "__h1") > 1)
     rows = work.filter(shared).select(ROW, "_origin")
-    found = _as_text(rows.join(frame.select(ROW, *answer_columns), on=ROW, how="left"))
-    return found
+    return _as_text(rows.join(frame.select(ROW, *answer_columns), on=ROW, how="left"))
 
 
 def _take_exact_duplicates(

@@ -1,8 +1,9 @@
 """A load's parse frees the file's text as it goes, and parses exactly as a parse that keeps it.
 
-With `release_rows` (every load) the table's text is held as categoricals once taken, each
-question's cells are dropped once parsed, and the exact-duplicate check keeps only the suspect
-rows' cells (grouped by a hash first). Nothing of that may change what a parse yields.
+With `release_rows` (every load) the table's text is held as categoricals once taken, made
+text again a question or a batch of raw rows at a time, and the exact-duplicate check keeps
+only the suspect rows' cells (grouped by a hash first). Nothing of that may change what a parse
+yields.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _snapshot(parsed: Any) -> dict[str, Any]:
     return {
         "responses": parsed.responses.rows(),
         "answers": parsed.answers.rows(),
-        "raw_rows": parsed.raw_rows.rows(),
+        "raw_rows": parsed.raw_rows.frame().rows(),
         "rejects": [(r.row_number, r.column_name, r.value_text, r.reason) for r in parsed.rejects],
         "rows_read": parsed.rows_read,
     }
