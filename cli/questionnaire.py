@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
 
 from cli.common import AsJson, CliError, Home, console
@@ -15,6 +14,7 @@ from etl.survey.describe import row_yaml, stored_rows
 from etl.survey.export import read_survey_export
 from etl.survey.layouts import pair_wjx_codes
 from survey.draft import draft_questionnaire, draft_summary
+from survey.questionnaire import definition_yaml
 
 questionnaire_app = typer.Typer(
     help="Questionnaires: draft one from survey exports; list, show and export stored versions.",
@@ -91,7 +91,7 @@ def _yaml(definition: dict[str, Any]) -> str:
         "# texts (empty '' = no translation known yet), options (keep each option's code), then\n"
         "# give this file to `creatorpulse ingest FILE --questionnaire THIS.yaml`.\n"
     )
-    return header + yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=100)
+    return header + definition_yaml(definition)
 
 
 def _print_summary(definition: dict[str, Any]) -> None:

@@ -335,6 +335,16 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def definition_yaml(definition: Any) -> str:
+    """A questionnaire definition (or any plain data) as the YAML text users edit.
+
+    PyYAML's own emitter, not libyaml's: libyaml is ~5× faster but writes characters beyond
+    the BMP escaped even with allow_unicode (an emoji in a title came out as a `\\U0001F389`
+    escape).
+    """
+    return yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=100)
+
+
 @lru_cache(maxsize=32)
 def _load_questionnaire(path: Path, _size: int, _mtime_ns: int) -> Questionnaire:
     try:

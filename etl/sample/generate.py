@@ -36,8 +36,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from etl.sample import vocab
 from etl.sample.exports import (
     TENCENT_META,
@@ -68,6 +66,7 @@ from etl.sample.model import (
     vary,
 )
 from etl.sample.platforms import generate_platform_side
+from survey.questionnaire import definition_yaml
 
 DEFAULT_SEED = 20240210
 PLANTED_COPY = Path(__file__).with_name("planted.yaml")
@@ -667,7 +666,7 @@ def generate_sample_exports(out_dir: Path, *, seed: int = DEFAULT_SEED) -> list[
         "# Regenerate the committed copy with: python -m etl.sample.generate --write-planted\n"
     )
     (out_dir / "planted.yaml").write_text(
-        header + yaml.safe_dump(planted, allow_unicode=True, sort_keys=False, width=100),
+        header + definition_yaml(planted),
         encoding="utf-8",
         newline="\n",
     )

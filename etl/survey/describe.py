@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from etl.errors import IngestError
 from etl.reading import read_table
 from etl.survey.export import read_survey_export
@@ -22,6 +20,7 @@ from survey.draft import draft_questionnaire, draft_summary
 from survey.questionnaire import (
     DEFAULT_QUESTIONNAIRE,
     Questionnaire,
+    definition_yaml,
     load_questionnaire,
     parse_questionnaire,
 )
@@ -52,7 +51,7 @@ def row_yaml(row: dict[str, Any]) -> str:
     """A stored version as the YAML file a user edits and gives back with --questionnaire."""
     if row.get("definition_yaml"):
         return str(row["definition_yaml"])
-    return yaml.safe_dump(row["definition"], allow_unicode=True, sort_keys=False, width=100)
+    return definition_yaml(row["definition"])
 
 
 def candidates(rows: list[dict[str, Any]]) -> list[Questionnaire]:

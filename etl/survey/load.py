@@ -40,6 +40,7 @@ from survey.questionnaire import (
     DEFAULT_QUESTIONNAIRE,
     Questionnaire,
     codebook,
+    definition_yaml,
     load_questionnaire,
     parse_questionnaire,
 )
@@ -51,8 +52,6 @@ LEGACY_TOOLS = frozenset({"wjx_text", "wjx_code", "tencent", "generic"})
 
 # Answers per Arrow batch of the one streamed insert: a 26k × 370 export has 3M+ long answers.
 ANSWER_CHUNK_ROWS = 250_000
-# Raw rows per batch of their streamed insert (a wide export's row is kilobytes of JSON).
-RAW_ROW_CHUNK_ROWS = 1_024
 # DuckDB's settings during a survey load (constants of ours, never user input):
 # - memory_limit: without one DuckDB holds every inserted row until the commit (a 26k × 370
 #   export's 3M answers added ~500 MB of RSS); with one it spills them to disk.
@@ -466,7 +465,7 @@ def answer_stream(parsed: ParsedSurvey, rows: int | None = None) -> pa.RecordBat
 def raw_row_stream(parsed: ParsedSurvey) -> pa.RecordBatchReader:
     """The raw rows (one JSON text each) as one Arrow stream, made and converted a batch at a
     time and taken from the parse (freed once read)."""
-    return arrow_stream(RAW_ROW_SCHEMA, parsed.raw_rows.take(RAW_ROW_CHUNK_ROWS))
+    return arrow_stream(RAW_ROW_SCHEMA, parsed.raw_rows.take())
 
 
 def _yaml_text(q: Questionnaire) -> str:
@@ -475,4 +474,4 @@ def _yaml_text(q: Questionnaire) -> str:
         text = Path(q.source).read_text(encoding="utf-8")
         if yaml.safe_load(text) == q.definition:
             return text
-    return yaml.safe_dump(q.definition, allow_unicode=True, sort_keys=False, width=100)
+    return definition_yaml(q.definition)

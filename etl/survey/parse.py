@@ -164,20 +164,23 @@ class RawRows:
     def height(self) -> int:
         return self._cells.height
 
-    def _batches(self, cells: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
+    def _batches(self, cells: pl.DataFrame) -> Iterator[pl.DataFrame]:
+        # As many rows as hold PAYLOAD_CELLS cells: each cell's JSON text is held for one batch,
+        # and each batch costs a plan of the whole expression (~20-40 ms for 370 columns).
+        rows = max(1, PAYLOAD_CELLS // max(1, len(self._columns)))
         for offset in range(0, cells.height, rows):
             batch = _as_text(cells.slice(offset, rows), self._columns)
             yield batch.select(pl.col(ROW), self._payload.alias("payload"))
 
     def frame(self) -> pl.DataFrame:
         """Every kept row's (row_number, payload)."""
-        batches = list(self._batches(self._cells, PAYLOAD_BATCH))
+        batches = list(self._batches(self._cells))
         return pl.concat(batches) if batches else RAW_ROW_SCHEMA.to_frame()
 
-    def take(self, rows: int) -> Iterator[pl.DataFrame]:
-        """The rows in frames of at most `rows`, taken (the cells are freed once read)."""
+    def take(self) -> Iterator[pl.DataFrame]:
+        """The rows in batches, taken (the cells are freed once read)."""
         cells, self._cells = self._cells, self._cells.clear()
-        return self._batches(cells, rows)
+        return self._batches(cells)
 
 
 RAW_ROW_SCHEMA = pl.Schema({ROW: pl.Int64(), "payload": pl.String()})
@@ -743,7 +746,7 @@ def _labels_longest_first(question: Question) -> list[str]:
 
 
 WIDE = 64  # columns from which a raw row leaves its blank cells out
-PAYLOAD_BATCH = 1024  # rows per batch of raw-row JSON (each cell's JSON text is held per batch)
+PAYLOAD_CELLS = 400_000  # cells per batch of raw-row JSON (1,081 rows of 370 columns)
 CAST_COLUMNS = 16  # columns per group made categorical
 
 RESPONSE_COLUMNS = [
@@ -1020,9 +1023,10 @@ def json_escapes(frame: pl.DataFrame, columns: list[str]) -> dict[str, pl.Series
     """Per column, its distinct cells that JSON must escape (one pass over all the columns)."""
     if not columns:
         return {}
-    found = frame.select(
-        pl.col(c).filter(pl.col(c).str.contains(_JSON_ESCAPED)).unique().implode() for c in columns
-    ).row(0)
+    # Each column's distinct cells first (cheap on categoricals), in a fixed order: `d` is
+    # evaluated twice below, and two unordered unique() need not agree.
+    distinct = [pl.col(c).unique(maintain_order=True).cast(pl.String) for c in columns]
+    found = frame.select(d.filter(d.str.contains(_JSON_ESCAPED)).implode() for d in distinct).row(0)
     return {
         c: pl.Series(values or [], dtype=pl.String)
         for c, values in zip(columns, found, strict=True)
@@ -1547,7 +1551,6 @@ def parse_survey(
     # everything else works on the mapped columns only, a question's columns as text at a time.
     headers = list(table.headers)
     cells = [f"c{i}" for i in range(len(headers))]
-    escapes = json_escapes(full, cells)
     wide = len(headers) > WIDE
     if release_rows:
         # The table's text is ours alone now: held as categoricals (4 bytes a cell, not 16; a
@@ -1560,6 +1563,7 @@ def parse_survey(
             )
     # The raw rows' JSON, made a batch at a time when read (RawRows). The escapes are known, so
     # the expression reads no frame and is built once.
+    escapes = json_escapes(full, cells)
     as_json = payload_expr(full, headers, pii_headers, omit_blank=wide, escapes=escapes)
     needed = sorted({c.index for c in cmap.columns if c.kind != "unmatched"})
     frame = full.select(pl.col(ROW), *(pl.col(f"c{i}") for i in needed))

@@ -17,7 +17,7 @@ import pytest
 import etl.survey.load as survey_load
 from etl.frames import ROW
 from etl.ingest import ingest_files
-from etl.survey.parse import _duplicate_suspects, _take_exact_duplicates
+from etl.survey.parse import _duplicate_suspects, _take_exact_duplicates, json_escapes
 from tests.builders import WJX_META, WJX_QUESTIONS, published_rows, wjx_row, write_xlsx
 from tests.etl.survey_layouts.survey_files import (
     google_forms_csv,
@@ -150,3 +150,12 @@ def test_a_suspect_whose_twin_was_rejected_earlier_is_kept() -> None:
     left, rejects = _take_exact_duplicates(kept, suspects)
     assert left.get_column(ROW).to_list() == [3]
     assert [(r.row_number, r.reason) for r in rejects] == [(4, "exact duplicate of row 3")]
+
+
+@pytest.mark.parametrize("dtype", [pl.String, pl.Categorical], ids=["text", "categorical"])
+def test_the_cells_json_must_escape_are_found_exactly_among_many(dtype: Any) -> None:
+    values = [f"节目{i}" for i in range(5_000)] + ['说"好"', "两行\n文字", "反斜杠\\", None]
+    frame = pl.DataFrame({"c0": values * 3, "c1": [f"{i}" for i in range(len(values) * 3)]})
+    escapes = json_escapes(frame.with_columns(pl.col("c0", "c1").cast(dtype)), ["c0", "c1"])
+    assert sorted(escapes["c0"].to_list()) == sorted(['说"好"', "两行\n文字", "反斜杠\\"])
+    assert escapes["c1"].is_empty()
