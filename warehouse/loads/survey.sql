@@ -1,8 +1,8 @@
 -- Load one survey export. Staged frames: stg_survey_response, stg_pii_contact, stg_reject,
--- stg_question, stg_question_option; the raw rows (survey_raw_row.sql) and the answers follow
--- as streams (survey_answer.sql, then survey_answer_checks.sql unless the parse vouches for
--- them), in the same transaction. Natural key of a response is response_id (survey + exporter's response
--- number): a corrected re-export replaces it.
+-- stg_question, stg_question_option; the answers and the raw rows follow as streams
+-- (survey_answer.sql, then survey_answer_checks.sql unless the parse vouches for them, then
+-- survey_raw_row.sql), in the same transaction. Natural key of a response is response_id
+-- (survey + exporter's response number): a corrected re-export replaces it.
 --
 -- fct_survey_response and fct_survey_answer keep their keys unique by construction, without a
 -- PRIMARY KEY index (migration 0005: the index cost ~8 s of CPU per 100k-respondent export). The
