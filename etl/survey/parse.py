@@ -160,10 +160,6 @@ class RawRows:
         self._payload = payload
         self._columns = columns
 
-    @property
-    def height(self) -> int:
-        return self._cells.height
-
     def _batches(self, cells: pl.DataFrame) -> Iterator[pl.DataFrame]:
         # As many rows as hold PAYLOAD_CELLS cells: each cell's JSON text is held for one batch,
         # and each batch costs a plan of the whole expression (~20-40 ms for 370 columns).
