@@ -362,6 +362,7 @@ def summarise_misses(
             "bare_calls": calls_seen[:6]
             + ([f"… {len(calls_seen) - 6} more"] if len(calls_seen) > 6 else []),
         }
+        row["profile"] = call_profile([b.get("call_seconds") or {} for b in bases])
         row["ratio"] = row["p95"] / row["bare_p95"] if row["bare_p95"] else None
         row["ratio_p50"] = row["p50"] / row["bare_p50"] if row["bare_p50"] else None
         row["met"] = (
@@ -371,6 +372,38 @@ def summarise_misses(
         )
         rows.append(row)
     return rows
+
+
+def call_profile(per_input: list[dict[str, float]]) -> list[tuple[str, float, int]]:
+    """(data call, median seconds over the inputs that made it, how many did), slowest first."""
+    seen: dict[str, list[float]] = {}
+    for calls in per_input:
+        for name, seconds in calls.items():
+            seen.setdefault(name, []).append(seconds)
+    ranked = [(name, statistics.median(times), len(times)) for name, times in seen.items()]
+    return sorted(ranked, key=lambda item: (-item[1], item[0]))
+
+
+def miss_profiles(rows: list[dict[str, Any]], *, top: int = 5) -> str:
+    """Where the time of each missed callback goes: its data calls' medians (the bare run,
+    each call timed alone) and what is left of the server p50 for the callback's own work."""
+    lines = []
+    for r in rows:
+        if r["met"] or r["bare_p50"] is None:
+            continue
+        calls = r.get("profile") or []
+        shown = ", ".join(
+            f"`{name}` {_ms(seconds)} ms ({made}×)" for name, seconds, made in calls[:top]
+        )
+        if len(calls) > top:
+            shown += f", {len(calls) - top} more"
+        rest = max(r["p50"] - r["bare_p50"], 0.0)
+        lines.append(
+            f"- {r['case']}: server p50 {_ms(r['p50'])} ms = data calls {_ms(r['bare_p50'])} ms "
+            f"({shown or 'none'}) + the callback's own work ≈ {_ms(rest)} ms (building figures "
+            "and tables, Dash's JSON)"
+        )
+    return "\n".join(lines)
 
 
 def miss_table(rows: list[dict[str, Any]]) -> str:
@@ -464,6 +497,8 @@ def bare_side(
             calls.setdefault(key, (name, args, kwargs))
         described = [_describe(name, args, kwargs) for name, args, kwargs in calls.values()]
         seconds: list[float] = []
+        # Each call's own time in the last timed run: where the bare time goes.
+        call_seconds: dict[str, float] = {}
         if calls:
             user = accounts.get_user(Path(home), username)
             for name in names:
@@ -477,11 +512,17 @@ def bare_side(
                         if len(seconds) >= min(MIN_BARE_REPEATS, repeats) and spent > budget:
                             break
                         started = time.perf_counter()
+                        call_seconds = {}
                         for name, args, kwargs in calls.values():
+                            began = time.perf_counter()
                             # A call the page answers with a message (an empty cohort) is
                             # the same work for the baseline.
                             with contextlib.suppress(WarehouseError):
                                 uncached[name](*args, **kwargs)
+                            short = _short_name(name, args)
+                            call_seconds[short] = call_seconds.get(short, 0.0) + (
+                                time.perf_counter() - began
+                            )
                         took = time.perf_counter() - started
                         if attempt or not warm_up:
                             seconds.append(took)
@@ -489,17 +530,29 @@ def bare_side(
             finally:
                 for name in names:
                     setattr(data, name, originals[name])
-        out.append({"status": response.status_code, "calls": described, "seconds": seconds})
+        out.append(
+            {
+                "status": response.status_code,
+                "calls": described,
+                "seconds": seconds,
+                "call_seconds": call_seconds,
+            }
+        )
     return {"cases": out}
 
 
-def _describe(name: str, args: tuple, kwargs: dict[str, Any]) -> str:
+def _short_name(name: str, args: tuple) -> str:
+    """A data call without its parameters: `query reach`, `analytic warehouse.x.f`."""
     head = ""
     if args:
         first = args[0]
         head = f"{first.__module__}.{first.__qualname__}" if callable(first) else str(first)
+    return f"{name} {head}".strip()
+
+
+def _describe(name: str, args: tuple, kwargs: dict[str, Any]) -> str:
     params = ", ".join(f"{k}={v!r}"[:60] for k, v in kwargs.items())
-    return f"{name} {head}({params})"
+    return f"{_short_name(name, args)}({params})"
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -733,6 +786,13 @@ def miss_run(
         "p95 (callbacks that read no data: the absolute target only).\n\n"
         f"{text}\n\n"
         + (f"Missed: {', '.join(missed)}\n\n" if missed else "")
+        + (
+            "Where the missed callbacks' time goes (median of each data call over the inputs "
+            "that made it, timed alone in the bare run; `(n×)`: how many inputs made it):\n\n"
+            f"{miss_profiles(rows)}\n\n"
+            if missed
+            else ""
+        )
         + f"Data each callback reads (its bare baseline):\n\n{calls_md}\n"
     )
     result = BenchResult(

@@ -131,7 +131,13 @@ def render(results: Path, run: dict[str, Any]) -> str:
         "# Benchmark results",
         "",
         f"Written by `make bench` (`python -m bench.run`) on {run.get('finished_at', '?')}; "
-        "every figure below is from that one run. Each target is measured as a ratio against "
+        "every figure below is from that one run"
+        + (
+            ", except the benchmarks re-run alone afterwards (listed below)"
+            if run.get("reruns")
+            else ""
+        )
+        + ". Each target is measured as a ratio against "
         "its baseline, run in the same invocation on the same data, each side in its own process "
         "(peak RSS from the kernel's accounting of that process).",
         "",
@@ -143,6 +149,15 @@ def render(results: Path, run: dict[str, Any]) -> str:
         f"- Code: commit {facts['commit']}",
         f"- Load average when the run started (1, 5, 15 min): {_load(facts)}",
         "",
+    ]
+    for rerun in run.get("reruns", []):
+        lines += [
+            f"Re-run alone afterwards (`python -m bench.run --only {','.join(rerun['benches'])}`, "
+            f"same instance): {', '.join(rerun['benches'])}, finished {rerun['finished_at']} on "
+            f"commit {rerun['commit']}; their sections and target lines are from that run.",
+            "",
+        ]
+    lines += [
         "## Instance",
         "",
     ]

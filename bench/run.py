@@ -2,6 +2,10 @@
 
 Run ``python -m bench.run [--data DIR] [--results DIR] [--markdown FILE] [--small] [--only a,b]``.
 
+`--only a,b` after a full run re-runs those benchmarks into the same results folder (their
+instance and work folders are reused) and rewrites RESULTS.md with the others' results kept;
+the page then says which were re-run, when and on which commit.
+
 Each benchmark is its own script (`python -m bench.<name> --data DIR --out DIR --work DIR`), run
 here as a subprocess so one failing benchmark is reported without hiding the others; the run
 exits non-zero if any failed. `--small` runs every script at smoke scale (what CI does, to prove
@@ -70,6 +74,31 @@ def _instance_facts(manifest: dict) -> dict[str, Any]:
     }
 
 
+def _previous_run(results: Path) -> dict[str, Any] | None:
+    """The run.json of an earlier run in `results`, if there is one."""
+    path = results / "run.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def merged_run(previous: dict[str, Any], run: dict[str, Any], chosen: list[str]) -> dict[str, Any]:
+    """An earlier run's facts with `chosen` re-run: their timings and failures replaced, and the
+    re-run (benchmarks, time, commit) listed under `reruns`."""
+    rerun = {
+        "benches": chosen,
+        "finished_at": run["finished_at"],
+        "commit": run["machine"]["commit"],
+    }
+    return {
+        **previous,
+        "timings": {**previous.get("timings", {}), **run["timings"]},
+        "failures": [f for f in previous.get("failures", []) if f["bench"] not in chosen]
+        + run["failures"],
+        "reruns": [*previous.get("reruns", []), rerun],
+    }
+
+
 def bench_command(name: str, *, data: Path, results: Path, work: Path, small: bool) -> list[str]:
     """The command line of one benchmark script."""
     command = [sys.executable, "-m", f"bench.{name}"]
@@ -116,9 +145,25 @@ def main(argv: list[str] | None = None) -> int:
     instance = ensure_instance(args.data, seed=DEFAULT_SEED, **scale)
     timings["instance"] = time.perf_counter() - started
 
+    # A full run starts from an empty results folder. `--only` re-runs some benchmarks into the
+    # folder of an earlier run: their results are replaced, the others' kept, and RESULTS.md
+    # says which were re-run, when and on which commit.
+    previous = _previous_run(args.results) if args.only else None
+    if previous is not None and (
+        previous.get("small") != args.small
+        or {
+            k: previous.get("instance", {}).get(k) for k in ("seed", "platform_rows", "respondents")
+        }
+        != {k: instance[k] for k in ("seed", "platform_rows", "respondents")}
+    ):
+        previous = None  # another instance: nothing to keep
     if args.results.exists():
-        shutil.rmtree(args.results)
-    args.results.mkdir(parents=True)
+        if previous is None:
+            shutil.rmtree(args.results)
+        else:
+            for name in chosen:
+                (args.results / f"{name}.json").unlink(missing_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
     failures = []
     for name in chosen:
@@ -142,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         "failures": failures,
         "small": args.small,
     }
+    if previous is not None:
+        run = merged_run(previous, run, chosen)
     (args.results / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
     if markdown:
         markdown.write_text(report.render(args.results, run), encoding="utf-8")

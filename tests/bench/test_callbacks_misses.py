@@ -56,3 +56,34 @@ def test_a_page_with_few_filters_is_opened_with_them_in_turn_up_to_the_count() -
     assert len(searches) == 5 and set(searches) == {"?edition=2026", "?edition=2025"}
     assert searches == callbacks.page_searches(components, "/", 5, seed=1)
     assert callbacks.page_searches({}, "/contacts", 3, seed=1) == ["", "", ""]
+
+
+def test_a_missed_callback_shows_where_its_time_goes_call_by_call() -> None:
+    slow = _case("sponsor-name.children (+12)", [0.9] * 4)
+    fast = _case("nav.children (+2)", [0.01] * 4, first=None)
+    bare = [
+        {
+            "status": 200,
+            "calls": ["analytic reach_by(…)", "query sponsor_report_daily(…)"],
+            "seconds": [0.7],
+            "call_seconds": {
+                "analytic warehouse.analytics.reach.reach_by": 0.3 + i / 100,
+                "query sponsor_report_daily": 0.2,
+                **({"query sponsor_report_live": 0.05} if i == 0 else {}),
+            },
+        }
+        for i in range(4)
+    ] + [{"status": 200, "calls": [], "seconds": [], "call_seconds": {}}] * 4
+    rows = callbacks.summarise_misses([slow, fast], bare)
+    assert [name for name, _, _ in rows[0]["profile"]] == [
+        "analytic warehouse.analytics.reach.reach_by",
+        "query sponsor_report_daily",
+        "query sponsor_report_live",
+    ]
+    assert abs(rows[0]["profile"][0][1] - 0.315) < 1e-9 and rows[0]["profile"][2][2] == 1
+    text = callbacks.miss_profiles(rows)
+    # Only the missed callback, its slowest call first, and the rest of its server time.
+    assert text.count("\n") == 0 and text.startswith("- /participants · sponsor-name")
+    assert "`analytic warehouse.analytics.reach.reach_by` 315 ms (4×)" in text
+    assert "`query sponsor_report_live` 50 ms (1×)" in text
+    assert "server p50 900 ms = data calls 700 ms" in text and "≈ 200 ms" in text
