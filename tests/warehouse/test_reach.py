@@ -305,6 +305,9 @@ def test_a_sponsor_is_compared_with_the_median_program_of_its_edition(reader: Re
     assert lion["median_engagement_rate"] == pytest.approx(280 / 3000)
     assert lion["engagement_rate_vs_median"] == pytest.approx(1.0)
     assert skit["engagement_rate_vs_median"] == pytest.approx(0.05 / (280 / 3000))
+    assert_frame_equal(
+        sponsor_vs_median(reader, "S01"), sponsor_vs_median(reader, "S01", end_on="2030-12-31")
+    )
     last_day = rows(sponsor_vs_median(reader, "S01", start_on="2025-01-30"), "program_id")
     # 400, 0 and 100 plays on 2025-01-30: median 100.
     assert last_day["P2025-01"]["plays_vs_median"] == pytest.approx(4.0)
@@ -385,6 +388,8 @@ def test_demo_sponsor_reports_hold_exactly_their_programs(demo: Reader) -> None:
         compared = sponsor_vs_median(demo, planted["id"])
         assert compared["program_id"].to_list() == sorted(own["program_id"].to_list())
         assert compared["median_plays"].is_not_null().all()
+        # All time reads the calendar blocks; a window holding every day reads the days.
+        assert_frame_equal(compared, sponsor_vs_median(demo, planted["id"], start_on="2000-01-01"))
 
 
 def _demo_windows(demo: Reader, count: int) -> list[tuple[date | None, date | None]]:

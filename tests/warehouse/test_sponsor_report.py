@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from survey.segments.dimensions import value_label
-from warehouse import store
+from warehouse import schema, store
 from warehouse.analytics.reach import reach
 from warehouse.query import Reader
 from warehouse.settings import Settings
@@ -228,6 +228,8 @@ def tricky_home(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
             [TRICKY_TITLE, SPONSOR],
         )
         con.execute("insert into dim_sponsor values ('S05', '新赞助商', 'Newcomer', 'test')")
+        # The marts built from them (mart_reach_program is a table) follow, as at a publish.
+        schema.build_models(con, ["dim_program", "dim_sponsor"])
     finally:
         con.close()
     return home
@@ -283,6 +285,46 @@ def test_a_window_limits_every_figure(reader: Reader) -> None:
     assert set(windowed.programs["program_id"]) == set(
         build_sponsor_report(reader, SPONSOR).programs["program_id"]
     )
+
+
+def test_the_daily_series_equals_every_content_day_summed_for_each_sponsor_and_window(
+    reader: Reader, demo_settings: Settings
+) -> None:
+    """The publish-time rollup (mart_sponsor_daily) against the content days it sums."""
+    every = sql(
+        demo_settings.home,
+        "with scope as (select distinct b.sponsor_id, b.program_id, p.edition_year "
+        "from bridge_sponsor_program b join dim_program p using (program_id)) "
+        "select s.sponsor_id, s.edition_year, d.date_on, "
+        "count(distinct d.program_id) as count_programs, "
+        "cast(sum(d.views) as bigint) as plays, "
+        "cast(sum(d.count_interactions) as bigint) as count_interactions, "
+        "cast(sum(d.impressions) as bigint) as impressions, "
+        "sum(d.watch_time_s) / 3600.0 as watch_time_h "
+        "from mart_reach_content_daily d join scope s on s.program_id = d.program_id "
+        "group by all order by all",
+    )
+    sponsors = sorted(set(every["sponsor_id"]))
+    assert len(sponsors) >= 3 and every["count_programs"].max() > 1
+    windows = [(None, None), ("2025-01-01", "2025-02-28"), ("2024-02-10", None)]
+    for sponsor in sponsors:
+        for start, end in windows:
+            expected = every.filter(pl.col("sponsor_id") == sponsor)
+            if start:
+                expected = expected.filter(pl.col("date_on") >= pl.lit(start).str.to_date())
+            if end:
+                expected = expected.filter(pl.col("date_on") <= pl.lit(end).str.to_date())
+            report = build_sponsor_report(reader, sponsor, start_on=start, end_on=end)
+            daily = report.daily
+            key = ["edition_year", "date_on"]
+            assert daily.select(key).rows() == expected.select(key).rows(), (sponsor, start)
+            for column in ("count_programs", "plays", "count_interactions", "impressions"):
+                assert daily[column].to_list() == expected[column].to_list(), (sponsor, column)
+            hours = daily["watch_time_h"].to_list()
+            assert [h is None for h in hours] == expected["watch_time_h"].is_null().to_list()
+            assert daily["watch_time_h"].fill_null(-1).to_list() == pytest.approx(
+                expected["watch_time_h"].fill_null(-1).to_list(), rel=1e-12
+            )
 
 
 @pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="no system Chromium")

@@ -65,7 +65,9 @@ window_blocks as (
 -- The window's days no block above holds: those of the partial week-of-a-month at either end
 -- of the window (up to the end of the start's week-of-a-month, from the start of the end's),
 -- and those of a period the window cuts. Each day is compared with dates the bounds give, so
--- the scan reads only the row groups of the window's dates.
+-- the scan reads only the row groups of the window's dates. An unbounded window with blocks has
+-- neither (every block is held whole): the first condition, constant, skips the scan of every
+-- content day (~90 ms at 10M).
 window_days as (
     select
         d.*,
@@ -74,7 +76,8 @@ window_days as (
         and ($end_on is null or d.period_end_on <= $end_on) as is_whole_period
     from content_days as d
     where
-        ($start_on is null or d.date_on >= $start_on)
+        not ($use_blocks and $start_on is null and $end_on is null)
+        and ($start_on is null or d.date_on >= $start_on)
         and ($end_on is null or d.date_on <= $end_on)
         and ($sponsor_id is null or d.program_id in (select program_id from sponsor_scope))
         and (

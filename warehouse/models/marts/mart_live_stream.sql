@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_live_stream [platform x stream]: one live stream's totals from fct_live_minute.
 -- edition_year: the edition whose broadcast_on (dim_edition) is nearest to the stream's first
 -- minute (a tie goes to the earlier edition), so a warm-up the day before and an after-show the

@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_live_total [edition]: an edition's live streams together (streams from mart_live_stream,
 -- minutes from fct_live_minute). Concurrent viewers are summed over the edition's streams minute
 -- by minute (every platform's audience at once): peak_concurrent_viewers is the highest such

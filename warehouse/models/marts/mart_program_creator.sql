@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_program_creator [program x participant], key (program_id, participant_id): the creators
 -- the catalogue credits on each program, with the profile from their survey response of the
 -- program's edition (else their latest response; all profile columns null when never surveyed).

@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_reach_program [program], key program_id: each program with its edition and the number of
 -- content items the catalogue links to it on any platform (0 = published nowhere we know of).
 with programs as (
