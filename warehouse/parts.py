@@ -31,7 +31,7 @@ import contextlib
 import uuid
 from collections.abc import Collection, Iterable
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote
 
 import duckdb
 
@@ -153,24 +153,39 @@ def _write(
     select_sql: str,
     platforms: Collection[str] | None,
 ) -> dict[str, str]:
-    """Write `select_sql`'s rows as one new Parquet file per platform; {platform: path}."""
+    """Write `select_sql`'s rows as one new Parquet file per platform; {platform: path}.
+
+    One COPY per platform, so each file is in SORT_KEYS order from its first row group to its
+    last (a partitioned COPY writes its threads' sorted runs interleaved, and the row groups'
+    min/max statistics then span every date). `platforms` None: every platform the rows hold.
+    """
     target = parts_dir(home) / name / uuid.uuid4().hex
     parts_dir(home).mkdir(exist_ok=True, mode=0o700)  # beside the snapshots, as private
     target.parent.mkdir(exist_ok=True, mode=0o700)
-    where = ""
-    if platforms is not None:
-        con.execute(f"create or replace temp table {_HOT} ({KEY} varchar)")
-        for platform in sorted(platforms):
-            con.execute(f"insert into {_HOT} values (?)", [platform])
-        where = f" where {KEY} in (select {KEY} from temp.{_HOT})"
+    source = f"({select_sql}) as rows_{name}"
+    if platforms is None:
+        found = con.execute(f"select distinct {KEY} from {source} order by 1").fetchall()
+        platforms = [row[0] for row in found]
+    if any(platform is None for platform in platforms):
+        raise ValueError(f"{name}: rows without a {KEY} cannot be stored as parts")
     order = f" order by {SORT_KEYS[name]}" if name in SORT_KEYS else ""
-    con.execute(
-        f"copy (select * from ({select_sql}) as rows_{name}{where}{order}) to {_quote(str(target))}"
-        " (format parquet, partition_by (" + KEY + "), write_partition_columns true)"
-    )
+    con.execute(f"create or replace temp table {_HOT} ({KEY} varchar)")
     written: dict[str, str] = {}
-    for file in sorted(target.glob(f"{KEY}=*/*.parquet")):
-        written[unquote(file.parent.name.partition("=")[2])] = str(file)
+    for platform in sorted(platforms):
+        con.execute(f"delete from temp.{_HOT}")
+        con.execute(f"insert into temp.{_HOT} values (?)", [platform])
+        folder = target / f"{KEY}={quote(platform, safe='')}"
+        folder.mkdir(parents=True, mode=0o700)
+        file = folder / "data_0.parquet"
+        copied = con.execute(
+            f"copy (select * from {source} where {KEY} in (select {KEY} from temp.{_HOT}){order})"
+            f" to {_quote(str(file))} (format parquet)"
+        ).fetchall()
+        if copied and copied[0][0] == 0:  # a platform left without rows has no part
+            file.unlink()
+            folder.rmdir()
+            continue
+        written[platform] = str(file)
     return written
 
 

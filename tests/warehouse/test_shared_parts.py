@@ -7,6 +7,7 @@ snapshot names. What readers see is exactly what an ordinary table would hold.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -238,3 +239,58 @@ def test_a_platform_new_to_a_shared_table_keeps_every_row_of_a_large_load(
     snapshot = current_snapshot(shared.home)
     assert snapshot is not None
     assert ("fct_content_daily", "bilibili") in manifest(snapshot)
+
+
+def test_each_part_is_written_in_its_sort_order_so_row_groups_cover_few_dates(
+    tmp_path: Path,
+) -> None:
+    """A date window reads only the row groups of its dates: each file's rows are in SORT_KEYS
+    order from its first row group to its last (a partitioned write interleaves its threads'
+    sorted runs, and then every row group spans every date)."""
+    con = duckdb.connect()
+    try:
+        con.execute("set threads = 2")
+        con.execute(
+            "create table main.fct_content_reach_daily as select "
+            "case i % 3 when 0 then '抖音' when 1 then 'weibo' else 'bilibili' end as platform_id, "
+            "cast(hash(i) % 5000 as varchar) as content_id, "
+            "date '2024-01-01' + cast(hash(i * 7) % 900 as integer) as date_on, "
+            "i as views from range(1200000) as r(i)"
+        )
+        written = parts._write(
+            con,
+            tmp_path,
+            "fct_content_reach_daily",
+            "select * from main.fct_content_reach_daily",
+            None,
+        )
+        assert sorted(written) == ["bilibili", "weibo", "抖音"]
+        for platform, file in written.items():
+            path = parts._quote(file)
+            stored = con.execute(
+                f"select platform_id, date_on from read_parquet({path})"
+            ).fetchall()
+            assert len(stored) == 400_000 and {p for p, _ in stored} == {platform}
+            dates = [d for _, d in stored]
+            assert dates == sorted(dates), platform
+            groups = con.execute(
+                f"select row_group_id, stats_min_value, stats_max_value from parquet_metadata({path})"
+                " where path_in_schema = 'date_on' order by row_group_id"
+            ).fetchall()
+            assert len(groups) >= 3
+            for (_, _, high), (_, low, _) in itertools.pairwise(groups):
+                assert high <= low, (platform, groups)
+        # Rows of no platform are refused rather than dropped.
+        con.execute(
+            "insert into main.fct_content_reach_daily values (null, 'x', date '2025-01-01', 1)"
+        )
+        with pytest.raises(ValueError, match="platform_id"):
+            parts._write(
+                con,
+                tmp_path,
+                "fct_content_reach_daily",
+                "select * from main.fct_content_reach_daily",
+                None,
+            )
+    finally:
+        con.close()

@@ -8,9 +8,10 @@
 -- the sum over its days, a group's the sum over its items: an upper bound on distinct people,
 -- since one person may watch on several days, items or platforms.
 -- The days come summed by calendar block (mart_reach_content_blocks: a month, else a week within
--- a month, or a reported period) wherever the window holds the whole block, and as day rows only
--- at the window's edges and in the periods it cuts: the same sums from a few hundred thousand
--- rows instead of every content day (10M). An item's sum is still clamped at zero as a whole.
+-- a month, or a reported period; over all time, every day of an item) wherever the window holds
+-- the whole block, and as day rows only at the window's edges and in the periods it cuts: the
+-- same sums from a few hundred thousand rows (all time: one per item) instead of every content
+-- day (10M). An item's sum is still clamped at zero as a whole.
 with content_days as not materialized (
     select * from mart_reach_content_daily
 ),
@@ -43,13 +44,27 @@ sponsor_scope as (
     where sponsor_id = $sponsor_id and program_id is not null
 ),
 
--- The blocks the window holds whole: a period, a month, or a week of a month it does not hold
--- ($use_blocks false: none, and every day of the window is read as a day row; the same result).
+-- The blocks the window holds whole: a period, a month, or a week of a month it does not hold;
+-- over all time, one 'all' block per item ($use_blocks false: none, and every day of the window
+-- is read as a day row; the same result).
+-- (Two branches, each with plain conditions, so the scan of the one that applies is limited to
+-- the row groups of its grain and dates; the other one's constant condition skips it.)
 window_blocks as (
     select b.*
     from blocks as b
     where
         $use_blocks
+        and $start_on is null
+        and $end_on is null
+        and b.grain = 'all'
+        and ($sponsor_id is null or b.program_id in (select program_id from sponsor_scope))
+    union all
+    select b.*
+    from blocks as b
+    where
+        $use_blocks
+        and not ($start_on is null and $end_on is null)
+        and b.grain <> 'all'
         and ($start_on is null or b.block_start_on >= $start_on)
         and ($end_on is null or b.block_end_on <= $end_on)
         and (
@@ -230,18 +245,23 @@ item_days as (
 ),
 
 -- An item's distinct periods with reach (only the days that take a period's share): from the
--- cut periods' day rows and the whole periods' blocks. Counting parts as distinct text over
--- every day made this query four times slower at 10M content days.
+-- cut periods' day rows and the whole periods' blocks (which count their own; a window holds a
+-- period whole or cuts it, never both). Counting parts as distinct text over every day made
+-- this query four times slower at 10M content days.
 period_parts as (
-    select platform_id, content_id, program_id, count(*) as count_period_parts
+    select platform_id, content_id, program_id, sum(count_period_parts) as count_period_parts
     from (
-        select distinct platform_id, content_id, program_id, period_start_on, period_end_on
-        from day_reach
-        where reach is not null and is_period_part
-        union
-        select platform_id, content_id, program_id, block_start_on, block_end_on
+        select platform_id, content_id, program_id, count(*) as count_period_parts
+        from (
+            select distinct platform_id, content_id, program_id, period_start_on, period_end_on
+            from day_reach
+            where reach is not null and is_period_part
+        )
+        group by platform_id, content_id, program_id
+        union all
+        select platform_id, content_id, program_id, count_period_parts
         from window_blocks
-        where grain = 'period' and count_period_part_days > 0
+        where count_period_parts > 0
     )
     group by platform_id, content_id, program_id
 ),

@@ -3,8 +3,8 @@
 -- catalogue links to at least one content item (plays 0 when nothing falls in the window);
 -- the engagement-rate median is over those with a rate (plays that report interactions).
 -- Over all time (both bounds null, as the dashboard's report is) the programs' totals come from
--- the calendar blocks (mart_reach_content_blocks: every content day lies in exactly one month or
--- reported period block), a few hundred thousand rows instead of every content day (10M).
+-- the items' all-time blocks (mart_reach_content_blocks, grain 'all'), one row per content item
+-- instead of every content day (10M).
 with content_days as not materialized (
     select * from mart_reach_content_daily
 ),
@@ -31,7 +31,7 @@ window_totals as (
     where
         $start_on is null
         and $end_on is null
-        and grain in ('month', 'period')
+        and grain = 'all'
         and program_id is not null
     group by program_id
     union all

@@ -7,11 +7,14 @@
 --            two blocks), days outside any reported period;
 --   'month'  one calendar month of those days (the sum of its 'week' blocks);
 --   'period' the days a platform reports a period total over (YouTube Studio), one block per
---            period: its bounds are the period's, since a window cuts the period total otherwise.
+--            period: its bounds are the period's, since a window cuts the period total otherwise;
+--   'all'    every day of the item (its weeks and periods), for a window unbounded at both ends:
+--            one row per item (bounds: its first and last day).
 -- Every figure is taken as a window holding the whole block sees it: a period's share is
 -- reported, never pro-rated. reach_known is the reach reported per day (unique viewers, else the
 -- period's share); views_est the plays of days with neither, whose reach is plays / the
 -- platform's plays-per-viewer ratio at query time (a parameter, so it is not stored here).
+-- count_period_parts: the block's periods whose share some day takes (a 'period' block: 0 or 1).
 -- Sums keep SQL's null meaning: null when no day of the block reports the figure. Fractional
 -- figures (a period's shares, watch time) are summed as decimals with 10 places: a sum of doubles
 -- depends on the order the rows arrive in, and a model must be the same table however it is
@@ -75,6 +78,8 @@ weeks as (
             not is_period_part and (reach_known is not null or views is not null)
         ) as count_day_parts,
         count(*) filter (is_period_part) as count_period_part_days,
+        cast(case when count(*) filter (is_period and is_period_part) > 0 then 1 else 0 end as bigint)
+            as count_period_parts,
         sum(watch_time_counted) as watch_time_s
     from days
     group by all
@@ -102,16 +107,47 @@ months as (
         cast(sum(count_days_frequency_estimated) as bigint) as count_days_frequency_estimated,
         cast(sum(count_day_parts) as bigint) as count_day_parts,
         cast(sum(count_period_part_days) as bigint) as count_period_part_days,
+        cast(sum(count_period_parts) as bigint) as count_period_parts,
         sum(watch_time_s) as watch_time_s
     from weeks
     where grain = 'week'
     group by all
 ),
 
+whole as (
+    select
+        platform_id,
+        content_id,
+        program_id,
+        'all' as grain,
+        min(first_on) as block_start_on,
+        max(last_on) as block_end_on,
+        min(first_on) as first_on,
+        max(last_on) as last_on,
+        cast(sum(plays) as bigint) as plays,
+        cast(sum(count_interactions) as bigint) as count_interactions,
+        cast(sum(plays_with_interactions) as bigint) as plays_with_interactions,
+        sum(impressions) as impressions,
+        sum(reach_known) as reach_known,
+        cast(sum(views_est) as bigint) as views_est,
+        sum(reach_known_with_impressions) as reach_known_with_impressions,
+        cast(sum(views_est_with_impressions) as bigint) as views_est_with_impressions,
+        cast(sum(count_days_reach_estimated) as bigint) as count_days_reach_estimated,
+        cast(sum(count_days_frequency_estimated) as bigint) as count_days_frequency_estimated,
+        cast(sum(count_day_parts) as bigint) as count_day_parts,
+        cast(sum(count_period_part_days) as bigint) as count_period_part_days,
+        cast(sum(count_period_parts) as bigint) as count_period_parts,
+        sum(watch_time_s) as watch_time_s
+    from weeks
+    group by platform_id, content_id, program_id
+),
+
 final as (
     select * from weeks
     union all
     select * from months
+    union all
+    select * from whole
 )
 
 select * from final
