@@ -48,7 +48,8 @@ sum of per-day audiences), so estimated and reported parts stay comparable withi
 How it is read: an item's sums over a window are the same whichever way its days are grouped, so
 over a long window the query reads the days summed by calendar block (`mart_reach_content_blocks`:
 a month; a week within a month; a reported period, taken whole only when the window holds the
-whole period) wherever the window holds a block whole, and day rows only for the partial
+whole period; for a window unbounded at both ends, each item's every day in one 'all' block)
+wherever the window holds a block whole, and day rows only for the partial
 week-of-a-month at each end and for periods it cuts. Estimated reach is plays / ratio per
 platform, so a block stores its estimated days' plays and the ratio divides at query time. An
 item's reach is still clamped at zero as a whole. `blocks=False` reads every day (the reference
