@@ -100,6 +100,7 @@ class Watched:
     errors: list[str] = field(default_factory=list)
     in_flight: int = 0
     last_activity: float = field(default_factory=time.monotonic)
+    requests: int = 0  # Dash requests started so far
 
     def clean(self) -> None:
         """Assert that nothing went wrong so far."""
@@ -139,6 +140,7 @@ def watch(
     def started(request: Request) -> None:
         if "/_dash-" in request.url:
             watched.in_flight += 1
+            watched.requests += 1
             watched.last_activity = time.monotonic()
 
     def ended(request: Request) -> None:
@@ -151,6 +153,19 @@ def watch(
     page.on("requestfinished", ended)
     page.on("requestfailed", ended)
     return watched
+
+
+def go_back(watched: Watched, timeout_s: float = 30) -> None:
+    """Press the browser's back button and wait for the redraw it sets off.
+
+    The restored URL's callbacks start only once the browser has delivered the popstate, which
+    may come after a `settle` that found nothing in flight yet: wait for a request first."""
+    seen = watched.requests
+    watched.page.go_back()
+    deadline = time.monotonic() + timeout_s
+    while watched.requests == seen and time.monotonic() < deadline:
+        watched.page.wait_for_timeout(50)
+    settle(watched)
 
 
 def settle(watched: Watched, quiet_s: float = 0.6, timeout_s: float = 60) -> None:

@@ -12,6 +12,7 @@ from tests.dashboard.browser import (
     Watched,
     choose,
     click,
+    go_back,
     graph_title,
     graph_traces,
     open_page,
@@ -81,8 +82,7 @@ def test_the_page_shows_every_year_and_a_series_choice_goes_through_the_url(
 
     # The back button restores the share-of-peak view; the URL alone reproduces the raw one.
     url = page.url
-    page.go_back()
-    settle(watched)
+    go_back(watched)
     expect(page.locator("#attention-years .g-ytitle")).to_have_text("关注度（峰值 = 1）")
     fresh_watch = watch(browser)
     fresh = _open(fresh_watch, url)

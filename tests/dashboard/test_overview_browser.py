@@ -15,6 +15,7 @@ from tests.dashboard.browser import (
     choose,
     click,
     download_csv,
+    go_back,
     graph_title,
     graph_traces,
     open_page,
@@ -50,8 +51,7 @@ def test_the_overview_shows_the_latest_edition_and_filters_through_the_url(
     assert "首届" in page.locator(".kpi-change").first.inner_text()
 
     # The back button restores the previous view; the URL alone reproduces the filtered one.
-    page.go_back()
-    settle(watched)
+    go_back(watched)
     assert _kpi(page, "participants") == latest_participants
     fresh = open_page(watch(browser), demo_server + "/?edition=2024")
     assert _kpi(fresh, "participants") == first_participants

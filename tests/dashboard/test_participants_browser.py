@@ -12,11 +12,11 @@ from tests.dashboard.browser import (
     choose,
     click,
     download_csv,
+    go_back,
     graph_title,
     graph_traces,
     open_page,
     screenshot,
-    settle,
     watch,
 )
 
@@ -71,8 +71,7 @@ def test_the_page_draws_its_base_map_offline_and_filters_through_the_url(
     assert _rows(page, "participants-age_role") == ["设计师"]  # one role left in role x age
 
     # The back button restores the previous view; the URL alone reproduces the filtered one.
-    page.go_back()
-    settle(watched)
+    go_back(watched)
     assert _summary(page) == before
     fresh = watch(browser)
     open_page(fresh, filtered_url)

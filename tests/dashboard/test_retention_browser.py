@@ -13,11 +13,11 @@ from tests.dashboard.browser import (
     choose,
     click,
     download_csv,
+    go_back,
     graph_title,
     graph_traces,
     open_page,
     screenshot,
-    settle,
     watch,
 )
 
@@ -64,8 +64,7 @@ def test_switches_and_dropdowns_change_the_charts_and_the_url_which_reproduces_t
     filtered_url = page.url
 
     # The back button restores the previous program; the URL alone gives the filtered view.
-    page.go_back()
-    settle(watched)
+    go_back(watched)
     assert "哔哩哔哩" in _legend_names(page, "retention-audience")
     fresh_watch = watch(browser)
     fresh = open_page(fresh_watch, filtered_url)

@@ -16,6 +16,7 @@ from survey.segments import run_clustering, store_segments
 from tests.dashboard.browser import (
     choose,
     click,
+    go_back,
     graph_title,
     graph_traces,
     open_page,
@@ -84,8 +85,7 @@ def test_a_segment_built_in_the_page_is_in_the_url_and_the_url_reproduces_it(
     assert [t["name"] for t in graph_traces(page, "segments-outcomes")] == ["分群 A", "全部参与者"]
 
     # The back button restores the previous view; the URL alone reproduces this one.
-    page.go_back()
-    settle(watched)
+    go_back(watched)
     assert _kpi(page, "a-size") != size
     fresh = open_page(watch(browser), shared)
     assert _kpi(fresh, "a-size") == size

@@ -11,11 +11,11 @@ from tests.dashboard.browser import (
     choose,
     click,
     download_csv,
+    go_back,
     graph_title,
     graph_traces,
     open_page,
     screenshot,
-    settle,
     watch,
 )
 
@@ -72,13 +72,7 @@ def test_the_page_loads_and_its_filters_live_in_the_url(browser: Browser, demo_s
     assert graph_title(page, "views-platform_daily") == "每日互动量（按平台）"
 
     # The back button restores the previous filters; the URL alone reproduces this view.
-    page.go_back()
-    # The page redraws once the browser has delivered the popstate (it may come after a
-    # settle that found nothing in flight yet): wait for the title itself.
-    expect(page.locator("#views-platform_daily .gtitle").first).to_have_text(
-        "每日播放量（按平台）", timeout=30_000
-    )
-    settle(watched)
+    go_back(watched)
     assert graph_title(page, "views-platform_daily") == "每日播放量（按平台）"
     fresh = watch(browser)
     again = open_page(fresh, demo_server + SHARED)
