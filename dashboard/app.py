@@ -19,6 +19,7 @@ from flask import abort
 from dashboard import auth, components, data, uploads, urlstate
 from dashboard.i18n import LANGS, register, t
 from warehouse import accounts
+from warehouse.cohort import EmptyCohortError
 from warehouse.exports import frame_to_csv_bytes, frame_to_xlsx_bytes
 from warehouse.settings import load_settings
 
@@ -183,7 +184,11 @@ def download(_clicks: list[int], stores: list[dict[str, Any] | None]) -> Any:
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
         return no_update
-    return download_payload(trigger["page"], trigger["dataset"], trigger["fmt"], stores)
+    try:
+        return download_payload(trigger["page"], trigger["dataset"], trigger["fmt"], stores)
+    except EmptyCohortError:
+        # The page already says nobody matches (and shows no rows): there is nothing to send.
+        return no_update
 
 
 def download_payload(

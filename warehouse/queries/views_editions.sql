@@ -1,23 +1,21 @@
 -- Editions for the views page, oldest first (grain: edition): names, the span of days with
--- program plays, and that year's Spring Festival (正月初一) read off the calendar offsets.
+-- program plays, and that year's Spring Festival (正月初一) read off the calendar offsets, from
+-- the programs' totals rolled up at publish (mart_views_program_total).
 with editions as (
     select * from mart_overview_edition
 ),
 
-program_days as (
-    select * from mart_program_daily
+program_totals as (
+    select * from mart_views_program_total
 ),
 
 spans as (
     select
         edition_year,
-        min(date_on) as first_on,
-        max(date_on) as last_on,
-        min(date_on - cast(days_from_spring_festival as integer)) filter (
-            where calendar_year = edition_year
-        ) as spring_festival_on
-    from program_days
-    where edition_year is not null
+        min(first_on) as first_on,
+        max(last_on) as last_on,
+        min(spring_festival_on) as spring_festival_on
+    from program_totals
     group by edition_year
 ),
 

@@ -1,0 +1,56 @@
+"""The views page's edition list and program totals come from a publish-time rollup
+(mart_views_program_total); they equal the same figures computed from every program day."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from warehouse import store
+from warehouse.query import Reader
+from warehouse.settings import Settings
+
+
+def _days(settings: Settings, sql: str) -> pl.DataFrame:
+    snapshot = store.current_snapshot(settings.home)
+    assert snapshot is not None
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
+def test_edition_spans_and_program_totals_equal_the_program_days(demo_settings: Settings) -> None:
+    reader = Reader(demo_settings.home)
+    try:
+        editions = reader.query("views_editions")
+        expected = _days(
+            demo_settings,
+            "select e.edition_year, e.name_zh, e.name_en, s.first_on, s.last_on, "
+            "s.spring_festival_on from mart_overview_edition e left join ("
+            "  select edition_year, min(date_on) as first_on, max(date_on) as last_on,"
+            "  min(date_on - cast(days_from_spring_festival as integer))"
+            "    filter (where calendar_year = edition_year) as spring_festival_on"
+            "  from mart_program_daily where edition_year is not null group by edition_year"
+            ") s using (edition_year) order by edition_year",
+        )
+        assert editions.height >= 2 and editions["spring_festival_on"].is_not_null().all()
+        assert_frame_equal(editions, expected)
+        for year in editions["edition_year"]:
+            programs = reader.query("views_edition_programs", edition_year=year)
+            by_days = _days(
+                demo_settings,
+                "select platform_id, program_id, program_title_zh, "
+                "cast(sum(views) as bigint) as views from mart_program_daily "
+                f"where edition_year = {int(year)} "
+                "group by platform_id, program_id, program_title_zh "
+                "order by platform_id, program_id",
+            )
+            assert programs.height > 10 and programs["platform_id"].n_unique() > 1
+            assert_frame_equal(programs, by_days)
+            # Chinese titles come through unchanged.
+            assert programs["program_title_zh"].str.contains(r"[\u4e00-\u9fff]").any()
+    finally:
+        reader.close()
