@@ -42,7 +42,7 @@ test: setup browser ## Lint, then run every test, browser tests included (TEST_W
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
-bench: setup browser ## Run every benchmark at full scale (10M rows; ~30 min) and write bench/RESULTS.md
+bench: setup browser ## Run every benchmark at full scale (10M rows; over an hour) and write bench/RESULTS.md
 	$(BIN)/python -m bench.run
 
 lint: setup ## Lint and check formatting (ruff)
