@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from dash import Dash
@@ -79,40 +80,32 @@ def test_sponsors_and_anonymous_clients_cannot_export_cohorts(dash_app: Dash) ->
     )
 
 
+def _download_summary(client: Any, filters: dict[str, Any]) -> Any:
+    """Click the summary grid's CSV button with these page filters, as the browser posts it."""
+    button = {"type": "download", "page": "cohort", "dataset": "summary", "fmt": "csv"}
+    return client.post(
+        "/_dash-update-component",
+        json={
+            "output": "download.data",
+            "outputs": {"id": "download", "property": "data"},
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [[{"id": filters_id("cohort"), "property": "data", "value": filters}]],
+            "changedPropIds": [
+                json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"
+            ],
+        },
+    )
+
+
 def test_downloading_the_summary_of_an_empty_cohort_sends_nothing_instead_of_failing(
     dash_app: Dash, demo_data: Settings
 ) -> None:
     """The summary grid's download buttons stay on the page when nobody matches."""
-    button = {"type": "download", "page": "cohort", "dataset": "summary", "fmt": "csv"}
-    state = {"page": "cohort", "editions": "1900"}
     client = signed_in_client(dash_app, "researcher")
-    response = client.post(
-        "/_dash-update-component",
-        json={
-            "output": "download.data",
-            "outputs": {"id": "download", "property": "data"},
-            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-            "state": [[{"id": filters_id("cohort"), "property": "data", "value": state}]],
-            "changedPropIds": [
-                json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"
-            ],
-        },
-    )
+    response = _download_summary(client, {"page": "cohort", "editions": "1900"})
     assert response.status_code == 200, response.get_data(as_text=True)[-500:]
     assert "download" not in response.get_json()["response"]  # no_update: nothing is sent
     # A cohort with people in it still downloads.
-    state["editions"] = "2025"
-    response = client.post(
-        "/_dash-update-component",
-        json={
-            "output": "download.data",
-            "outputs": {"id": "download", "property": "data"},
-            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-            "state": [[{"id": filters_id("cohort"), "property": "data", "value": state}]],
-            "changedPropIds": [
-                json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"
-            ],
-        },
-    )
+    response = _download_summary(client, {"page": "cohort", "editions": "2025"})
     assert response.status_code == 200
     assert response.get_json()["response"]["download"]["data"]["filename"].endswith(".csv")
