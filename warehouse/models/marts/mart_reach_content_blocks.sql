@@ -85,43 +85,25 @@ weeks as (
     group by all
 ),
 
-months as (
-    select
-        platform_id,
-        content_id,
-        program_id,
-        'month' as grain,
-        date_trunc('month', block_start_on)::date as block_start_on,
-        last_day(block_start_on) as block_end_on,
-        min(first_on) as first_on,
-        max(last_on) as last_on,
-        cast(sum(plays) as bigint) as plays,
-        cast(sum(count_interactions) as bigint) as count_interactions,
-        cast(sum(plays_with_interactions) as bigint) as plays_with_interactions,
-        sum(impressions) as impressions,
-        sum(reach_known) as reach_known,
-        cast(sum(views_est) as bigint) as views_est,
-        sum(reach_known_with_impressions) as reach_known_with_impressions,
-        cast(sum(views_est_with_impressions) as bigint) as views_est_with_impressions,
-        cast(sum(count_days_reach_estimated) as bigint) as count_days_reach_estimated,
-        cast(sum(count_days_frequency_estimated) as bigint) as count_days_frequency_estimated,
-        cast(sum(count_day_parts) as bigint) as count_day_parts,
-        cast(sum(count_period_part_days) as bigint) as count_period_part_days,
-        cast(sum(count_period_parts) as bigint) as count_period_parts,
-        sum(watch_time_s) as watch_time_s
+-- Each week block twice, under its month (weeks only) and under its item's 'all' block (weeks
+-- and periods), so one list of sums serves both.
+rolled_up as (
+    select 'month' as rollup_grain, date_trunc('month', block_start_on)::date as month_on, *
     from weeks
     where grain = 'week'
-    group by all
+    union all
+    select 'all' as rollup_grain, cast(null as date) as month_on, *
+    from weeks
 ),
 
-whole as (
+rollups as (
     select
         platform_id,
         content_id,
         program_id,
-        'all' as grain,
-        min(first_on) as block_start_on,
-        max(last_on) as block_end_on,
+        rollup_grain as grain,
+        coalesce(month_on, min(first_on)) as block_start_on,
+        coalesce(last_day(month_on), max(last_on)) as block_end_on,
         min(first_on) as first_on,
         max(last_on) as last_on,
         cast(sum(plays) as bigint) as plays,
@@ -138,16 +120,14 @@ whole as (
         cast(sum(count_period_part_days) as bigint) as count_period_part_days,
         cast(sum(count_period_parts) as bigint) as count_period_parts,
         sum(watch_time_s) as watch_time_s
-    from weeks
-    group by platform_id, content_id, program_id
+    from rolled_up
+    group by platform_id, content_id, program_id, rollup_grain, month_on
 ),
 
 final as (
     select * from weeks
     union all
-    select * from months
-    union all
-    select * from whole
+    select * from rollups
 )
 
 select * from final
