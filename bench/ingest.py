@@ -70,6 +70,9 @@ STEPS = (
     ("validate + normalise (YouTube folders)", "etl.platforms", "read_youtube_export"),
     ("load transactions", "etl.staged_load", "apply_load"),
     ("build models", "warehouse.schema", "build_models"),
+    ("attention fits", "warehouse.attention_fits", "refresh"),
+    ("write shared Parquet parts", "warehouse.parts", "share_tables"),
+    ("compact the snapshot file", "warehouse.store", "_compact"),
 )
 
 

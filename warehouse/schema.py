@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
@@ -144,13 +145,46 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
+_COMMENT = re.compile(r"--[^\n]*")
+
+
 def models() -> list[tuple[str, str, Path]]:
-    """SQL models in build order: (layer, name, path); layers build bottom-up, names sorted."""
-    return [
+    """SQL models in build order: (layer, name, path).
+
+    A model builds after every model its SQL reads (comments aside); among the models that are
+    ready, the lower layer first, then the name. Where names already sort after what they read,
+    this is plain layer-then-name order. A cycle is an error.
+    """
+    listed = [
         (layer, path.stem, path)
         for layer in LAYERS
         for path in sorted((MODELS / layer).glob("*.sql"))
     ]
+    rank = {name: (LAYERS.index(layer), name) for layer, name, _path in listed}
+    reads = {
+        name: model_inputs(_COMMENT.sub("", path.read_text(encoding="utf-8")), set(rank) - {name})
+        for _layer, name, path in listed
+    }
+    waiting = {name: len(inputs) for name, inputs in reads.items()}
+    readers: dict[str, list[str]] = {name: [] for name in reads}
+    for name, inputs in reads.items():
+        for source in inputs:
+            readers[source].append(name)
+    ready = [rank[name] for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _layer_index, name = heapq.heappop(ready)
+        order.append(name)
+        for reader in readers[name]:
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                heapq.heappush(ready, rank[reader])
+    if len(order) < len(listed):
+        stuck = sorted(name for name, count in waiting.items() if count)
+        raise ValueError(f"models read each other in a cycle: {', '.join(stuck)}")
+    by_name = {name: (layer, name, path) for layer, name, path in listed}
+    return [by_name[name] for name in order]
 
 
 def model_inputs(sql: str, known: set[str]) -> set[str]:

@@ -74,16 +74,35 @@ NUMBER_FILTERS = {
 }
 
 
+def masked(column: str) -> pl.Expr:
+    """Keep enough to recognise a value, never enough to use it: 张** · 138****5678 · a***@x.com.
+
+    A Polars expression over a column of text (100k contacts are masked in one pass, not one
+    Python call per value): empty stays null; an email keeps its local part's first character
+    and its domain; 7+ digits keep the first 3 and last 4; anything else keeps its first
+    character and stars the rest (at least two stars, so a name's length does not show).
+    """
+    value = pl.col(column)
+    first = value.str.slice(0, 1)
+    return (
+        pl.when(value.is_null() | (value == ""))
+        .then(pl.lit(None, dtype=pl.String))
+        .when(value.str.contains("@", literal=True))
+        .then(value.str.replace(r"(?s)^([^@]?)[^@]*@(.*)$", "${1}***@${2}"))
+        .when(value.str.contains(r"^\d{7,}$"))
+        .then(value.str.slice(0, 3) + "****" + value.str.slice(-4))
+        .when(value.str.len_chars() < 3)
+        .then(first + "**")
+        .otherwise(first + value.str.slice(1).str.replace_all(r"(?s).", "*"))
+        .alias(column)
+    )
+
+
 def mask(value: str | None) -> str | None:
-    """Keep enough to recognise a value, never enough to use it: 张** · 138****5678 · a***@x.com."""
-    if value is None or value == "":
-        return None
-    if "@" in value:
-        local, _, domain = value.partition("@")
-        return f"{local[:1]}***@{domain}"
-    if value.isdigit() and len(value) >= 7:
-        return f"{value[:3]}****{value[-4:]}"
-    return value[:1] + "*" * max(len(value) - 1, 2)
+    """One value through :func:`masked`."""
+    return (
+        pl.DataFrame({"value": [value]}, schema={"value": pl.String}).select(masked("value")).item()
+    )
 
 
 def masked_list(lang: str) -> pl.DataFrame:
@@ -96,7 +115,7 @@ def _masked(reader: Any, lang: str) -> pl.DataFrame:
     frame = data.query("pii_contacts", participant_id=None)
     return frame.select(
         "participant_id",
-        *[pl.col(c).map_elements(mask, return_dtype=pl.String).alias(c) for c in CONTACT_COLUMNS],
+        *[masked(c) for c in CONTACT_COLUMNS],
         "edition_year",
         pl.col("role")
         .map_elements(lambda r: role_label(r, lang), return_dtype=pl.String)

@@ -312,35 +312,26 @@ def survival_groups(dimension: str, lang: str) -> tuple[pl.DataFrame, str | None
 
 
 def _survival(filters: Mapping[str, Any]) -> tuple[pl.DataFrame, str | None]:
-    lang = urlstate.lang_of(filters)
-    groups, note = survival_groups(segment(filters), lang)
-    parts = []
-    for group in groups["group"].unique(maintain_order=True).to_list():
-        members = groups.filter(pl.col("group") == group)
-        ids = tuple(sorted(members["participant_id"].to_list()))
-        curve = data.analytic(retention.creator_survival, participant_ids=ids)
-        if curve.is_empty():
-            continue
-        first = members.row(0, named=True)
-        parts.append(
-            curve.select(
-                pl.lit(group).alias("group"),
-                pl.lit(first["group_label"]).alias("survival_group"),
-                pl.lit(first["group_colour"]).alias("group_colour"),
-                pl.lit(len(ids), dtype=pl.Int64).alias("count_people"),
-                *curve.columns,
-            )
-        )
-    if not parts:
-        empty = retention.kaplan_meier([], []).rename({"time": "time_days"})
-        return empty.select(
-            pl.lit(None, dtype=pl.String).alias("group"),
-            pl.lit(None, dtype=pl.String).alias("survival_group"),
-            pl.lit(None, dtype=pl.String).alias("group_colour"),
-            pl.lit(None, dtype=pl.Int64).alias("count_people"),
-            *empty.columns,
-        ), note
-    return pl.concat(parts), note
+    """Survival curves per group of the URL's segment, and the note on merged groups (computed
+    once per request: the dataset and the figure both show it)."""
+    lang, dimension = urlstate.lang_of(filters), segment(filters)
+    return data.per_request(
+        ("retention.survival", dimension, lang), lambda: _curves(dimension, lang)
+    )
+
+
+def _curves(dimension: str, lang: str) -> tuple[pl.DataFrame, str | None]:
+    groups, note = survival_groups(dimension, lang)
+    curves = retention.creator_survival_groups(
+        data.reader(), groups.select("participant_id", "group")
+    )
+    firsts = groups.unique("group", keep="first", maintain_order=True).select(
+        "group", pl.col("group_label").alias("survival_group"), "group_colour"
+    )
+    frame = curves.join(firsts, on="group", how="left", maintain_order="left")
+    return frame.select(
+        "group", "survival_group", "group_colour", "count_people", *curves.columns[2:]
+    ), note
 
 
 @components.dataset(PAGE, "survival", "retention.title.survival")

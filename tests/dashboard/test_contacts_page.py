@@ -37,6 +37,16 @@ LAYOUT = {
         ("wang@example.com", "w***@example.com"),
         ("wx_abc", "w*****"),
         (None, None),
+        ("", None),
+        ("a", "a**"),
+        ("欧阳娜娜", "欧***"),
+        ("123456", "1*****"),
+        ("１３８１２３４５６７８", "１３８****５６７８"),
+        ("+8613812345678", "+*************"),
+        ("@example.com", "***@example.com"),
+        ("a@b@example.com", "a***@b@example.com"),
+        ("王小明@163.com", "王***@163.com"),
+        ("first\nsecond@x.cn", "f***@x.cn"),
     ],
 )
 def test_values_are_masked_beyond_use(value: str | None, masked: str | None) -> None:

@@ -294,6 +294,29 @@ def test_creator_survival_of_an_empty_or_tiny_segment(tiny: Reader, settings: Se
     assert (single["time_days"], single["count_at_risk"], single["survival"]) == (0.0, 1, 0.0)
 
 
+def test_creator_survival_groups_equal_one_curve_per_segment(
+    tiny: Reader, settings: Settings
+) -> None:
+    a, b, c, d, e = (pid(settings, x) for x in "ABCDE")
+    groups = pl.DataFrame(
+        {
+            # D has no work: not in its group; C is in two groups; "none" has no creator.
+            "participant_id": [e, a, c, b, c, d, d],
+            "group": ["late", "late", "late", "early", "early", "early", "none"],
+        }
+    )
+    curves = retention.creator_survival_groups(tiny, groups)
+    assert curves["group"].unique(maintain_order=True).to_list() == ["late", "early"]
+    for group, ids in (("late", [e, a, c]), ("early", [b, c, d])):
+        part = curves.filter(pl.col("group") == group)
+        alone = retention.creator_survival(tiny, participant_ids=ids)
+        assert part.drop("group", "count_people").equals(alone)
+        assert part["count_people"].unique().to_list() == [alone["count_at_risk"][0]]
+    nobody = retention.creator_survival_groups(tiny, groups.filter(pl.col("group") == "none"))
+    assert nobody.is_empty()
+    assert nobody.columns == curves.columns
+
+
 # -- audience retention --------------------------------------------------------------------------
 def test_audience_retention_per_curve(tiny: Reader) -> None:
     summary = retention.audience_retention(tiny)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from statistics import NormalDist
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -138,8 +138,8 @@ def kaplan_meier(
     within 0..1 as most software does; ``"plain"`` is S ± z·std_err clipped to 0..1). No cases
     give an empty frame.
     """
-    times = np.asarray(list(durations), dtype=np.float64)
-    events = np.asarray(list(observed), dtype=bool)
+    times = _array(durations, np.float64)
+    events = _array(observed, np.bool_)
     if times.shape != events.shape:
         raise ValueError(f"{times.size} durations but {events.size} observed flags")
     if not np.all(np.isfinite(times)) or np.any(times < 0):
@@ -195,6 +195,13 @@ def kaplan_meier(
     ).with_columns(pl.col("std_err").fill_nan(None))
 
 
+def _array(values: Iterable[Any], dtype: type) -> np.ndarray:
+    """A numpy array of a Series (without a Python object per value) or of any iterable."""
+    if isinstance(values, pl.Series):
+        return values.cast(pl.Float64 if dtype is np.float64 else pl.Boolean).to_numpy()
+    return np.asarray(list(values), dtype=dtype)
+
+
 def creator_survival(
     reader: Reader,
     *,
@@ -212,21 +219,70 @@ def creator_survival(
     :func:`kaplan_meier`, with ``time_days`` for ``time``; 1 − survival at 0 days is the share
     who stopped after one day's works ("one and done").
     """
-    if active_window_days < 0:
-        raise ValueError("active_window_days must be >= 0")
-    spans = reader.query("retention_creator_spans")
+    spans = _survival_spans(reader, active_window_days)
     if participant_ids is not None:
         spans = spans.filter(pl.col("participant_id").is_in(list(participant_ids)))
-    if spans.is_empty():
-        return kaplan_meier([], []).rename({"time": "time_days"})
-    cutoff = spans["data_end_on"][0] - timedelta(days=active_window_days)
-    spans = spans.select(
-        (pl.col("last_work_on") - pl.col("first_work_on")).dt.total_days().alias("days"),
-        (pl.col("last_work_on") < cutoff).alias("stopped"),
-    )
     return kaplan_meier(
         spans["days"], spans["stopped"], confidence=confidence, interval=interval
     ).rename({"time": "time_days"})
+
+
+def creator_survival_groups(
+    reader: Reader,
+    groups: pl.DataFrame,
+    *,
+    active_window_days: int = 90,
+    confidence: float = 0.95,
+    interval: Interval = "log-log",
+) -> pl.DataFrame:
+    """:func:`creator_survival` of several segments from one read of the creators' spans.
+
+    ``groups[participant_id, group]`` says who is in which group (a person may be in several).
+    One block of rows per group with >= 1 creator, in the order groups first appear in
+    ``groups``: ``group`` and ``count_people`` (the group's creators), then the columns of
+    :func:`creator_survival`. Groups without a creator are left out.
+    """
+    spans = _survival_spans(reader, active_window_days)
+    members = groups.select("participant_id", "group").join(
+        spans, on="participant_id", how="inner", maintain_order="left"
+    )
+    parts = []
+    for (group,), part in members.group_by("group", maintain_order=True):
+        curve = kaplan_meier(
+            part["days"], part["stopped"], confidence=confidence, interval=interval
+        ).rename({"time": "time_days"})
+        parts.append(
+            curve.select(
+                pl.lit(group, dtype=groups.schema["group"]).alias("group"),
+                pl.lit(part.height, dtype=pl.Int64).alias("count_people"),
+                *curve.columns,
+            )
+        )
+    if parts:
+        return pl.concat(parts)
+    empty = kaplan_meier([], []).rename({"time": "time_days"})
+    return empty.select(
+        pl.lit(None, dtype=groups.schema["group"]).alias("group"),
+        pl.lit(None, dtype=pl.Int64).alias("count_people"),
+        *empty.columns,
+    )
+
+
+def _survival_spans(reader: Reader, active_window_days: int) -> pl.DataFrame:
+    """Every creator's span in days and whether they stopped (participant_id, days, stopped)."""
+    if active_window_days < 0:
+        raise ValueError("active_window_days must be >= 0")
+    spans = reader.query("retention_creator_spans")
+    if spans.is_empty():
+        return pl.DataFrame(
+            schema={"participant_id": pl.String, "days": pl.Int64, "stopped": pl.Boolean}
+        )
+    cutoff = spans["data_end_on"][0] - timedelta(days=active_window_days)
+    return spans.select(
+        "participant_id",
+        (pl.col("last_work_on") - pl.col("first_work_on")).dt.total_days().alias("days"),
+        (pl.col("last_work_on") < cutoff).alias("stopped"),
+    )
 
 
 def audience_retention(reader: Reader, *, program_id: str | None = None) -> pl.DataFrame:

@@ -1,24 +1,12 @@
 -- RESTRICTED: names and contacts (grain: participant), with their latest survey response's
--- edition, role and city for context. Only the organizers' contacts page reads this, which
--- masks every value before it leaves the server and logs each reveal.
+-- edition, role and city for context (mart_survey_profile). Only the organizers' contacts page
+-- reads this, which masks every value before it leaves the server and logs each reveal.
 with contacts as (
     select * from pii_participant_contact
 ),
 
-responses as (
-    select * from mart_survey_response
-),
-
 latest as (
-    select
-        participant_id,
-        edition_year,
-        role,
-        city_zh
-    from responses
-    qualify row_number() over (
-        partition by participant_id order by edition_year desc, submitted_at desc
-    ) = 1
+    select * from mart_survey_profile
 ),
 
 final as (

@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_creator_cohort [participant x cohort_basis]: each participant's cohort and work span.
 -- cohort_basis 'edition': every participant who took part in an edition (roster 参与届次 or a
 -- program credit), cohort = the first such edition; is_creator = published at least one work.

@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_creator_edition_return [edition]: edition-to-edition return rate. A participant takes
 -- part in an edition if the roster lists it (参与届次) or they are credited on one of its
 -- programs. count_returned = participants of edition E who also take part in the next edition

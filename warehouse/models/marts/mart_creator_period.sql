@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_creator_period [period_basis x period_index]: the periods creator retention counts in.
 -- period_basis 'edition': one gala season per year; season Y runs from the day after the
 -- previous gala up to and including gala Y's broadcast day, so the works made for a gala count

@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_creator_period_activity [participant x period_basis x period_index]: the periods in which
 -- a participant published at least one work (fct_creator_activity.published_on falls inside
 -- [start_on, end_on] of mart_creator_period; open ends are unbounded), with the work count.

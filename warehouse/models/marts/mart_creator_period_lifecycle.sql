@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_creator_period_lifecycle [period_basis x period_index x lifecycle_state]: how many
 -- participants are in each lifecycle state per period, "active" meaning published >= 1 work in
 -- the period (mart_creator_period_activity). States, as product-analytics lifecycle charts

@@ -1,3 +1,4 @@
+-- materialized: table
 -- mart_creator_retention [cohort_basis x cohort x period_n]: creator retention by cohort.
 -- A cohort (mart_creator_cohort) is retained in period N (N = 0 is the cohort's own period,
 -- N = 1 the next, ... counted in mart_creator_period) if its member published >= 1 work:

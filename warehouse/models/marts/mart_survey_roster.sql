@@ -5,8 +5,7 @@
 -- communities from the current responses' answers (multi-select answers as sorted lists of
 -- distinct option keys, empty when none). A table built at publish and stored in edition_year,
 -- response_id order: the page reads these 100k rows as they are instead of regrouping ~1M
--- answers on every request (1.5 s at 100k respondents). Named to sort after the marts it
--- reads (models of a layer build in name order).
+-- answers on every request (1.5 s at 100k respondents).
 with responses as (
     select * from mart_survey_response
 ),

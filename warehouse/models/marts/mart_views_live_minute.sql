@@ -1,7 +1,7 @@
 -- mart_views_live_minute [platform x stream x minute], key (platform_id, stream_id, minute_at):
 -- concurrent viewers of every live stream minute, with the edition its stream belongs to (as
 -- mart_live_stream assigns it: the edition whose broadcast day is nearest the stream's first
--- minute). Reads mart_live_stream, so its file name must sort after that mart's.
+-- minute). Reads mart_live_stream.
 with minutes as (
     select * from fct_live_minute
 ),
