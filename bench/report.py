@@ -139,7 +139,8 @@ def render(results: Path, run: dict[str, Any]) -> str:
         )
         + ". Each target is measured as a ratio against "
         "its baseline, run in the same invocation on the same data, each side in its own process "
-        "(peak RSS from the kernel's accounting of that process).",
+        "(peak RSS from the kernel's accounting of that process). Earlier pages, separate runs "
+        "and profiles between full runs: `bench/HISTORY.md`.",
         "",
         "## Machine",
         "",
