@@ -49,6 +49,11 @@ def test_the_page_draws_its_base_map_offline_and_filters_through_the_url(
     assert graph_title(page, "participants-map") == "参与者所在城市"
     # The base map came from the app's assets (never the CDN) and was drawn: land, borders,
     # China shaded, one bubble per city.
+    # Plotly may fetch the base map just after the title is drawn: wait for its response.
+    for _ in range(150):
+        if any("topojson" in u for u, _s in fetched):
+            break
+        page.wait_for_timeout(100)
     topojson = [(u, s) for u, s in fetched if "topojson" in u]
     assert topojson == [(demo_server + "/assets/topojson/asia_50m.json", 200)]
     assert not [u for u, _ in fetched if "cdn.plot.ly" in u]
