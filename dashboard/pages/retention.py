@@ -322,8 +322,11 @@ def _survival(filters: Mapping[str, Any]) -> tuple[pl.DataFrame, str | None]:
 
 def _curves(dimension: str, lang: str) -> tuple[pl.DataFrame, str | None]:
     groups, note = survival_groups(dimension, lang)
+    # The spans survival_groups read (one read per request, with the caches on or off).
     curves = retention.creator_survival_groups(
-        data.reader(), groups.select("participant_id", "group")
+        data.reader(),
+        groups.select("participant_id", "group"),
+        spans=data.query("retention_creator_spans"),
     )
     firsts = groups.unique("group", keep="first", maintain_order=True).select(
         "group", pl.col("group_label").alias("survival_group"), "group_colour"

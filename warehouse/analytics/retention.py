@@ -234,17 +234,19 @@ def creator_survival_groups(
     active_window_days: int = 90,
     confidence: float = 0.95,
     interval: Interval = "log-log",
+    spans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """:func:`creator_survival` of several segments from one read of the creators' spans.
 
     ``groups[participant_id, group]`` says who is in which group (a person may be in several).
     One block of rows per group with >= 1 creator, in the order groups first appear in
     ``groups``: ``group`` and ``count_people`` (the group's creators), then the columns of
-    :func:`creator_survival`. Groups without a creator are left out.
+    :func:`creator_survival`. Groups without a creator are left out. ``spans``: the
+    ``retention_creator_spans`` rows when the caller has read them already.
     """
-    spans = _survival_spans(reader, active_window_days)
+    days = _survival_spans(reader, active_window_days, spans)
     members = groups.select("participant_id", "group").join(
-        spans, on="participant_id", how="inner", maintain_order="left"
+        days, on="participant_id", how="inner", maintain_order="left"
     )
     parts = []
     for (group,), part in members.group_by("group", maintain_order=True):
@@ -268,11 +270,14 @@ def creator_survival_groups(
     )
 
 
-def _survival_spans(reader: Reader, active_window_days: int) -> pl.DataFrame:
+def _survival_spans(
+    reader: Reader, active_window_days: int, spans: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Every creator's span in days and whether they stopped (participant_id, days, stopped)."""
     if active_window_days < 0:
         raise ValueError("active_window_days must be >= 0")
-    spans = reader.query("retention_creator_spans")
+    if spans is None:
+        spans = reader.query("retention_creator_spans")
     if spans.is_empty():
         return pl.DataFrame(
             schema={"participant_id": pl.String, "days": pl.Int64, "stopped": pl.Boolean}
