@@ -299,7 +299,15 @@ def _distribution(filters: Mapping[str, Any], *, dimension: str) -> pl.DataFrame
         # view or against the same view with a filter changed: hidden cells are chosen on the
         # true counts, shown ones perturbed by their cell key.
         single = dimension not in MULTI_SELECT
-        hidden = protect_distribution(numbers, k=guard.k, adds_up=single)
+        linked = _linked_view(filters, dimension) if single else None
+        if linked is None:
+            hidden = protect_distribution(numbers, k=guard.k, adds_up=single)
+        else:  # one row of a two-way table: the cells that table hides
+            hidden = {
+                i
+                for i, key in enumerate(keys)
+                if numbers[i] < guard.k or (UNKNOWN_KEY if key is None else key) in linked
+            }
         shown = guard.counts(numbers, cell_keys)
         if single:  # shares over the published cells only
             total = sum(n for i, n in enumerate(shown) if i not in hidden)
@@ -432,6 +440,7 @@ def _crosstab(
     row_column: str,
     col_column: str,
     margins: Mapping[str, Mapping[str, int | None]] | None = None,
+    hidden: set[tuple[str, str]] | None = None,
 ) -> pl.DataFrame:
     """People per (row key, col key) over the full grid of `rows` x `cols`, small cells marked.
 
@@ -477,35 +486,17 @@ def _crosstab(
     marked = suppress_small_cells(table, "count_participants", k=CROSSTAB_K)
     k = guard.k if guard is not None else None
     if k is not None and rows and cols:
-        # Researchers also see the margins (the distributions, the map, the match count):
-        # complementary cells keep every hidden cell undetermined by them.
-        # Rows and columns nobody is in (listed so that no absence says "nobody") are zeros,
-        # hidden as small; they only add unknowns to the sums, so the complementary cells are
-        # chosen on the grid of the others (a far smaller problem).
-        live_rows = [
-            r for r, (rk, _) in enumerate(rows) if any(found.get((rk, c), 0) for c, _ in cols)
-        ]
-        live_cols = [
-            c for c, (ck, _) in enumerate(cols) if any(found.get((r, ck), 0) for r, _ in rows)
-        ]
-        values = [[found.get((rows[r][0], cols[c][0]), 0) for c in live_cols] for r in live_rows]
-        shown_margins = margins or {}
-        inner = (
-            protect_crosstab(
-                values,
-                k=k,
-                row_margins=[shown_margins.get("rows", {}).get(rows[r][0]) for r in live_rows],
-                col_margins=[shown_margins.get("cols", {}).get(cols[c][0]) for c in live_cols],
-                total=frame["participant_id"].n_unique(),  # the match count
+        if hidden is None:  # else the hidden cells of the table this grid is (`_linked_hidden`)
+            hidden = _protected_cells(
+                frame,
+                [rk for rk, _ in rows],
+                [ck for ck, _ in cols],
+                row_column,
+                col_column,
+                margins,
             )
-            if live_rows and live_cols
-            else set()
-        )
-        hidden = {(live_rows[r], live_cols[c]) for r, c in inner}
         flat = [
-            (r, c) in hidden or found.get((rows[r][0], cols[c][0]), 0) < k
-            for r in range(len(rows))
-            for c in range(len(cols))
+            (rk, ck) in hidden or found.get((rk, ck), 0) < k for rk, _ in rows for ck, _ in cols
         ]
         shut = pl.Series(flat, dtype=pl.Boolean)
         marked = marked.with_columns(
@@ -529,6 +520,109 @@ def _crosstab(
         .otherwise(pl.col("shown").cast(pl.String))
         .alias("cell_text"),
     ).drop("count_label", "is_suppressed", "shown")
+
+
+def _protected_cells(
+    frame: pl.DataFrame,
+    row_keys: Sequence[str],
+    col_keys: Sequence[str],
+    row_column: str,
+    col_column: str,
+    margins: Mapping[str, Mapping[str, int | None]] | None,
+) -> set[tuple[str, str]]:
+    """The (row key, col key) cells a viewer limited to k must not see in the cross-tab of
+    `frame`'s people: under k, or complementary so that none of fewer than k follows from the
+    shown cells and `margins` (`warehouse.privacy.protect_crosstab`).
+
+    The answer depends on the key sets only, not on their display order (the keys are sorted
+    first): the same table reached from two views must hide the same cells (`_linked_hidden`).
+    """
+    k = auth.viewer_k()
+    assert k is not None
+    row_keys, col_keys = sorted(set(row_keys)), sorted(set(col_keys))
+    counts = frame.group_by(row_column, col_column).agg(pl.col("participant_id").n_unique())
+    found = {
+        (r[row_column], r[col_column]): r["participant_id"]
+        for r in counts.to_dicts()
+        if r[row_column] in row_keys and r[col_column] in col_keys
+    }
+    # Rows and columns nobody is in (listed so that no absence says "nobody") are zeros, hidden
+    # as small; they only add unknowns to the sums, so the complementary cells are chosen on the
+    # grid of the others (a far smaller problem).
+    live_rows = [r for r in row_keys if any(found.get((r, c), 0) for c in col_keys)]
+    live_cols = [c for c in col_keys if any(found.get((r, c), 0) for r in row_keys)]
+    if not live_rows or not live_cols:
+        return set()
+    shown = margins or {}
+    inner = protect_crosstab(
+        [[found.get((r, c), 0) for c in live_cols] for r in live_rows],
+        k=k,
+        row_margins=[shown.get("rows", {}).get(r) for r in live_rows],
+        col_margins=[shown.get("cols", {}).get(c) for c in live_cols],
+        total=frame["participant_id"].n_unique(),  # the match count
+    )
+    return {(live_rows[r], live_cols[c]) for r, c in inner}
+
+
+# -- one filter: the same people in two views ---------------------------------------------------
+# A researcher who filters on one value of age, role or gender sees one row of a two-way table
+# (e.g. role = founder: founders by gender); filtering on a value of the other dimension shows
+# one of its columns (gender = male: men by role), and the unfiltered page shows both margins.
+# Hiding cells per view would let one view show a cell another hides as a complement (and the
+# hidden cells beside it follow, up to the noise). So single-value views read the hidden cells of
+# the whole two-way table, protected once with its margins: the same cells in every view.
+LINKED_FILTERS = {"age_band": "age", "role": "role", "gender": "gender"}  # dimension -> URL key
+LINK_ORDER = ("role", "gender", "age_band", "experience_band", "hours_per_week", "income")
+
+
+def _one_filter(filters: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
+    """(dimension, value, the filters without it) when the filters keep one value of exactly
+    one of age, role and gender; else None (views of several filters are protected apiece)."""
+    sel = _selected(filters)
+    picked = [
+        (dimension, values)
+        for dimension, values in (
+            ("age_band", sel.ages),
+            ("role", sel.roles),
+            ("gender", sel.genders),
+        )
+        if values
+    ]
+    if len(picked) != 1 or len(picked[0][1]) != 1:
+        return None
+    dimension, values = picked[0]
+    base = {key: value for key, value in filters.items() if key != LINKED_FILTERS[dimension]}
+    return dimension, values[0], base
+
+
+def _linked_hidden(filters: Mapping[str, Any], first: str, second: str) -> set[tuple[str, str]]:
+    """The hidden (`first` key, `second` key) cells of the two-way table over the people
+    `filters` select (filtered on neither), every value listed; once per request."""
+    key = ("participants.linked", first, second, _filters_key(filters), auth.viewer_key())
+
+    def protect() -> set[tuple[str, str]]:
+        frame = _with_unknown(_with_unknown(people(filters), first), second)
+        rows = [*_value_order(first), *frame[first].unique().to_list(), UNKNOWN_KEY]
+        cols = [*_value_order(second), *frame[second].unique().to_list(), UNKNOWN_KEY]
+        margins = {"rows": _shown_margin(filters, first), "cols": _shown_margin(filters, second)}
+        return _protected_cells(frame, rows, cols, first, second, margins)
+
+    return data.per_request(key, protect)
+
+
+def _linked_view(filters: Mapping[str, Any], dimension: str) -> set[str] | None:
+    """The keys of `dimension` hidden in the view filtered on one value (`_one_filter`), as the
+    two-way table of that filter's dimension and `dimension` hides them; None when the view is
+    not one row or column of such a table."""
+    one = _one_filter(filters)
+    if one is None or one[0] == dimension or dimension not in LINK_ORDER:
+        return None
+    filtered, value, base = one
+    first, second = sorted((filtered, dimension), key=LINK_ORDER.index)
+    cells = _linked_hidden(base, first, second)
+    if first == filtered:
+        return {c for r, c in cells if r == value}
+    return {r for r, c in cells if c == value}
 
 
 def _role_rows(frame: pl.DataFrame, filters: Mapping[str, Any], *, every: bool) -> list[str]:
@@ -612,7 +706,11 @@ def age_by_role(filters: Mapping[str, Any]) -> pl.DataFrame:
     rows = [(r, _label("role", r, lang)) for r in _role_rows(frame, filters, every=every)]
     cols = [(a, _label("age_band", a, lang)) for a in ages]
     margins = {"rows": _shown_margin(filters, "role"), "cols": _shown_margin(filters, "age_band")}
-    return _crosstab(frame, rows, cols, "role", "age_band", margins)
+    linked = None
+    if every and not chosen and not _chosen(filters, "role"):
+        # The page's whole role x age table: the cells the one-filter views hide.
+        linked = _linked_hidden(filters, "role", "age_band")
+    return _crosstab(frame, rows, cols, "role", "age_band", margins, linked)
 
 
 # -- figures ---------------------------------------------------------------------------------------
@@ -667,10 +765,19 @@ def summary(filters: Mapping[str, Any]) -> str:
     if guard is None:
         count = fmt_number(chosen["participant_id"].n_unique())
         total = edition["participant_id"].n_unique()
-    elif chosen["participant_id"].n_unique() < guard.k:
-        count, total = f"<{guard.k}", _shown_total(edition, guard)
     else:
-        count, total = fmt_number(_shown_total(chosen, guard)), _shown_total(edition, guard)
+        total = _shown_total(edition, guard)
+        one = _one_filter(filters)
+        if one is not None:
+            # One value of age, role or gender: its cell of the unfiltered distribution, hidden
+            # there too when it is a complementary cell.
+            filtered, value, base = one
+            shown = _shown_margin(base, filtered).get(value)
+        elif chosen["participant_id"].n_unique() < guard.k:
+            shown = None
+        else:
+            shown = _shown_total(chosen, guard)
+        count = f"<{guard.k}" if shown is None else fmt_number(shown)
     return t("participants.summary", lang).format(
         count=count,
         total=fmt_number(total),

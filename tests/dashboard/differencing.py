@@ -7,8 +7,12 @@ between views are equations. Shown figures are taken as within the perturbation'
 the truth (`warehouse.privacy.NOISE_MAX`).
 
 With suppression per view alone this recovered hidden cells of the 2024 demo edition (age 18-24
-x role artist_creator = 2, age 40-44 x gender other = 1); with cell-key perturbation it pins none
-(`tests/dashboard/test_differencing_attack.py`). City and community filters are left out: one
+x role artist_creator = 2, age 40-44 x gender other = 1). Cell-key perturbation alone pinned none
+under most keys but, under about one key in six, empty cells: a cell shown in one view and hidden
+as a complement in another is known to hold at least k, and with the total shown 2 below the
+truth nothing was left for the cells beside it. Single-filter views now hide the cells of one
+protected two-way table (`dashboard.pages.participants._linked_hidden`); under 30 keys it pins
+none (`tests/dashboard/test_differencing_attack.py`). City and community filters are left out: one
 system over their views too took over 15 minutes to solve.
 """
 
