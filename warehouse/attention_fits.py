@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Collection, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -30,6 +33,12 @@ CODE = "analytics/attention.py"  # the fitting code: a change of it refits every
 KEY_SCHEMA = {"series": pl.String, "year": pl.Int64, "input_sha256": pl.String}
 PENDING = "pending:"  # schema_models hash prefix: the code's fits, behind their input
 _deferred: ContextVar[bool] = ContextVar("attention_fits_deferred", default=False)
+# Cells (series x year) are fitted in this many processes (default: the machine's cores, at most
+# 4): each is ~1 s of CPU in one thread (the bootstrap's 200 refits), independent of the others,
+# with a fixed seed, so the results do not depend on the process that fits them.
+PROCESSES_ENV = "CREATORPULSE_FIT_PROCESSES"
+MAX_PROCESSES = 4
+PARALLEL_FROM_CELLS = 4  # fewer cells are fitted in this process (starting one costs ~1 s)
 
 
 @contextlib.contextmanager
@@ -145,13 +154,17 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
             first_day=first_day,
             last_day=last_day,
         ).join(todo.select("series", "year"), on=["series", "year"], how="semi")
-        for (name,), part in todo.group_by(["series"], maintain_order=True):
-            result = attention.fit_decline(
-                window.filter(pl.col("series") == name),
-                series=[str(name)],
-                years=part["year"].to_list(),
-            )
-            fitted.append(result.join(part, on=["series", "year"], how="left"))
+        cells_todo = [
+            (name, year)
+            for (name,), part in todo.group_by(["series"], maintain_order=True)
+            for year in sorted(part["year"].to_list())
+        ]
+        tasks = [
+            (window.filter((pl.col("series") == name) & (pl.col("year") == year)), name, year)
+            for name, year in cells_todo
+        ]
+        result = pl.concat(_fit_all(tasks), how="vertical")
+        fitted.append(result.join(todo, on=["series", "year"], how="left"))
     new = pl.concat(fitted, how="vertical")
     # A cursor of its own: the frames registered on it vanish with it, and the write connection
     # may still hold an unfinished result of the step before.
@@ -169,3 +182,35 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
     finally:
         cursor.close()
     return todo.height
+
+
+def processes() -> int:
+    """How many processes fit the cells (`PROCESSES_ENV`, else the cores up to MAX_PROCESSES)."""
+    raw = os.environ.get(PROCESSES_ENV, "").strip()
+    if raw:
+        try:
+            wanted = int(raw)
+        except ValueError as exc:
+            raise ValueError(f"{PROCESSES_ENV} must be a whole number, not {raw!r}") from exc
+        return max(1, min(wanted, 64))
+    return max(1, min(os.cpu_count() or 1, MAX_PROCESSES))
+
+
+def _fit_cell(task: tuple[pl.DataFrame, str, int]) -> pl.DataFrame:
+    """The fit of one series in one year (the unit of work of `_fit_all`)."""
+    from warehouse.analytics import attention
+
+    frame, name, year = task
+    return attention.fit_decline(frame, series=[str(name)], years=[int(year)])
+
+
+def _fit_all(tasks: list[tuple[pl.DataFrame, str, int]]) -> list[pl.DataFrame]:
+    """`_fit_cell` of every task, in order: in `processes()` fresh processes when there are
+    enough cells to pay for starting them ("spawn": the publish's own process holds DuckDB's
+    and Polars' threads, which a fork would copy mid-flight)."""
+    workers = min(processes(), len(tasks))
+    if workers < 2 or len(tasks) < PARALLEL_FROM_CELLS:
+        return [_fit_cell(task) for task in tasks]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_fit_cell, tasks))

@@ -40,8 +40,7 @@ def _rows(series: str, year: int, days: range, scale: float = 1000.0) -> list[tu
     ]
 
 
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
+def _warehouse() -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse holding mart_attention_daily as a table, migrated."""
     connection = duckdb.connect()
     schema.migrate(connection)
@@ -56,6 +55,12 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     # One cell with a decline to fit (bootstrap and all), two that are quick status rows.
     rows = _rows(CLEAN, 2025, range(-20, 91)) + _rows(SHORT, 2026, range(-1, 3))
     connection.executemany("insert into mart_attention_daily values (?, ?, ?, ?, ?, ?, ?)", rows)
+    return connection
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = _warehouse()
     yield connection
     connection.close()
 
@@ -175,3 +180,35 @@ def test_publishes_in_a_deferred_block_leave_the_fits_pending_for_the_next_one(c
     assert attention_fits.refresh(con, {"fct_survey_response"}) == 1
     assert_frame_equal(_stored(con), _direct(con))
     assert not attention_fits.stale(con)
+
+
+def test_the_fits_are_the_same_in_one_process_or_several(monkeypatch) -> None:
+    """The cells are fitted in parallel processes (`attention_fits.processes()`); each has a
+    fixed seed, so the stored fits are the same whichever process fitted which cell."""
+    stored = {}
+    for processes in (1, 2):
+        monkeypatch.setenv(attention_fits.PROCESSES_ENV, str(processes))
+        connection = _warehouse()
+        # Cells enough for the pool: a second fitted series beside the two of the fixture.
+        connection.executemany(
+            "insert into mart_attention_daily values (?, ?, ?, ?, ?, ?, ?)",
+            _rows("抖音指数/春晚", 2025, range(-20, 91), scale=40.0)
+            + _rows("抖音指数/春晚", 2026, range(-20, 91), scale=55.0),
+        )
+        assert attention_fits.refresh(connection, {attention_fits.INPUT}) == 6
+        stored[processes] = _stored(connection)
+        connection.close()
+    assert stored[1].filter(pl.col("status") == attention.STATUS_OK).height == 3
+    assert_frame_equal(stored[1], stored[2])
+
+
+def test_the_number_of_fitting_processes_comes_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv(attention_fits.PROCESSES_ENV, "3")
+    assert attention_fits.processes() == 3
+    monkeypatch.setenv(attention_fits.PROCESSES_ENV, "0")
+    assert attention_fits.processes() == 1
+    monkeypatch.setenv(attention_fits.PROCESSES_ENV, "many")
+    with pytest.raises(ValueError, match=attention_fits.PROCESSES_ENV):
+        attention_fits.processes()
+    monkeypatch.delenv(attention_fits.PROCESSES_ENV)
+    assert 1 <= attention_fits.processes() <= attention_fits.MAX_PROCESSES
