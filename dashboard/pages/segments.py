@@ -262,7 +262,10 @@ def _profile_packed(_reader: Reader, *, filters: str, k: int | None) -> pl.DataF
 
     The reader is not needed: the population and programs come from their own cached reads.
     """
-    profile = profile_from_frames(population_frame(), program_frame(), json.loads(filters), k=k)
+    # The page reads the lift against all editions only (`profile_of`).
+    profile = profile_from_frames(
+        population_frame(), program_frame(), json.loads(filters), k=k, lift_by_edition=False
+    )
     return pl.DataFrame(
         {"summary": [profile.summary.to_struct()], "lift": [profile.lift.to_struct()]}
     )
@@ -281,7 +284,7 @@ def profile_of(filters: Mapping[str, Any]) -> Profile:
     key = json.dumps(filters, ensure_ascii=False, sort_keys=True)
     packed = data.analytic(_profile_packed, filters=key, k=K)
     summary = packed["summary"][0].struct.unnest().row(0, named=True)
-    lift = packed["lift"][0].struct.unnest().filter(pl.col("edition_year").is_null())
+    lift = packed["lift"][0].struct.unnest()
     return Profile(summary, lift)
 
 

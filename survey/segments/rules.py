@@ -484,8 +484,12 @@ def profile_from_frames(
     *,
     definition: SegmentDefinition | None = None,
     k: int | None = DEFAULT_K,
+    lift_by_edition: bool = True,
 ) -> SegmentProfile:
-    """`segment_profile` over frames already read (the population and the program totals)."""
+    """`segment_profile` over frames already read (the population and the program totals).
+
+    `lift_by_edition` False: the lift against all editions only (a caller that shows no other
+    skips three quarters of the lift's work)."""
     filters = parse_filters(filters)
     pop = with_derived(pop).with_columns(in_segment=filter_expr(filters))
     seg = pop.filter(pl.col("in_segment"))
@@ -518,7 +522,8 @@ def profile_from_frames(
         .with_columns(lift=pl.col("share") / share if share else pl.lit(None, dtype=pl.Float64))
     )
     by_edition = suppress_small_cells(by_edition, "size", k=k, value_columns=["share", "lift"])
-    return SegmentProfile(summary_frame, by_edition, _profile_lift(pop, k=k), filters)
+    lift = _profile_lift(pop, k=k, by_edition=lift_by_edition)
+    return SegmentProfile(summary_frame, by_edition, lift, filters)
 
 
 _LIFT_SCHEMA: dict[str, pl.DataType] = {
@@ -537,14 +542,15 @@ _LIFT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _profile_lift(pop: pl.DataFrame, *, k: int | None) -> pl.DataFrame:
+def _profile_lift(pop: pl.DataFrame, *, k: int | None, by_edition: bool = True) -> pl.DataFrame:
     """Lift of each category within the segment, against all editions (edition_year null) and
-    against each edition's population."""
+    (`by_edition`) against each edition's population."""
     scopes: list[tuple[int | None, pl.DataFrame]] = [(None, pop)]
-    scopes += [
-        (year, pop.filter(pl.col("edition_year") == year))
-        for year in sorted(pop["edition_year"].unique().to_list())
-    ]
+    if by_edition:
+        scopes += [
+            (year, pop.filter(pl.col("edition_year") == year))
+            for year in sorted(pop["edition_year"].unique().to_list())
+        ]
     parts = []
     for year, scope in scopes:
         size = int(scope["in_segment"].fill_null(False).sum())

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 import yaml
+from polars.testing import assert_frame_equal
 from sklearn.metrics import adjusted_rand_score
 
 from survey.normalise import coarse_age_band
@@ -302,6 +303,12 @@ def test_segment_lift_against_each_edition_by_hand() -> None:
     hidden = profile_from_frames(tiny_population(rows), None, {"role": "product_manager"})
     row = hidden.summary.row(0, named=True)
     assert row["is_suppressed"] and row["size"] is None and row["satisfaction_mean"] is None
+    # the lift against all editions alone (the dashboard's) is those rows of the full table
+    overall = profile_from_frames(
+        tiny_population(rows), None, {"role": "product_manager"}, k=None, lift_by_edition=False
+    )
+    assert overall.lift["edition_year"].is_null().all()
+    assert_frame_equal(overall.lift, profile.lift.filter(pl.col("edition_year").is_null()))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,3 +54,29 @@ def test_edition_spans_and_program_totals_equal_the_program_days(demo_settings: 
             assert programs["program_title_zh"].str.contains(r"[\u4e00-\u9fff]").any()
     finally:
         reader.close()
+
+
+def test_segment_program_totals_equal_the_sums_over_every_content_day(
+    demo_settings: Settings,
+) -> None:
+    """The segments' program outcomes (queries/segment_programs.sql) read the rollup; they are
+    the plays and interactions summed over the 10M-row content days themselves."""
+    reader = Reader(demo_settings.home)
+    try:
+        totals = reader.query("segment_programs")
+    finally:
+        reader.close()
+    expected = _days(
+        demo_settings,
+        "select b.program_id, p.edition_year, b.participant_id, t.views, t.engagements"
+        " from bridge_program_participant b join dim_program p using (program_id) left join ("
+        "  select c.program_id, cast(sum(d.views) as bigint) as views, cast(sum("
+        "    coalesce(d.likes, 0) + coalesce(d.comments, 0) + coalesce(d.shares, 0)"
+        "    + coalesce(d.favorites, 0) + coalesce(d.coins, 0) + coalesce(d.danmaku, 0)"
+        "  ) as bigint) as engagements"
+        "  from fct_content_daily d join dim_content c using (platform_id, content_id)"
+        "  where c.program_id is not null group by c.program_id"
+        ") t using (program_id) order by b.program_id, b.participant_id",
+    )
+    assert totals.height > 50 and totals["engagements"].drop_nulls().sum() > 0
+    assert_frame_equal(totals, expected)
