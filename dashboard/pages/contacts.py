@@ -117,8 +117,13 @@ def _masked(reader: Any, lang: str) -> pl.DataFrame:
         "participant_id",
         *[masked(c) for c in CONTACT_COLUMNS],
         "edition_year",
+        # Labels of the roles present (a few), not a Python call per row; null stays null.
         pl.col("role")
-        .map_elements(lambda r: role_label(r, lang), return_dtype=pl.String)
+        .replace_strict(
+            {r: role_label(r, lang) for r in frame["role"].drop_nulls().unique().to_list()},
+            default=None,
+            return_dtype=pl.String,
+        )
         .alias("role_label"),
         "city_zh",
     )
