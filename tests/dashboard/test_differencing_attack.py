@@ -59,7 +59,7 @@ def test_one_cell_is_hidden_alike_in_every_single_filter_view_that_shows_it(
     """(role = founder, gender = male) is one group of people whether the page is filtered on
     the role (founders by gender) or on the gender (men by role); it is hidden in both or in
     neither, and the match count of a filter hides as its cell of the unfiltered distribution."""
-    checked = complementary = 0
+    checked = hidden_founder_side = 0
     with as_user(dash_app, "researcher"):
         for year in ("2024", "2025"):
             base = {"lang": "en", "edition": year}
@@ -79,7 +79,7 @@ def test_one_cell_is_hidden_alike_in_every_single_filter_view_that_shows_it(
                             there = _hidden_in_view({**base, other_key: other}, first)
                             assert (other in here) == (value in there), (year, view, other)
                             checked += 1
-                            complementary += other in here and first == "role"
+                            hidden_founder_side += other in here and first == "role"
             # The unfiltered role x age grid hides what the one-filter views hide.
             grid = participants.age_by_role(base)
             for r in grid.to_dicts():
@@ -88,4 +88,4 @@ def test_one_cell_is_hidden_alike_in_every_single_filter_view_that_shows_it(
                 )
                 if r["row_key"] != participants.UNKNOWN_KEY:
                     assert (r["count_participants"] is None) == in_view, (year, r)
-    assert checked > 500 and complementary > 0
+    assert checked > 500 and hidden_founder_side > 0
