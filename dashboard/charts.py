@@ -718,6 +718,11 @@ def crosstab_heatmap(
             cells[(r["row"], r["col"])] = (None, f"<{k}")
         elif r["count"] is not None:
             cells[(r["row"], r["col"])] = (r["count"], fmt_number(r["count"]))
+    if all(count is None for count, _ in cells.values()):
+        # Plotly draws no cell (nor its "<k") when every z is null: say why instead of a blank.
+        empty = empty_figure("title.crosstab", "empty.all_hidden", lang, title=title)
+        empty.layout.annotations[0].text = t("empty.all_hidden", lang).format(k=k)
+        return empty
     z = [[cells.get((rv, cv), (None, ""))[0] for cv in cols] for rv in rows]
     text = [[cells.get((rv, cv), (None, ""))[1] for cv in cols] for rv in rows]
     heat = go.Heatmap(

@@ -131,6 +131,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "该筛选条件下没有参与者",
         "en": "No participants for these filters",
     },
+    "empty.all_hidden": {
+        "zh": "每个格子都少于 {k} 人，均以“<{k}”隐藏",
+        "en": "Every cell holds fewer than {k} people and is hidden (“<{k}”)",
+    },
 }
 
 # Segment dimensions whose values are questionnaire option keys -> the question that labels them.

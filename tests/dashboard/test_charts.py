@@ -281,6 +281,24 @@ def test_crosstab_shows_suppressed_cells_as_under_five_never_as_a_number() -> No
     assert list(en.data[0].x) == ["Male", "Female"]
 
 
+def test_a_crosstab_with_every_cell_hidden_says_so_instead_of_drawing_a_blank() -> None:
+    frame = pl.DataFrame(
+        {
+            "row": ["founder", "founder"],
+            "col": ["male", "female"],
+            "count": [None, None],
+            "is_suppressed": [True, True],
+        },
+        schema_overrides={"count": pl.Int64},
+    )
+    for lang, text in (("zh", "每个格子都少于 5 人"), ("en", "Every cell holds fewer than 5")):
+        fig = charts.crosstab_heatmap(frame, lang=lang, k=5, title="职业 × 年龄段")
+        assert fig.data == ()
+        (note,) = fig.layout.annotations
+        assert note.name == charts.EMPTY_STATE_NAME and note.text.startswith(text)
+        assert fig.layout.title.text == "职业 × 年龄段"
+
+
 # -- empty states ----------------------------------------------------------------------------------
 EMPTY_CASES = [
     (charts.plays_over_time, _plays().clear(), "empty.filters"),
