@@ -131,6 +131,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "该筛选条件下没有参与者",
         "en": "No participants for these filters",
     },
+    "empty.all_cities_hidden": {
+        "zh": "每个城市都少于 5 位参与者，均不显示",
+        "en": "Every city has fewer than 5 of these participants and is not shown",
+    },
     "empty.all_hidden": {
         "zh": "每个格子都少于 {k} 人，均以“<{k}”隐藏",
         "en": "Every cell holds fewer than {k} people and is hidden (“<{k}”)",

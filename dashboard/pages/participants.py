@@ -751,7 +751,12 @@ def crosstab_figure(
 
 def map_figure(filters: Mapping[str, Any]) -> go.Figure:
     """The map of participants by city."""
-    return charts_participants.city_map(city_counts(filters), lang=urlstate.lang_of(filters))
+    lang = urlstate.lang_of(filters)
+    counts = city_counts(filters)
+    if counts.is_empty() and auth.viewer_k() is not None and not people(filters).is_empty():
+        # Cities under k are left out for this viewer: there are people, in no city shown.
+        return charts_participants.city_map(counts, lang=lang, empty_key="empty.all_cities_hidden")
+    return charts_participants.city_map(counts, lang=lang)
 
 
 def summary(filters: Mapping[str, Any]) -> str:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts_participants
+from dashboard import charts_participants, i18n
 from dashboard.components import filters_id
 from dashboard.pages import participants
 from tests.dashboard.callbacks import download_as, post_callback
@@ -355,3 +355,20 @@ def test_a_researcher_sees_no_group_smaller_than_k(dash_app) -> None:
     assert shown_cities["count_participants"].min() >= 5
     assert shown_cities.height == cities.filter(pl.col("count_participants") >= 5).height
     assert narrow.startswith("<5 participants")
+
+
+def test_a_researchers_map_with_every_city_hidden_says_why_not_that_nobody_matches(
+    dash_app,
+) -> None:
+    from tests.dashboard.callbacks import as_user
+
+    filters = {"lang": "en", "edition": "2024", "role": "founder"}
+    organizer = participants.map_figure(filters)
+    assert organizer.data, "the organizer sees the founders' cities"
+    with as_user(dash_app, "researcher"):
+        assert participants.city_counts(filters).is_empty()  # no city of 5 founders
+        fig = participants.map_figure(filters)
+        nobody = participants.map_figure({**filters, "age": "under_18", "gender": "other"})
+    (note,) = fig.layout.annotations
+    assert note.text == i18n.t("empty.all_cities_hidden", "en")
+    assert nobody.layout.annotations[0].text == i18n.t("empty.no_participants", "en")
