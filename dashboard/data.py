@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -313,6 +314,26 @@ def product(function: Callable[..., Any], **params: Any) -> Any:
     return _products.get(key, lambda: function(reader(current), **params))
 
 
+# The packages whose code decides what a render shows (the page, its queries and analytics).
+CODE_PACKAGES = ("dashboard", "warehouse", "survey")
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the code that builds renders (every .py and .sql file of CODE_PACKAGES),
+    once per process: part of every render's key, so a release that changes what a page shows
+    (a protection, a figure) never serves renders an older release left in HOME/cache for the
+    same snapshot."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in CODE_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".sql") and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs: Any) -> Any:
     """`function(*args, **kwargs)` — a page's layout or whole render (figures, tables, texts) —
     cached per snapshot, per arguments and per `viewer` (whatever in the signed-in user the
@@ -330,6 +351,7 @@ def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs:
     current = snapshot()
     key = (
         str(current),
+        code_version(),
         function.__module__,
         function.__qualname__,
         freeze(args),

@@ -63,6 +63,20 @@ def test_another_worker_reads_the_render_from_the_shared_file(home: Path) -> Non
     assert len(files) == 1 and oct(files[0].stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_render_another_release_left_in_the_shared_files_is_not_served(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same snapshot, other code (an upgrade that changed what a page shows): built afresh."""
+    calls: list[str] = []
+    build = _render(calls, "page")
+    data.output(build, "zh", viewer=("researcher", None))
+    data.forget_outputs()  # the new release's worker starts with nothing in memory
+    monkeypatch.setattr(data, "code_version", lambda: "another-release")
+    data.output(build, "zh", viewer=("researcher", None))
+    assert calls == ["page", "page"]
+    assert len(list((home / data.CACHE_DIR).glob("*/*.json"))) == 2
+
+
 def test_concurrent_requests_for_a_missing_render_build_it_once(home: Path) -> None:
     calls: list[str] = []
     started = threading.Event()
@@ -197,7 +211,14 @@ def test_workers_warming_at_once_build_different_renders_side_by_side(
     new = store.current_snapshot(home)
     assert new is not None and new != old
     # Another worker is building `first` on the new snapshot: its file lock is taken.
-    key = (first.__module__, first.__qualname__, data.freeze(("zh",)), data.freeze({}), None)
+    key = (
+        data.code_version(),
+        first.__module__,
+        first.__qualname__,
+        data.freeze(("zh",)),
+        data.freeze({}),
+        None,
+    )
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
     folder = home / data.CACHE_DIR / new.name.removesuffix(".duckdb")
     folder.mkdir(parents=True, exist_ok=True)
