@@ -50,13 +50,17 @@ def empty_figure(
     *,
     title: str | None = None,
     layout: Mapping[str, Any] | None = None,
+    reason_values: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """A figure with its title (`title`, else the text of `title_key`) and one centred message
-    saying why there is no data; no axes. `layout` adds to (or replaces parts of) the figure's
-    layout, e.g. a whole `title` with a subtitle."""
+    saying why there is no data (the text of `reason_key`, its `{fields}` filled from
+    `reason_values`); no axes. `layout` adds to (or replaces parts of) the figure's layout, e.g.
+    a whole `title` with a subtitle."""
     reason = {
         "name": EMPTY_STATE_NAME,
-        "text": t(reason_key, lang),
+        "text": t(reason_key, lang).format(**reason_values)
+        if reason_values
+        else t(reason_key, lang),
         "x": 0.5,
         "y": 0.5,
         "xref": "paper",
@@ -720,9 +724,9 @@ def crosstab_heatmap(
             cells[(r["row"], r["col"])] = (r["count"], fmt_number(r["count"]))
     if all(count is None for count, _ in cells.values()):
         # Plotly draws no cell (nor its "<k") when every z is null: say why instead of a blank.
-        empty = empty_figure("title.crosstab", "empty.all_hidden", lang, title=title)
-        empty.layout.annotations[0].text = t("empty.all_hidden", lang).format(k=k)
-        return empty
+        return empty_figure(
+            "title.crosstab", "empty.all_hidden", lang, title=title, reason_values={"k": k}
+        )
     z = [[cells.get((rv, cv), (None, ""))[0] for cv in cols] for rv in rows]
     text = [[cells.get((rv, cv), (None, ""))[1] for cv in cols] for rv in rows]
     heat = go.Heatmap(

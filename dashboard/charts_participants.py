@@ -10,6 +10,7 @@ names the one file plotly will ask for.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -132,7 +133,11 @@ def _bars(placed: pl.DataFrame, overseas: int, unplaced: int, lang: str) -> pl.D
 
 
 def city_map(
-    frame: pl.DataFrame, *, lang: str = DEFAULT_LANG, empty_key: str = "empty.no_participants"
+    frame: pl.DataFrame,
+    *,
+    lang: str = DEFAULT_LANG,
+    empty_key: str = "empty.no_participants",
+    empty_values: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """Participants per city: bubbles on a map of China, and a bar of the largest cities.
 
@@ -146,7 +151,7 @@ def city_map(
         raise ValueError(f"city_map needs column(s) {missing}; got {frame.columns}")
     data = frame.filter(pl.col("count_participants").fill_null(0) > 0)
     if data.is_empty():
-        return empty_figure("participants.title.map", empty_key, lang)
+        return empty_figure("participants.title.map", empty_key, lang, reason_values=empty_values)
     abroad = pl.col("is_overseas").fill_null(False)
     located = pl.col("latitude_deg").is_not_null() & pl.col("longitude_deg").is_not_null()
     placed = data.filter(~abroad & located).sort(

@@ -132,8 +132,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No participants for these filters",
     },
     "empty.all_cities_hidden": {
-        "zh": "每个城市都少于 5 位参与者，均不显示",
-        "en": "Every city has fewer than 5 of these participants and is not shown",
+        "zh": "每个城市都少于 {k} 位参与者，均不显示",
+        "en": "Every city has fewer than {k} of these participants and is not shown",
     },
     "empty.all_hidden": {
         "zh": "每个格子都少于 {k} 人，均以“<{k}”隐藏",

@@ -753,9 +753,12 @@ def map_figure(filters: Mapping[str, Any]) -> go.Figure:
     """The map of participants by city."""
     lang = urlstate.lang_of(filters)
     counts = city_counts(filters)
-    if counts.is_empty() and auth.viewer_k() is not None and not people(filters).is_empty():
+    k = auth.viewer_k()
+    if counts.is_empty() and k is not None and not people(filters).is_empty():
         # Cities under k are left out for this viewer: there are people, in no city shown.
-        return charts_participants.city_map(counts, lang=lang, empty_key="empty.all_cities_hidden")
+        return charts_participants.city_map(
+            counts, lang=lang, empty_key="empty.all_cities_hidden", empty_values={"k": k}
+        )
     return charts_participants.city_map(counts, lang=lang)
 
 

@@ -370,5 +370,5 @@ def test_a_researchers_map_with_every_city_hidden_says_why_not_that_nobody_match
         fig = participants.map_figure(filters)
         nobody = participants.map_figure({**filters, "age": "under_18", "gender": "other"})
     (note,) = fig.layout.annotations
-    assert note.text == i18n.t("empty.all_cities_hidden", "en")
+    assert note.text == i18n.t("empty.all_cities_hidden", "en").format(k=5)
     assert nobody.layout.annotations[0].text == i18n.t("empty.no_participants", "en")
