@@ -154,14 +154,10 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
             first_day=first_day,
             last_day=last_day,
         ).join(todo.select("series", "year"), on=["series", "year"], how="semi")
-        cells_todo = [
-            (name, year)
-            for (name,), part in todo.group_by(["series"], maintain_order=True)
-            for year in sorted(part["year"].to_list())
-        ]
         tasks = [
             (window.filter((pl.col("series") == name) & (pl.col("year") == year)), name, year)
-            for name, year in cells_todo
+            for (name,), part in todo.group_by(["series"], maintain_order=True)
+            for year in sorted(part["year"].to_list())
         ]
         result = pl.concat(_fit_all(tasks), how="vertical")
         fitted.append(result.join(todo, on=["series", "year"], how="left"))
