@@ -488,12 +488,11 @@ def _crosstab(
     if k is not None and rows and cols:
         if hidden is None:  # else the hidden cells of the table this grid is (`_linked_hidden`)
             hidden = _protected_cells(
-                frame,
+                found,
                 [rk for rk, _ in rows],
                 [ck for ck, _ in cols],
-                row_column,
-                col_column,
                 margins,
+                frame["participant_id"].n_unique(),
             )
         flat = [
             (rk, ck) in hidden or found.get((rk, ck), 0) < k for rk, _ in rows for ck, _ in cols
@@ -523,16 +522,15 @@ def _crosstab(
 
 
 def _protected_cells(
-    frame: pl.DataFrame,
+    found: Mapping[tuple[str, str], int],
     row_keys: Sequence[str],
     col_keys: Sequence[str],
-    row_column: str,
-    col_column: str,
     margins: Mapping[str, Mapping[str, int | None]] | None,
+    total: int,
 ) -> set[tuple[str, str]]:
-    """The (row key, col key) cells a viewer limited to k must not see in the cross-tab of
-    `frame`'s people: under k, or complementary so that none of fewer than k follows from the
-    shown cells and `margins` (`warehouse.privacy.protect_crosstab`).
+    """The (row key, col key) cells a viewer limited to k must not see in a cross-tab of
+    `found` people per cell (`total` people in all): under k, or complementary so that none of
+    fewer than k follows from the shown cells and `margins` (`warehouse.privacy.protect_crosstab`).
 
     The answer depends on the key sets only, not on their display order (the keys are sorted
     first): the same table reached from two views must hide the same cells (`_linked_hidden`).
@@ -540,12 +538,6 @@ def _protected_cells(
     k = auth.viewer_k()
     assert k is not None
     row_keys, col_keys = sorted(set(row_keys)), sorted(set(col_keys))
-    counts = frame.group_by(row_column, col_column).agg(pl.col("participant_id").n_unique())
-    found = {
-        (r[row_column], r[col_column]): r["participant_id"]
-        for r in counts.to_dicts()
-        if r[row_column] in row_keys and r[col_column] in col_keys
-    }
     # Rows and columns nobody is in (listed so that no absence says "nobody") are zeros, hidden
     # as small; they only add unknowns to the sums, so the complementary cells are chosen on the
     # grid of the others (a far smaller problem).
@@ -559,7 +551,7 @@ def _protected_cells(
         k=k,
         row_margins=[shown.get("rows", {}).get(r) for r in live_rows],
         col_margins=[shown.get("cols", {}).get(c) for c in live_cols],
-        total=frame["participant_id"].n_unique(),  # the match count
+        total=total,  # the match count
     )
     return {(live_rows[r], live_cols[c]) for r, c in inner}
 
@@ -605,7 +597,9 @@ def _linked_hidden(filters: Mapping[str, Any], first: str, second: str) -> set[t
         rows = [*_value_order(first), *frame[first].unique().to_list(), UNKNOWN_KEY]
         cols = [*_value_order(second), *frame[second].unique().to_list(), UNKNOWN_KEY]
         margins = {"rows": _shown_margin(filters, first), "cols": _shown_margin(filters, second)}
-        return _protected_cells(frame, rows, cols, first, second, margins)
+        counts = frame.group_by(first, second).agg(pl.col("participant_id").n_unique().alias("n"))
+        found = {(r[first], r[second]): r["n"] for r in counts.to_dicts()}
+        return _protected_cells(found, rows, cols, margins, frame["participant_id"].n_unique())
 
     return data.per_request(key, protect)
 
