@@ -77,6 +77,31 @@ def empty_figure(
     )
 
 
+def dates(values: pl.Series) -> list[Any]:
+    """A date or datetime column as a trace's coordinates: the ISO text plotly's JSON encoder
+    would write for each value (`date.isoformat()`), made by Polars for the whole column.
+
+    Python date objects cost ~10 us each to build and again to encode: a live chart's 11k
+    minutes took ~115 ms to build and ~100 ms to encode as datetimes, ~24 and ~14 ms as text.
+    The browser receives the same JSON either way. Other columns (and time-zone-aware
+    datetimes, whose offset this does not write) are returned as Python values.
+    """
+    dtype = values.dtype
+    if dtype == pl.Date:
+        return values.dt.strftime("%Y-%m-%d").to_list()
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+        whole = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        if (values.dt.microsecond().fill_null(0) == 0).all():
+            return whole.to_list()
+        fraction = pl.select(
+            pl.when(values.dt.microsecond() == 0)
+            .then(whole)
+            .otherwise(values.dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"))
+        ).to_series()
+        return fraction.to_list()
+    return values.to_list()
+
+
 def _platform_order(ids: Iterable[str]) -> list[str]:
     """Known platforms in the theme's fixed order, then generic ids alphabetically."""
     present = set(ids)
@@ -173,7 +198,7 @@ def plays_over_time(
         part = data.filter(pl.col("platform_id") == pid)
         traces.append(
             go.Scatter(
-                x=part["date_on"].to_list(),
+                x=dates(part["date_on"]),
                 y=part["plays"].to_list(),
                 mode="lines+markers" if part.height == 1 else "lines",
                 name=platform_label(pid, lang),
@@ -252,7 +277,7 @@ def live_concurrency(
         part = data.filter(pl.col("platform_id") == pid)
         traces.append(
             go.Scatter(
-                x=part["minute_at"].to_list(),
+                x=dates(part["minute_at"]),
                 y=part["concurrent_viewers"].to_list(),
                 mode="lines",
                 name=platform_label(pid, lang),
@@ -269,7 +294,7 @@ def live_concurrency(
     if len(platforms) > 1:
         traces.append(
             go.Scatter(
-                x=series["minute_at"].to_list(),
+                x=dates(series["minute_at"]),
                 y=series["concurrent_viewers"].to_list(),
                 mode="lines",
                 name=t("trace.all_platforms", lang),

@@ -181,7 +181,7 @@ def metric_over_time(
             mode = "lines+markers" if part.height == 1 or snapshot_days else "lines"
         traces.append(
             go.Scatter(
-                x=part["date_on"].to_list(),
+                x=charts.dates(part["date_on"]),
                 y=part["value"].to_list(),
                 mode=mode,
                 name=name,

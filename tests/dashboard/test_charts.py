@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import UTC, date, datetime
 
 import plotly.graph_objects as go
 import polars as pl
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import charts, i18n, theme
 from survey.normalise import AGE_BANDS, ROLE_CODES
@@ -87,8 +89,8 @@ def test_plays_over_time_draws_one_translated_line_per_platform_with_daily_sums(
     zh = charts.plays_over_time(_plays())
     assert [tr.name for tr in zh.data] == ["哔哩哔哩", "抖音"]
     bilibili, douyin = zh.data
-    assert list(bilibili.x) == [date(2025, 1, 28)] and list(bilibili.y) == [100]
-    assert list(douyin.x) == [date(2025, 1, 28), date(2025, 1, 29)]
+    assert list(bilibili.x) == ["2025-01-28"] and list(bilibili.y) == [100]
+    assert list(douyin.x) == ["2025-01-28", "2025-01-29"]
     assert list(douyin.y) == [100, 250]
     assert _axis_titles(zh) == ("日期", "播放量（次）")
     assert "Noto Sans CJK SC" in zh.layout.font.family
@@ -112,11 +114,29 @@ def test_top_programs_are_horizontal_bars_most_played_first() -> None:
     assert _axis_titles(charts.top_programs(frame, lang="en")) == ("Plays", "Program")
 
 
+def test_dates_are_the_iso_text_plotly_would_write_for_each_value() -> None:
+    """Dates go to traces as text made by Polars for the whole column; the browser must get the
+    JSON plotly's encoder writes for the Python values (nulls, fractions of a second)."""
+    columns = [
+        pl.Series([date(2025, 1, 28), None, date(2026, 12, 31)]),
+        pl.Series([datetime(2025, 1, 28, 20, 1), None, datetime(2026, 2, 16, 0, 0, 59)]),
+        pl.Series([datetime(2025, 1, 28, 20, 1, 5, 120), datetime(2025, 1, 28, 20, 1, 6)]),
+        pl.Series([3, None, 5]),
+    ]
+    for values in columns:
+        made = charts.dates(values)
+        assert all(v is None or isinstance(v, str | int) for v in made)
+        assert json.dumps(made) == json.dumps(values.to_list(), cls=PlotlyJSONEncoder)
+    aware = pl.Series([datetime(2025, 1, 28, 20, 1, tzinfo=UTC)])
+    assert charts.dates(aware) == aware.to_list()  # its offset is left to plotly's encoder
+
+
 # -- live ------------------------------------------------------------------------------------------
 def test_live_concurrency_marks_the_peak_of_all_platforms_at_its_earliest_minute() -> None:
     fig = charts.live_concurrency(_live())
     assert [tr.name for tr in fig.data] == ["哔哩哔哩", "抖音", "全部平台合计", "峰值"]
     total = fig.data[2]
+    assert list(total.x) == ["2025-01-28T20:00:00", "2025-01-28T20:01:00", "2025-01-28T20:02:00"]
     assert list(total.y) == [60_000, 180_000, 180_000]
     (peak,) = _named(fig.layout.annotations, charts.PEAK_NAME)
     assert peak.text == "峰值 180,000"
