@@ -278,9 +278,21 @@ def platform_daily(filters: Mapping[str, Any]) -> pl.DataFrame:
     return data.query("views_platform_daily", **_window(state(filters)))
 
 
+def holds_whole_edition(s: ViewState) -> bool:
+    """Whether the window holds every day of the edition's programs (its span in `editions()`),
+    so that their totals over all days are the window's sums."""
+    if s.edition is None or s.edition.get("first_on") is None:
+        return False
+    start, end = s.window.start_on, s.window.end_on
+    return (start is None or start <= s.edition["first_on"]) and (
+        end is None or end >= s.edition["last_on"]
+    )
+
+
 def program_platform(s: ViewState) -> pl.DataFrame:
-    """Each program's figures per selected platform over the window."""
-    return data.query("views_program_platform", **_window(s))
+    """Each program's figures per selected platform over the window (from the publish-time
+    totals when the window holds the whole edition: 61-199 ms -> a few ms at 10M rows)."""
+    return data.query("views_program_platform", **_window(s), whole_edition=holds_whole_edition(s))
 
 
 def chosen_programs(s: ViewState, frame: pl.DataFrame) -> list[str]:

@@ -56,6 +56,77 @@ def test_edition_spans_and_program_totals_equal_the_program_days(demo_settings: 
         reader.close()
 
 
+def test_daily_platform_figures_and_whole_edition_programs_equal_the_program_days(
+    demo_settings: Settings,
+) -> None:
+    """The views page's daily platform chart (and the overview's) reads the edition x platform x
+    day rollup, and its programs' figures over a window holding the whole edition read the
+    programs' totals: the same figures as the sums over every program day (watch time up to the
+    order of a floating-point sum)."""
+    sums = (
+        "cast(sum(views) as bigint) as plays, cast(sum(count_interactions) as bigint)"
+        " as count_interactions, cast(sum(impressions) as bigint) as impressions,"
+        " sum(watch_time_s / 3600.0) as watch_time_h"
+    )
+    reader = Reader(demo_settings.home)
+    try:
+        editions = reader.query("views_editions").to_dicts()
+        compared = 0
+        reported: set[str] = set()
+        for edition in editions:
+            year = int(edition["edition_year"])
+            for platforms in (None, ["bilibili", "douyin"]):
+                listed = "" if platforms is None else " and platform_id in ('bilibili', 'douyin')"
+                window = {"start_on": edition["first_on"], "end_on": edition["last_on"]}
+                daily = reader.query(
+                    "views_platform_daily", edition_year=year, platform_ids=platforms, **window
+                )
+                expected_daily = _days(
+                    demo_settings,
+                    f"select date_on, days_from_spring_festival, platform_id, {sums},"
+                    " coalesce(bool_or(is_first_snapshot), false) as is_first_snapshot,"
+                    " coalesce(bool_or(is_interval), false) as is_interval"
+                    f" from mart_program_daily where edition_year = {year}{listed}"
+                    " group by date_on, days_from_spring_festival, platform_id"
+                    " order by date_on, platform_id",
+                )
+                assert daily.height > 30
+                assert_frame_equal(daily, expected_daily, check_exact=False, rel_tol=1e-9)
+                whole = reader.query(
+                    "views_program_platform",
+                    edition_year=year,
+                    platform_ids=platforms,
+                    whole_edition=True,
+                    **window,
+                )
+                by_days = reader.query(
+                    "views_program_platform",
+                    edition_year=year,
+                    platform_ids=platforms,
+                    whole_edition=False,
+                    **window,
+                )
+                assert whole.height > 10
+                reported |= {
+                    c for c in ("impressions", "watch_time_h") if whole[c].is_not_null().any()
+                }
+                assert_frame_equal(whole, by_days, check_exact=False, rel_tol=1e-9)
+                compared += 1
+            plays = reader.query("overview_plays_daily", edition_year=year, from_day=-7, to_day=30)
+            expected_plays = _days(
+                demo_settings,
+                "select platform_id, date_on, days_from_spring_festival,"
+                " cast(sum(views) as bigint) as plays from mart_program_daily"
+                f" where edition_year = {year} and days_from_spring_festival between -7 and 30"
+                " group by platform_id, date_on, days_from_spring_festival"
+                " order by date_on, platform_id",
+            )
+            assert_frame_equal(plays, expected_plays)
+        assert compared >= 4 and reported == {"impressions", "watch_time_h"}
+    finally:
+        reader.close()
+
+
 def test_segment_program_totals_equal_the_sums_over_every_content_day(
     demo_settings: Settings,
 ) -> None:
