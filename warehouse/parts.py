@@ -86,8 +86,10 @@ def read_by_platform_wise_models(tables: Iterable[str]) -> bool:
 
 
 def parts_dir(home: Path) -> Path:
-    """Folder holding the shared Parquet parts."""
-    return home / PARTS_DIR
+    """Folder holding the shared Parquet parts, as an absolute path: manifests name parts by the
+    path they were written to, and pruning compares the files it finds with those names (a
+    relative home once made every part look unnamed, and deleted them all)."""
+    return Path(home).resolve() / PARTS_DIR
 
 
 def _quote(text: str) -> str:

@@ -193,6 +193,26 @@ def test_a_session_that_leaves_the_shared_table_alone_writes_no_new_parts(
     assert manifest(after_snapshot) == before
 
 
+def test_a_session_opened_with_a_relative_home_keeps_the_parts_the_snapshot_names(
+    shared: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Python API takes the home as given: opened as a relative path, a session that
+    publishes must still find (and keep) the parts every kept snapshot names by absolute path.
+    Comparing the relative paths it walked with the manifest's once deleted every part."""
+    rows = published_rows(shared.home, FACTS)
+    monkeypatch.chdir(shared.home.parent)
+    relative = Path(shared.home.name)
+    with open_for_write(relative) as session:
+        session.con.execute("create table if not exists 备注 (note varchar)")
+        session.mark_changed("备注")
+    snapshot = current_snapshot(shared.home)
+    assert snapshot is not None
+    assert all(
+        Path(path).is_absolute() and Path(path).is_file() for path in manifest(snapshot).values()
+    )
+    assert published_rows(shared.home, FACTS) == rows
+
+
 def test_small_tables_stay_ordinary_tables_of_the_snapshot(
     settings: Settings, tmp_path: Path
 ) -> None:
