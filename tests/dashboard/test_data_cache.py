@@ -77,6 +77,32 @@ def test_a_render_another_release_left_in_the_shared_files_is_not_served(
     assert len(list((home / data.CACHE_DIR).glob("*/*.json"))) == 2
 
 
+def test_the_request_that_builds_a_render_serves_what_it_built_and_later_ones_its_json(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A miss hands Dash the built objects (serialised once, by Dash), not a parse of their JSON;
+    a later request in this worker or another gets the same JSON; with the caches off every
+    request is a miss."""
+    built: list[dict] = []
+
+    def build(lang: str) -> dict:
+        built.append({"lang": lang, "title": "第一届AI春晚", "values": (1, 2.5, None)})
+        return built[-1]
+
+    first = data.output(build, "zh", viewer=None)
+    assert first is built[0]
+    again = data.output(build, "zh", viewer=None)
+    assert again is not first and again == {
+        "lang": "zh",
+        "title": "第一届AI春晚",
+        "values": [1, 2.5, None],
+    }
+    data.forget_outputs()
+    assert data.output(build, "zh", viewer=None) == again and len(built) == 1
+    monkeypatch.setenv(data.CACHE_ENV, "off")
+    assert data.output(build, "zh", viewer=None) is built[1] and len(built) == 2
+
+
 def test_concurrent_requests_for_a_missing_render_build_it_once(home: Path) -> None:
     calls: list[str] = []
     started = threading.Event()
