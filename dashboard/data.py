@@ -372,9 +372,11 @@ def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs:
                 _recipes[key] = _Recipe(function, args, kwargs, viewer)
                 while len(_recipes) > OUTPUT_ENTRIES:
                     _recipes.popitem(last=False)
-    return _outputs.get(
-        key, lambda: _shared(current, key[1:], lambda: function(*args, **kwargs))
-    ).take()
+    render = _outputs.get(key, lambda: _shared(current, key[1:], lambda: function(*args, **kwargs)))
+    value = render.take()
+    if getattr(_local, "snapshot", None) is not None:
+        render.take()  # the warming thread: parsed now, ready for the first request after the switch
+    return value
 
 
 _FRESH_TAKEN = object()
