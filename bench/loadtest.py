@@ -7,8 +7,8 @@ a new snapshot halfway.
 
 The server is `creatorpulse serve` (gunicorn, its default worker class and threads unless
 `--workers/--threads` say otherwise) on a free loopback port, over a working copy of HOME: the
-published snapshot is hard-linked (snapshots are never written after publishing) and the small
-files copied, so the load and the ingest leave HOME as it was.
+published snapshot and its shared Parquet parts are hard-linked (neither is written after
+publishing) and the small files copied, so the load and the ingest leave HOME as it was.
 
 Users: organizers, researchers and sponsor accounts (about 60/25/15%), each signed in through
 the sign-in form before the clock starts. Each user loops until the time is up: pick a page its
@@ -120,7 +120,18 @@ def working_copy(home: Path, target: Path) -> Path:
         os.link(current, target / current.parent.name / current.name)
     except OSError:  # another file system: a copy does the same, slower
         shutil.copy2(current, target / current.parent.name / current.name)
+    # The shared Parquet parts the snapshot names relative to its home (immutable, so linked
+    # too; a load in the copy writes new ones beside them and prunes only its own links).
+    if (home / "parts").is_dir():
+        shutil.copytree(home / "parts", target / "parts", copy_function=_link_or_copy)
     return target
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def reexport(data: Path, out: Path, rows: int = REEXPORT_ROWS) -> Path:

@@ -136,12 +136,12 @@ def one_file_snapshot(home: str, out: str) -> dict[str, Any]:
     """The same warehouse as one self-contained DuckDB file, the old layout (untimed setup)."""
     import duckdb
 
-    from warehouse import store
+    from warehouse import parts, store
 
     source = store.current_snapshot(Path(home))
     assert source is not None
     Path(out).unlink(missing_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(config=parts.search_path(source))  # the views' parts, home-relative
     try:
         # Paths the bench made itself, quoted as literals (ATTACH takes no parameters).
         con.execute(f"attach '{source}' as src (read_only)")

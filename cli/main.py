@@ -28,6 +28,7 @@ from survey.questionnaire import QuestionnaireError
 from survey.segments.errors import SegmentError
 from warehouse.accounts import AccountError
 from warehouse.lake import LakeError
+from warehouse.parts import PartsError
 from warehouse.sponsor_report import SponsorReportError
 from warehouse.store import WarehouseError
 
@@ -53,6 +54,7 @@ def main() -> None:
         AccountError,
         SponsorReportError,
         LakeError,
+        PartsError,
     ) as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)

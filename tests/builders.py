@@ -112,11 +112,10 @@ def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 def published_rows(home: Path, query: str, params: list[object] | None = None) -> list[tuple]:
     """Run a query on the published snapshot, read-only (tests may; the app reads only marts)."""
-    import duckdb
-
+    from warehouse import parts
     from warehouse.store import current_snapshot
 
     path = current_snapshot(home)
     assert path is not None, f"nothing published in {home}"
-    with duckdb.connect(str(path), read_only=True) as con:
+    with parts.connect(path, read_only=True) as con:
         return con.execute(query, params or []).fetchall()

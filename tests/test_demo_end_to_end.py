@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 import yaml
 
+from warehouse import parts
 from warehouse.store import current_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def query(demo: dict[str, Any], sql: str) -> list[tuple]:
-    with duckdb.connect(str(current_snapshot(demo["home"])), read_only=True) as con:
+    with parts.connect(current_snapshot(demo["home"]), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 

@@ -19,6 +19,12 @@ those platforms (`rebuild_platforms`). Any other change (a migration, a full reb
 import) leaves an ordinary table that `share_tables` splits into parts at publish. A crash
 before CURRENT is swapped leaves only unreferenced files, which `prune_parts` deletes.
 
+The manifest and the views name each part by its path relative to the home
+(`parts/<table>/<uuid>/platform_id=<p>/data_0.parquet`) and every connection to a snapshot is
+opened with DuckDB's `file_search_path` set to the snapshot's home (`connect`), so a home moved or
+restored elsewhere keeps its facts. Releases before this one named parts by absolute path;
+`relink` rewrites such a manifest, in the next write session (`creatorpulse serve` opens one).
+
 Tables under SHARE_MIN_ROWS rows stay ordinary tables (the demo, the tests' warehouses). A
 reader still holding a snapshot older than the `keep` newest may find its parts pruned (an open
 DuckDB file stays readable after unlink; a Parquet file is opened per query): readers follow
@@ -75,6 +81,10 @@ SCHEMA = "parts"
 _HOT = "parts_hot_platforms"
 
 
+class PartsError(Exception):
+    """A home that cannot hold shared parts, as one clear message."""
+
+
 def read_by_platform_wise_models(tables: Iterable[str]) -> bool:
     """Whether a platform-wise model reads any of `tables` (a change there may touch any platform)."""
     named = {name.lower() for name in tables}
@@ -83,6 +93,34 @@ def read_by_platform_wise_models(tables: Iterable[str]) -> bool:
         if schema.model_inputs(sql, named - {name}):
             return True
     return False
+
+
+def connect(
+    path: Path, *, read_only: bool = False, config: dict[str, str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open a snapshot file (or a write copy of one) so its views find their parts.
+
+    Its home is the folder above the snapshots folder. Every connection to a snapshot must be
+    opened here: DuckDB refuses a second connection to a file in one process with another
+    configuration.
+    """
+    return duckdb.connect(
+        str(path), read_only=read_only, config={**(config or {}), **search_path(path)}
+    )
+
+
+def search_path(snapshot: Path) -> dict[str, str]:
+    """The DuckDB setting under which a snapshot's relative part paths resolve in its home."""
+    return {"file_search_path": str(Path(snapshot).resolve().parent.parent)}
+
+
+def _key(path: str | Path) -> str:
+    """A part's path relative to its home, from any path naming it (old manifests: absolute).
+
+    Every part lies at parts/<table>/<uuid>/<platform folder>/<file>, so its last four components
+    name it wherever the home is.
+    """
+    return "/".join((PARTS_DIR, *Path(path).parts[-4:]))
 
 
 def parts_dir(home: Path) -> Path:
@@ -161,6 +199,12 @@ def _write(
     last (a partitioned COPY writes its threads' sorted runs interleaved, and the row groups'
     min/max statistics then span every date). `platforms` None: every platform the rows hold.
     """
+    if "," in str(Path(home).resolve()):  # DuckDB's file_search_path is a comma-separated list
+        raise PartsError(
+            f"{home}: a warehouse of {SHARE_MIN_ROWS:,}+ platform rows stores them as parts"
+            " found through DuckDB's file_search_path, which cannot name a folder whose path"
+            " holds a comma; move the home to a path without one"
+        )
     target = parts_dir(home) / name / uuid.uuid4().hex
     parts_dir(home).mkdir(exist_ok=True, mode=0o700)  # beside the snapshots, as private
     target.parent.mkdir(exist_ok=True, mode=0o700)
@@ -187,7 +231,7 @@ def _write(
             file.unlink()
             folder.rmdir()
             continue
-        written[platform] = str(file)
+        written[platform] = _key(file)
     return written
 
 
@@ -352,20 +396,53 @@ def rebuild_platforms(
     return True
 
 
+def relink(con: duckdb.DuckDBPyConnection) -> bool:
+    """Name parts relative to the home where a manifest named them by absolute path.
+
+    Every shared table's view is made again over the relative paths, so the snapshot reads its
+    parts wherever its home is. Returns whether anything was rewritten.
+    """
+    if not _has_manifest(con) or not absolute_paths(con):
+        return False
+    rows = con.execute(f"select table_name, platform_id, path from {SCHEMA}.manifest").fetchall()
+    con.execute(f"delete from {SCHEMA}.manifest")
+    for name, platform, path in rows:
+        con.execute(f"insert into {SCHEMA}.manifest values (?, ?, ?)", [name, platform, _key(path)])
+    for name in sorted({row[0] for row in rows}):
+        if is_shared(con, name):
+            con.execute(f"drop view main.{name}")
+            _create_view(con, name)
+    return True
+
+
+def _has_manifest(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database()"
+        " and schema_name = ? and table_name = 'manifest'",
+        [SCHEMA],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def absolute_paths(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the manifest names any part by absolute path (written before `relink` existed)."""
+    if not _has_manifest(con):
+        return False
+    found = con.execute(f"select count(*) from {SCHEMA}.manifest where path like '/%'").fetchone()
+    return bool(found and found[0])
+
+
 def referenced_files(snapshot: Path) -> set[str]:
-    """Parquet files a published snapshot's manifest names (none for a snapshot without one)."""
+    """Parts a published snapshot's manifest names, as `_key`s (none for a snapshot without one)."""
     try:
-        con = duckdb.connect(str(snapshot), read_only=True)
+        con = connect(snapshot, read_only=True)
     except duckdb.Error:
         return set()
     try:
-        exists = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'manifest'",
-            [SCHEMA],
-        ).fetchone()
-        if not exists or not exists[0]:
+        if not _has_manifest(con):
             return set()
-        return {row[0] for row in con.execute(f"select path from {SCHEMA}.manifest").fetchall()}
+        paths = con.execute(f"select path from {SCHEMA}.manifest").fetchall()
+        return {_key(row[0]) for row in paths}
     finally:
         con.close()
 
@@ -374,6 +451,8 @@ def prune_parts(home: Path, snapshots: Iterable[Path]) -> int:
     """Delete part files no kept snapshot names (old ones, and those of loads that failed).
 
     Runs under the writer lock, after CURRENT was swapped: no writer is making parts meanwhile.
+    Files and manifests are compared by `_key`, so a moved home, or one named by a relative
+    path, keeps every part a kept snapshot names.
     """
     root = parts_dir(home)
     if not root.exists():
@@ -383,7 +462,7 @@ def prune_parts(home: Path, snapshots: Iterable[Path]) -> int:
         keep |= referenced_files(snapshot)
     removed = 0
     for file in root.rglob("*.parquet"):
-        if str(file) not in keep:
+        if _key(file) not in keep:
             file.unlink(missing_ok=True)
             removed += 1
     for folder in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from warehouse import schema, store
+from warehouse import parts, schema, store
 
 
 class Reader:
@@ -45,7 +45,7 @@ class Reader:
         if self._con is None or current != self._path:
             if self._con is not None:
                 self._con.close()
-            self._con = duckdb.connect(str(current), read_only=True)
+            self._con = parts.connect(current, read_only=True)
             self._path = current
         return self._con
 

@@ -62,7 +62,7 @@ def connect_read_only(home: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(
             f"no warehouse at {home}: run `creatorpulse demo` or `creatorpulse ingest` first"
         )
-    return duckdb.connect(str(path), read_only=True)
+    return parts.connect(path, read_only=True)
 
 
 def _new_snapshot_name() -> str:
@@ -197,7 +197,8 @@ def _compact(path: Path) -> None:
     """Rewrite a closed snapshot file with only its live data (COPY FROM DATABASE)."""
     packed = path.with_name(path.name + ".packed")
     packed.unlink(missing_ok=True)
-    con = duckdb.connect(config={"memory_limit": WRITE_MEMORY_LIMIT})
+    # The views over parts are bound as they are copied: their relative paths must resolve.
+    con = duckdb.connect(config={"memory_limit": WRITE_MEMORY_LIMIT, **parts.search_path(path)})
     try:
         # Paths the store made itself, quoted as literals: ATTACH takes no parameters.
         source, target = (str(p).replace("'", "''") for p in (path, packed))
@@ -227,9 +228,10 @@ def out_of_date(home: Path) -> list[str]:
     path = current_snapshot(home)
     if path is None:
         return []
-    con = duckdb.connect(str(path), read_only=True)
+    con = parts.connect(path, read_only=True)
     try:
         reasons = ["pending migrations"] if _pending_migrations(con) else []
+        reasons += ["parts named by absolute path"] if parts.absolute_paths(con) else []
         reasons += [f"model {name}" for name in schema.stale_models(con)]
         return reasons + ([f"model {attention_fits.MODEL}"] if attention_fits.stale(con) else [])
     finally:
@@ -279,14 +281,15 @@ def open_for_write(
         source = None if fresh else current_snapshot(home)
         if source is not None:
             shutil.copyfile(source, tmp)
-        con = duckdb.connect(
-            str(tmp),
+        con = parts.connect(
+            tmp,
             config={"memory_limit": WRITE_MEMORY_LIMIT, "temp_directory": str(home / SPILL_DIR)},
         )
         private_file(tmp)
         session = WriteSession(home, con, tmp)
         compact = False
         try:
+            parts.relink(con)  # a home moved from where a release before this one wrote it
             if _pending_migrations(con):
                 parts.materialise(con)  # migrations see ordinary tables, as they were written
             elif not shared_tables:

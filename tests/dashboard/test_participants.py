@@ -9,7 +9,6 @@ import io
 from collections import Counter
 from pathlib import Path
 
-import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import pytest
@@ -18,7 +17,7 @@ from dashboard import charts_participants, i18n
 from dashboard.components import filters_id
 from dashboard.pages import participants
 from tests.dashboard.callbacks import download_as, post_callback
-from warehouse import store
+from warehouse import parts, store
 from warehouse.query import Reader
 from warehouse.settings import Settings
 
@@ -36,7 +35,7 @@ def _population(settings: Settings, year: int = LATEST) -> pl.DataFrame:
 
 def _sql(settings: Settings, sql: str, params: list | None = None) -> pl.DataFrame:
     path = store.current_snapshot(settings.home)
-    con = duckdb.connect(str(path), read_only=True)
+    con = parts.connect(path, read_only=True)
     try:
         return con.sql(sql, params=params).pl()
     finally:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import pytest
@@ -18,7 +17,7 @@ from dashboard.pages import participants
 from tests.dashboard.callbacks import as_user
 from tests.dashboard.users import ensure_test_users
 from tests.dashboard.world_survey import SURVEY_ID, add_world_survey
-from warehouse import store
+from warehouse import parts, store
 from warehouse.settings import Settings
 
 GALA_TEXTS = ("AI创作经验", "每周投入AI创作的时间", "使用过的AI工具", "参与动机", "AI春晚")
@@ -43,7 +42,7 @@ def world(dash_app: Dash, world_home: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _sql(home: Path, sql: str, params: list) -> pl.DataFrame:
-    con = duckdb.connect(str(store.current_snapshot(home)), read_only=True)
+    con = parts.connect(store.current_snapshot(home), read_only=True)
     try:
         return con.sql(sql, params=params).pl()
     finally:

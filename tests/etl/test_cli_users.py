@@ -6,11 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.etl.test_cli import one_line_error, run
-from warehouse import accounts
+from warehouse import accounts, parts
 from warehouse.settings import Settings
 
 
@@ -133,7 +132,7 @@ def test_serve_brings_a_warehouse_of_an_older_release_up_to_date_once(
     shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples", "cache"))
     # A snapshot published before mart_survey_roster existed: the model's table and its row in
     # schema_models are missing, as in a warehouse written by the previous release.
-    con = duckdb.connect(str(store.current_snapshot(home)))  # the copy's own file, unshared
+    con = parts.connect(store.current_snapshot(home))  # the copy's own file, unshared
     try:
         con.execute("drop table mart_survey_roster")
         con.execute("delete from schema_models where model_name = 'mart_survey_roster'")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from etl.ingest import ingest_files
 from tests.builders import (
     WJX_META,
@@ -17,6 +15,7 @@ from tests.builders import (
     write_xls,
     write_xlsx,
 )
+from warehouse import parts
 from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
@@ -113,7 +112,7 @@ def test_contacts_and_names_live_only_in_the_restricted_table(
         ("王小明", "13812340001")
     ]
     path = current_snapshot(settings.home)
-    with duckdb.connect(str(path), read_only=True) as con:
+    with parts.connect(path, read_only=True) as con:
         tables = [
             t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()
         ]

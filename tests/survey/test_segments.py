@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -40,6 +39,7 @@ from survey.segments import (
 )
 from survey.segments._warehouse import clear_snapshot_cache
 from survey.segments.clustering import _feature_frame
+from warehouse import parts
 from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
@@ -72,7 +72,7 @@ def reader(demo_home: Path) -> Iterator[Reader]:
 
 def sql(home: Path, statement: str) -> list[tuple[Any, ...]]:
     """Run SQL on the published snapshot directly (the independent check)."""
-    with duckdb.connect(str(current_snapshot(home)), read_only=True) as con:
+    with parts.connect(current_snapshot(home), read_only=True) as con:
         return con.execute(statement).fetchall()
 
 

@@ -18,7 +18,7 @@ import pytest
 from etl.ingest import ingest_files, stage_series
 from etl.staged_load import load_staged
 from tests.builders import published_rows, write_csv
-from warehouse import schema
+from warehouse import parts, schema
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot, open_for_write
 
@@ -146,7 +146,7 @@ def test_staged_days_repeating_a_key_fail_the_load_and_change_nothing(
 
 
 def _columns(path: Path) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
+    con = parts.connect(path, read_only=True)
     try:
         return con.execute(
             "select column_name, data_type, is_nullable from information_schema.columns"
@@ -157,7 +157,7 @@ def _columns(path: Path) -> list[tuple[Any, ...]]:
 
 
 def _primary_keys(path: Path) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
+    con = parts.connect(path, read_only=True)
     try:
         return con.execute(
             "select constraint_text from duckdb_constraints()"

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from tests.etl.test_cli import ROOT, one_line_error
-from warehouse import lake, lake_spark, schema
+from warehouse import lake, lake_spark, parts, schema
 from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
@@ -119,7 +119,7 @@ def test_manifest_names_snapshot_schema_version_tables_rows_and_hashes(
     assert snapshot is not None
     assert manifest["snapshot"] == snapshot.name
     assert manifest["schema_version"] == lake.highest_migration()
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = parts.connect(snapshot, read_only=True)
     try:
         for table, spec in manifest["tables"].items():
             count = con.execute(f"select count(*) from {table}").fetchall()[0][0]

@@ -14,7 +14,7 @@ import pytest
 
 from etl.ingest import ingest_files
 from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_workbook, write_xlsx
-from warehouse import schema
+from warehouse import parts, schema
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot, open_for_write
 
@@ -141,7 +141,7 @@ def test_a_change_the_session_cannot_name_rebuilds_every_model(
         session.mark_changed()
     assert set(rebuilt[-1]) == every_model()
     path = current_snapshot(loaded.home)
-    with duckdb.connect(str(path), read_only=True) as con:
+    with parts.connect(path, read_only=True) as con:
         [(rows,)] = con.execute(
             "select count(*) from fct_content_reach_daily where content_id = 'dy9'"
         ).fetchall()
@@ -207,7 +207,7 @@ def test_program_daily_equals_a_plain_sum_over_content_days(loaded: Settings) ->
         left join dim_program as p on p.program_id = g.program_id
         left join dim_calendar as c on c.date_on = g.date_on
     """
-    with duckdb.connect(str(path), read_only=True) as con:
+    with parts.connect(path, read_only=True) as con:
         assert con.execute(
             f"select count(*) from (({plain}) except all (select * from mart_program_daily))"
         ).fetchall() == [(0,)]

@@ -7,7 +7,9 @@ snapshot names. What readers see is exactly what an ordinary table would hold.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +19,8 @@ import pytest
 
 from etl.ingest import ingest_files
 from tests.builders import published_rows, write_csv
-from warehouse import parts
+from warehouse import parts, store
+from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot, open_for_write
 
@@ -48,12 +51,17 @@ def load(settings: Settings, path: Path, source: str) -> None:
 
 
 def manifest(snapshot: Path) -> dict[tuple[str, str], str]:
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = parts.connect(snapshot, read_only=True)
     try:
         rows = con.execute("select table_name, platform_id, path from parts.manifest").fetchall()
     finally:
         con.close()
     return {(table, platform): path for table, platform, path in rows}
+
+
+def part_files(home: Path) -> set[str]:
+    """The part files on disk, as the manifest names them (relative to the home)."""
+    return {file.relative_to(home).as_posix() for file in home.glob("parts/**/*.parquet")}
 
 
 @pytest.fixture
@@ -71,7 +79,7 @@ def test_large_tables_are_views_over_parts_one_file_per_platform(shared: Setting
     files = manifest(snapshot)
     for table in parts.PARTITIONED:
         assert {platform for name, platform in files if name == table} == {"douyin", "weibo"}
-    assert all(Path(path).is_file() for path in files.values())
+    assert set(files.values()) == part_files(shared.home)  # named relative to the home
     kinds = published_rows(
         shared.home,
         "select table_name, table_type from information_schema.tables"
@@ -88,7 +96,7 @@ def test_large_tables_are_views_over_parts_one_file_per_platform(shared: Setting
     for table, key in parts.SORT_KEYS.items():
         for (name, platform), path in files.items():
             if name == table:
-                frame = pl.read_parquet(path)
+                frame = pl.read_parquet(shared.home / path)
                 columns = [column.strip() for column in key.split(",")]
                 assert frame.height > 0 and frame.select(columns).equals(
                     frame.sort(columns, maintain_order=True).select(columns)
@@ -112,7 +120,7 @@ def test_a_re_export_rewrites_only_its_platforms_parts_and_keeps_the_others(
     assert [r[3] for r in rows if r[0] == "douyin"] == [500 + d for d in range(1, 6)] * 2
     assert [r[3] for r in rows if r[0] == "weibo"] == [100 + d for d in range(1, 6)]
     # The previous snapshot still answers with what it held (its files were not touched).
-    con = duckdb.connect(str(before_snapshot), read_only=True)
+    con = parts.connect(before_snapshot, read_only=True)
     try:
         old = con.execute("select sum(views) from fct_content_daily where platform_id = 'douyin'")
         assert old.fetchone() == (2 * sum(10 + d for d in range(1, 6)),)
@@ -156,14 +164,13 @@ def test_a_failed_session_leaves_the_published_parts_and_its_files_are_pruned_la
         raise RuntimeError("crash after writing new parts")
     assert current_snapshot(shared.home) == snapshot
     assert published_rows(shared.home, FACTS) == rows
-    assert all(Path(path).is_file() for path in published.values())
-    every_file = set(map(str, parts.parts_dir(shared.home).rglob("*.parquet")))
-    assert every_file > set(published.values())  # the failed session's files are still there
+    assert all((shared.home / path).is_file() for path in published.values())
+    assert part_files(shared.home) > set(published.values())  # the failed session's are still there
     load(shared, write_csv(tmp_path / "weibo_b.csv", WEIBO, weibo_rows()[:3]), "weibo")
     kept = set()
     for kept_snapshot in (shared.home / "snapshots").glob("wh-*.duckdb"):
         kept |= set(manifest(kept_snapshot).values())
-    assert set(map(str, parts.parts_dir(shared.home).rglob("*.parquet"))) == kept
+    assert part_files(shared.home) == kept
 
 
 def test_a_session_that_writes_the_shared_table_directly_publishes_what_it_wrote(
@@ -197,8 +204,8 @@ def test_a_session_opened_with_a_relative_home_keeps_the_parts_the_snapshot_name
     shared: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Python API takes the home as given: opened as a relative path, a session that
-    publishes must still find (and keep) the parts every kept snapshot names by absolute path.
-    Comparing the relative paths it walked with the manifest's once deleted every part."""
+    publishes must still find (and keep) the parts every kept snapshot names. Comparing the
+    relative paths it walked with the manifest's absolute ones once deleted every part."""
     rows = published_rows(shared.home, FACTS)
     monkeypatch.chdir(shared.home.parent)
     relative = Path(shared.home.name)
@@ -207,10 +214,71 @@ def test_a_session_opened_with_a_relative_home_keeps_the_parts_the_snapshot_name
         session.mark_changed("备注")
     snapshot = current_snapshot(shared.home)
     assert snapshot is not None
-    assert all(
-        Path(path).is_absolute() and Path(path).is_file() for path in manifest(snapshot).values()
-    )
+    named = set(manifest(snapshot).values())
+    assert named and named <= part_files(shared.home)
     assert published_rows(shared.home, FACTS) == rows
+
+
+def move_home(settings: Settings, tmp_path: Path) -> Settings:
+    """The warehouse as a restore from a backup leaves it: the whole home under another path."""
+    moved = tmp_path / "恢复" / "home"
+    moved.parent.mkdir()
+    shutil.move(settings.home, moved)
+    return dataclasses.replace(settings, home=moved)
+
+
+def test_a_moved_home_reads_its_parts_and_its_next_publish_keeps_them(
+    shared: Settings, tmp_path: Path
+) -> None:
+    """Parts are named relative to the home: a home moved or restored elsewhere reads the same
+    rows, and a load there prunes nothing a kept snapshot names (absolute names once made the
+    moved home's first publish delete its own facts)."""
+    rows = published_rows(shared.home, FACTS)
+    moved = move_home(shared, tmp_path)
+    assert published_rows(moved.home, FACTS) == rows
+    reader = Reader(moved.home)
+    try:
+        assert reader.query("tables").height > 0
+        assert published_rows(moved.home, "select count(*) from mart_program_daily")[0][0] > 0
+    finally:
+        reader.close()
+    load(moved, write_csv(tmp_path / "douyin_b.csv", DOUYIN, douyin_rows(500)), "douyin")
+    after = published_rows(moved.home, FACTS)
+    assert [r for r in after if r[0] == "weibo"] == [r for r in rows if r[0] == "weibo"]
+    assert [r[3] for r in after if r[0] == "douyin"] == [500 + d for d in range(1, 6)] * 2
+    for snapshot in (moved.home / "snapshots").glob("wh-*.duckdb"):
+        assert set(manifest(snapshot).values()) <= part_files(moved.home), snapshot.name
+
+
+def test_a_manifest_of_absolute_paths_is_relinked_when_the_moved_home_is_brought_up_to_date(
+    shared: Settings, tmp_path: Path
+) -> None:
+    """Releases before relative part names wrote absolute ones: such a home, moved, is relinked
+    by its next write session (`creatorpulse serve` opens one), and keeps every part."""
+    rows = published_rows(shared.home, FACTS)
+    snapshot = current_snapshot(shared.home)
+    assert snapshot is not None
+    con = parts.connect(snapshot)
+    try:  # the snapshot as an older release published it: absolute names in manifest and views
+        names = con.execute("select distinct table_name from parts.manifest").fetchall()
+        con.execute(f"update parts.manifest set path = '{shared.home.resolve()}/' || path")
+        for (name,) in names:
+            con.execute(f"drop view main.{name}")
+            parts._create_view(con, name)
+    finally:
+        con.close()
+    moved = move_home(shared, tmp_path)
+    assert store.out_of_date(moved.home) == ["parts named by absolute path"]
+    with pytest.raises(duckdb.IOException):  # the old names point where the home was
+        published_rows(moved.home, FACTS)
+    assert store.bring_up_to_date(moved.home) == ["parts named by absolute path"]
+    assert store.out_of_date(moved.home) == []
+    assert published_rows(moved.home, FACTS) == rows
+    relinked = current_snapshot(moved.home)
+    assert relinked is not None
+    named = set(manifest(relinked).values())
+    assert all(not Path(path).is_absolute() for path in named)
+    assert named <= part_files(moved.home)
 
 
 def test_small_tables_stay_ordinary_tables_of_the_snapshot(
@@ -286,7 +354,7 @@ def test_each_part_is_written_in_its_sort_order_so_row_groups_cover_few_dates(
         )
         assert sorted(written) == ["bilibili", "weibo", "抖音"]
         for platform, file in written.items():
-            path = parts._quote(file)
+            path = parts._quote(str(tmp_path / file))
             stored = con.execute(
                 f"select platform_id, date_on from read_parquet({path})"
             ).fetchall()
@@ -314,3 +382,16 @@ def test_each_part_is_written_in_its_sort_order_so_row_groups_cover_few_dates(
             )
     finally:
         con.close()
+
+
+def test_a_home_whose_path_holds_a_comma_refuses_parts_with_a_clear_error_and_stays_as_it_was(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's file_search_path (how views find their parts) is a comma-separated list."""
+    monkeypatch.setattr(parts, "SHARE_MIN_ROWS", 0)
+    home = dataclasses.replace(settings, home=tmp_path / "备份,2025" / "home")
+    export = write_csv(tmp_path / "douyin_a.csv", DOUYIN, douyin_rows(10))
+    with pytest.raises(parts.PartsError, match="comma"):
+        ingest_files(home, [export], source="douyin")
+    assert current_snapshot(home.home) is None
+    assert part_files(home.home) == set()

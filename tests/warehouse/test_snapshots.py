@@ -14,7 +14,7 @@ import pytest
 
 from etl.ingest import ingest_files
 from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_xlsx
-from warehouse import schema
+from warehouse import parts, schema
 from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.store import WarehouseError, current_snapshot, open_for_write, snapshot_dir
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _count(path: Path, table: str) -> int:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with parts.connect(path, read_only=True) as con:
         return con.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 

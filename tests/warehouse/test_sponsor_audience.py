@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from warehouse import store
+from warehouse import parts, store
 from warehouse.query import Reader
 from warehouse.settings import Settings
 from warehouse.sponsor_report import build_sponsor_report, report_html, suppress_audience
@@ -44,7 +43,7 @@ def test_the_sponsor_report_shows_the_audience_of_its_own_videos_only(
     shutil.copytree(demo_settings.home, home)
     snapshot = store.current_snapshot(home)
     assert snapshot is not None
-    con = duckdb.connect(str(snapshot))
+    con = parts.connect(snapshot)
     try:
         own = con.execute(
             "select c.platform_id, c.content_id from dim_content c join bridge_sponsor_program b"

@@ -9,13 +9,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from openpyxl import load_workbook
 
 from survey.segments.dimensions import value_label
-from warehouse import schema, store
+from warehouse import parts, schema, store
 from warehouse.analytics.reach import reach
 from warehouse.query import Reader
 from warehouse.settings import Settings
@@ -51,7 +50,7 @@ def sql(home: Path, query: str, params: list[object] | None = None) -> pl.DataFr
     """An independent query straight against the published snapshot."""
     snapshot = store.current_snapshot(home)
     assert snapshot is not None
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = parts.connect(snapshot, read_only=True)
     try:
         return con.sql(query, params=params).pl()
     finally:
@@ -220,7 +219,7 @@ def tricky_home(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
     (home / snapshot.parent.name).mkdir(parents=True)
     shutil.copy2(snapshot, home / snapshot.parent.name / snapshot.name)
     shutil.copy2(demo_settings.home / "CURRENT", home / "CURRENT")
-    con = duckdb.connect(str(home / snapshot.parent.name / snapshot.name))
+    con = parts.connect(home / snapshot.parent.name / snapshot.name)
     try:
         con.execute(
             "update dim_program set title_zh = ? where program_id = (select min(program_id) "

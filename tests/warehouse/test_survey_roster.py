@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse import store
+from warehouse import parts, store
 from warehouse.settings import Settings
 
 
 def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     snapshot = store.current_snapshot(settings.home)
     assert snapshot is not None
-    return duckdb.connect(str(snapshot), read_only=True)
+    return parts.connect(snapshot, read_only=True)
 
 
 def test_the_roster_is_a_stored_table_with_one_row_per_current_response(

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import duckdb
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse import store
+from warehouse import parts, store
 from warehouse.query import Reader
 from warehouse.settings import Settings
 
@@ -15,7 +14,7 @@ from warehouse.settings import Settings
 def _days(settings: Settings, sql: str) -> pl.DataFrame:
     snapshot = store.current_snapshot(settings.home)
     assert snapshot is not None
-    con = duckdb.connect(str(snapshot), read_only=True)
+    con = parts.connect(snapshot, read_only=True)
     try:
         return con.sql(sql).pl()
     finally:
