@@ -175,7 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path("/tmp/creatorpulse-bench-publish")
     work.mkdir(parents=True, exist_ok=True)
     if args.home:
+        from warehouse.store import current_snapshot
+
         home = args.home
+        if current_snapshot(home) is None:  # else it would time an empty warehouse's publish
+            raise SystemExit(f"no published snapshot in {home} (bench.callbacks builds it)")
         build_note = f"existing warehouse {home}"
     else:
         home = work / "home"
