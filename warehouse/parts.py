@@ -124,9 +124,8 @@ def _key(path: str | Path) -> str:
 
 
 def parts_dir(home: Path) -> Path:
-    """Folder holding the shared Parquet parts, as an absolute path: manifests name parts by the
-    path they were written to, and pruning compares the files it finds with those names (a
-    relative home once made every part look unnamed, and deleted them all)."""
+    """Folder holding the shared Parquet parts, as an absolute path (the parts are written
+    there; manifests name them by `_key`, relative to the home)."""
     return Path(home).resolve() / PARTS_DIR
 
 
