@@ -109,6 +109,33 @@ def connect(
     )
 
 
+def connect_reader(snapshot: Path) -> duckdb.DuckDBPyConnection:
+    """`connect` read-only for a reader, with one clear error where the snapshot cannot read its
+    facts: it names its parts by absolute path (an earlier release) and they are not there,
+    because its home was moved or restored elsewhere and not yet relinked."""
+    con = connect(snapshot, read_only=True)
+    try:
+        missing = _missing_absolute_part(con)
+    except BaseException:
+        con.close()
+        raise
+    if missing is not None:
+        con.close()
+        home = Path(snapshot).resolve().parent.parent
+        raise PartsError(
+            f"{home}: this warehouse names its platform tables' files where it was written"
+            f" ({missing} is gone): run `creatorpulse serve` or any load once to relink them"
+        )
+    return con
+
+
+def _missing_absolute_part(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not absolute_paths(con):
+        return None
+    paths = con.execute(f"select path from {SCHEMA}.manifest where path like '/%'").fetchall()
+    return next((path for (path,) in paths if not Path(path).is_file()), None)
+
+
 def search_path(snapshot: Path) -> dict[str, str]:
     """The DuckDB setting under which a snapshot's relative part paths resolve in its home."""
     return {"file_search_path": str(Path(snapshot).resolve().parent.parent)}

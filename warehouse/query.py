@@ -45,7 +45,7 @@ class Reader:
         if self._con is None or current != self._path:
             if self._con is not None:
                 self._con.close()
-            self._con = parts.connect(current, read_only=True)
+            self._con = parts.connect_reader(current)
             self._path = current
         return self._con
 

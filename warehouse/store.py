@@ -62,7 +62,7 @@ def connect_read_only(home: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(
             f"no warehouse at {home}: run `creatorpulse demo` or `creatorpulse ingest` first"
         )
-    return parts.connect(path, read_only=True)
+    return parts.connect_reader(path)
 
 
 def _new_snapshot_name() -> str:

@@ -271,6 +271,10 @@ def test_a_manifest_of_absolute_paths_is_relinked_when_the_moved_home_is_brought
     assert store.out_of_date(moved.home) == ["parts named by absolute path"]
     with pytest.raises(duckdb.IOException):  # the old names point where the home was
         published_rows(moved.home, FACTS)
+    reader = Reader(moved.home)
+    with pytest.raises(parts.PartsError, match="relink"):  # a reader says what to do instead
+        reader.query("tables")
+    reader.close()
     assert store.bring_up_to_date(moved.home) == ["parts named by absolute path"]
     assert store.out_of_date(moved.home) == []
     assert published_rows(moved.home, FACTS) == rows
