@@ -205,6 +205,30 @@ def dropdown(
     )
 
 
+# Options a long list (a program list: thousands at 10M rows) holds at once; typed text is
+# matched on the server against all of them (`searched_options`), so the page's layout stays small.
+LIST_OPTIONS = 50
+
+
+def searched_options(
+    options: Iterable[tuple[Any, str]], selected: Iterable[Any], search: str | None
+) -> list[tuple[Any, str]]:
+    """The part of a long (value, label) list a dropdown holds: the selected options, then the
+    first ones (in the given order) whose label or value holds `search` in any case, LIST_OPTIONS
+    in all at most."""
+    chosen = set(selected)
+    text = (search or "").strip().lower()
+    kept = [option for option in options if option[0] in chosen]
+    for value, label in options:
+        if len(kept) >= LIST_OPTIONS:
+            break
+        if value in chosen:
+            continue
+        if not text or text in str(label).lower() or text in str(value).lower():
+            kept.append((value, label))
+    return kept
+
+
 def radio(
     page_name: str, key: str, label: str, options: Iterable[tuple[str, str]], value: str
 ) -> html.Div:

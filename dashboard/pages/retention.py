@@ -15,7 +15,7 @@ from typing import Any
 import dash
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 from dashboard import auth, charts_retention, components, data, theme, urlstate
 from dashboard.i18n import STRINGS, band_label, category_label, platform_label, register, t
@@ -490,7 +490,7 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
             PAGE,
             "program",
             t("retention.filter.program", lang),
-            program_options(catalogue, lang),
+            components.searched_options(program_options(catalogue, lang), [program_id], None),
             program_id,
             clearable=False,
         )
@@ -572,6 +572,28 @@ def render_creators(
         defs,
         survival_figure(filters),
     )
+
+
+_PROGRAM = {"type": components.FILTER, "page": PAGE, "key": "program"}
+
+
+@callback(
+    Output(_PROGRAM, "options"),
+    Input(_PROGRAM, "search_value"),
+    State(_PROGRAM, "value"),
+    State(components.filters_id(PAGE), "data"),
+    prevent_initial_call=True,
+)
+def search_programs(search: str | None, selected: Any, filters: Any) -> Any:
+    """The program list's options for the text typed in it (the selected one always kept): every
+    edition's programs are thousands at 10M rows, too many to send with the page."""
+    lang = urlstate.lang_of(filters if isinstance(filters, dict) else {})
+    options = components.searched_options(
+        program_options(programs(), lang),
+        [selected] if isinstance(selected, str) else [],
+        search if isinstance(search, str) else None,
+    )
+    return [{"label": label, "value": value} for value, label in options]
 
 
 @callback(

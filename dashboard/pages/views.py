@@ -17,7 +17,7 @@ from typing import Any
 import dash
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import auth, charts, charts_views, components, data, urlstate
 from dashboard.i18n import fmt_number, platform_label, register, t
@@ -219,6 +219,30 @@ class ViewState:
 def edition_programs(year: int) -> pl.DataFrame:
     """The edition's programs per platform with their plays (the options' source)."""
     return data.query("views_edition_programs", edition_year=year)
+
+
+def programs_by_plays(year: int) -> pl.DataFrame:
+    """The edition's programs (id, title), most played first: the program list's order."""
+    return (
+        edition_programs(year)
+        .group_by("program_id")
+        .agg(pl.col("program_title_zh").first(), pl.col("views").sum())
+        .sort(["views", "program_id"], descending=[True, False])
+    )
+
+
+def program_options(
+    year: int | None, selected: list[str], search: str | None
+) -> list[tuple[str, str]]:
+    """(id, title) options of the program list: the selected programs, then the most played
+    ones whose title or id holds `search` (`components.searched_options`)."""
+    if year is None:
+        return []
+    frame = programs_by_plays(year)
+    titles = zip(frame["program_id"].to_list(), frame["program_title_zh"].to_list(), strict=True)
+    return components.searched_options(
+        [(pid, title or pid) for pid, title in titles], selected, search
+    )
 
 
 def live_platforms(year: int) -> list[str]:
@@ -631,10 +655,15 @@ def kpis(filters: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 # -- layout ----------------------------------------------------------------------------------------
+def _filter_id(key: str) -> dict[str, str]:
+    """The id of the filter control `key` (the shell writes its value to the URL)."""
+    return {"type": components.FILTER, "page": PAGE, "key": key}
+
+
 def _hidden_filter(key: str, value: Any) -> dcc.Input:
     """A filter control the page's own window callback sets (the shell writes it to the URL)."""
     return dcc.Input(
-        id={"type": components.FILTER, "page": PAGE, "key": key},
+        id=_filter_id(key),
         type="hidden",
         value=value,
     )
@@ -796,11 +825,6 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
     platform_ids = charts._platform_order(
         set(everything["platform_id"].to_list()) | set(live_platforms(s.year))
     )
-    by_plays = (
-        everything.group_by("program_id")
-        .agg(pl.col("program_title_zh").first(), pl.col("views").sum())
-        .sort(["views", "program_id"], descending=[True, False])
-    )
     controls = [
         components.dropdown(
             PAGE,
@@ -832,7 +856,7 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
             PAGE,
             "program",
             t("views.filter.program", lang),
-            [(r["program_id"], r["program_title_zh"]) for r in by_plays.to_dicts()],
+            program_options(s.year, s.programs, None),
             s.programs,
             multi=True,
             placeholder=t("views.filter.top_programs", lang).format(n=DEFAULT_PROGRAMS),
@@ -906,6 +930,23 @@ def choose_window(choice: str | None, start: str | None, end: str | None) -> tup
     if start is None and end is None:
         return no_update, no_update, no_update
     return None, (start or "")[:10] or None, (end or "")[:10] or None
+
+
+@callback(
+    Output(_filter_id("program"), "options"),
+    Input(_filter_id("program"), "search_value"),
+    State(_filter_id("program"), "value"),
+    State(_filter_id("edition"), "value"),
+    prevent_initial_call=True,
+)
+def search_programs(search: str | None, selected: Any, edition: Any) -> Any:
+    """The program list's options for the text typed in it (the selected ones always kept)."""
+    year = state({"edition": edition}).year
+    chosen = (
+        [v for v in (selected or []) if isinstance(v, str)] if isinstance(selected, list) else []
+    )
+    options = program_options(year, chosen, search if isinstance(search, str) else None)
+    return [{"label": label, "value": value} for value, label in options]
 
 
 def _kpi_cards(filters: Mapping[str, Any]) -> list[html.Div]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 from datetime import timedelta
 
 import polars as pl
 import pytest
 
-from dashboard import charts_retention
-from dashboard.components import filters_id
+from dashboard import charts_retention, components
+from dashboard.components import FILTER, filters_id
 from dashboard.pages import retention
 from tests.dashboard.callbacks import download_as, post_callback
 from warehouse.privacy import DEFAULT_K
@@ -381,3 +382,28 @@ def test_a_cohort_table_of_many_months_drops_the_cell_text_but_keeps_the_open_ce
     assert heatmap.texttemplate == ""
     assert heatmap.text[0][-1] == "50%*"
     assert fig.layout.title.subtitle.text == "* 该期尚未结束，数字仍可能变化"
+
+
+def test_the_program_list_is_searched_on_the_server_and_keeps_the_chosen_one(dash_app) -> None:
+    """Every edition's programs (110 in the demo) are more than the list holds at once (50):
+    typed text finds the others, with the program already chosen kept first."""
+    labels = retention.program_options(retention.programs(), "zh")
+    assert len(labels) > components.LIST_OPTIONS
+    first_value, first_label = labels[0]
+    last_value, last_label = labels[-1]
+    program = {"type": FILTER, "page": "retention", "key": "program"}
+    request = {
+        "outputs": [(program, "options")],
+        "inputs": [(program, "search_value", last_label[:4])],
+        "state": [
+            (program, "value", first_value),
+            (filters_id("retention"), "data", {"page": "retention", "lang": "zh"}),
+        ],
+    }
+    for role in ("organizer", "researcher"):
+        body = post_callback(dash_app, **request, role=role)["response"]
+        options = body[json.dumps(program, sort_keys=True, separators=(",", ":"))]["options"]
+        assert options[0] == {"label": first_label, "value": first_value}
+        assert {"label": last_label, "value": last_value} in options
+        assert all(last_label[:4] in o["label"] for o in options[1:])
+    post_callback(dash_app, **request, role="sponsor", expect_status=403)

@@ -12,14 +12,14 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import charts_views
+from dashboard import charts_views, components
 from dashboard.components import FILTER, filters_id
 from dashboard.pages import views
 from tests.builders import published_rows
 from tests.dashboard.callbacks import download_as, post_callback, signed_in_client
 from warehouse.analytics import reach
 from warehouse.query import Reader
-from warehouse.settings import Settings
+from warehouse.settings import Settings, load_settings
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 
@@ -291,3 +291,52 @@ def test_the_programs_csv_has_chinese_headers_and_reach_basis() -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:6] == ["节目", "播放量", "互动量", "互动率", "触达人数", "触达口径"]
     assert rows[1][5] == "估算"
+
+
+# -- the program list: searched on the server ------------------------------------------------------
+def _edition_titles(year: int) -> list[tuple[str, str, int]]:
+    """(program id, title, plays) of an edition's programs, straight from the warehouse."""
+    return published_rows(
+        load_settings().home,
+        "select program_id, any_value(program_title_zh), sum(views) from mart_views_program_total"
+        " where edition_year = ? group by program_id order by 3 desc, 1",
+        [year],
+    )
+
+
+def test_the_program_list_holds_the_selected_then_the_most_played_matches(monkeypatch) -> None:
+    monkeypatch.setattr(components, "LIST_OPTIONS", 4)
+    everything = _edition_titles(2025)
+    assert len(everything) > 4  # the list is cut: what a 10M-row edition's thousands need
+    top = views.program_options(2025, [], None)
+    assert top == [(pid, title) for pid, title, _ in everything[:4]]
+    least = everything[-1][0]
+    kept = views.program_options(2025, [least], None)
+    assert kept[0] == (least, everything[-1][1]) and len(kept) == 4
+    word = everything[-1][1][:2]  # a Chinese fragment of the least played title
+    found = views.program_options(2025, [], word)
+    expected = [(pid, title) for pid, title, _ in everything if word in title][:4]
+    assert found == expected and (least, everything[-1][1]) in views.program_options(
+        2025, [], everything[-1][1]
+    )
+    assert views.program_options(2025, [], "没有这个节目") == []
+    assert views.program_options(2025, [], everything[0][0].lower())[0][0] == everything[0][0]
+
+
+def test_the_program_search_answers_over_http_for_organizers_only(dash_app) -> None:
+    everything = _edition_titles(2024)
+    title = everything[-1][1]
+    program = {"type": FILTER, "page": "views", "key": "program"}
+    edition = {"type": FILTER, "page": "views", "key": "edition"}
+    request = {
+        "outputs": [(program, "options")],
+        "inputs": [(program, "search_value", title)],
+        "state": [(program, "value", [everything[0][0]]), (edition, "value", "2024")],
+    }
+    body = post_callback(dash_app, **request)["response"]
+    options = body[json.dumps(program, sort_keys=True, separators=(",", ":"))]["options"]
+    assert options[0] == {"label": everything[0][1], "value": everything[0][0]}  # kept
+    assert {"label": title, "value": everything[-1][0]} in options
+    assert len(options) <= components.LIST_OPTIONS
+    for role in ("sponsor", "researcher", None):
+        post_callback(dash_app, **request, role=role, expect_status=403 if role else 401)

@@ -108,6 +108,19 @@ def test_programs_and_custom_dates_are_shareable_links(browser: Browser, demo_se
     watched.clean()
 
 
+def test_a_program_past_the_list_is_found_by_typing_its_title(
+    browser: Browser, demo_server: str
+) -> None:
+    """The list holds the 50 most played of 2025's 58 programs; typing searches them all on the
+    server, and the one found can be chosen like any other."""
+    watched = watch(browser)
+    page = open_page(watched, demo_server + "/views?edition=2025")
+    choose(watched, "views-filter-program", "赛博国风组曲")  # the least played
+    expect(page).to_have_url(demo_server + "/views?edition=2025&metric=plays&program=P2025-17")
+    assert _names(page, "views-program_daily") == ["赛博国风组曲"]
+    watched.clean()
+
+
 def test_the_language_switch_relabels_the_page(browser: Browser, demo_server: str) -> None:
     watched = watch(browser)
     page = open_page(watched, demo_server + "/views?edition=2025")
