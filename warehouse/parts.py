@@ -442,20 +442,22 @@ def relink(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _has_manifest(con: duckdb.DuckDBPyConnection) -> bool:
+    # fetchall, never fetchone: a result left unfinished blocks the connection's next query, and
+    # readers hand this connection on (store.connect_read_only).
     found = con.execute(
         "select count(*) from duckdb_tables() where database_name = current_database()"
         " and schema_name = ? and table_name = 'manifest'",
         [SCHEMA],
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()
+    return bool(found[0][0])
 
 
 def absolute_paths(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the manifest names any part by absolute path (written before `relink` existed)."""
     if not _has_manifest(con):
         return False
-    found = con.execute(f"select count(*) from {SCHEMA}.manifest where path like '/%'").fetchone()
-    return bool(found and found[0])
+    found = con.execute(f"select count(*) from {SCHEMA}.manifest where path like '/%'").fetchall()
+    return bool(found[0][0])
 
 
 def referenced_files(snapshot: Path) -> set[str]:
