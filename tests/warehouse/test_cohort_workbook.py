@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import random
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -348,3 +349,83 @@ def test_generalisation_coarsens_step_by_step_then_suppresses() -> None:
     assert levels == {"age_band": 1} and len(steps) == 1
     assert out["age_band"].to_list() == ["25_34"] * 6 + ["45_plus"]
     assert out.filter(pl.col("class_size") < 3).height == 1  # the one 50+ person
+
+
+def _reference_generalise(
+    frame: pl.DataFrame, quasi: tuple[str, ...], k: int
+) -> tuple[dict[str, int], list[int]]:
+    """The greedy search written the plain way: every candidate scored over every row."""
+    from warehouse.cohort import QUASI_IDENTIFIERS
+
+    keys = ["edition_year", *quasi]
+
+    def at(levels: dict[str, int]) -> pl.DataFrame:
+        return frame.with_columns(QUASI_IDENTIFIERS[q][v].expr.alias(q) for q, v in levels.items())
+
+    def small(levels: dict[str, int]) -> int:
+        sized = at(levels).with_columns(pl.len().over(keys).alias("n"))
+        return sized.filter(pl.col("n") < k).height
+
+    def distinct(q: str, levels: dict[str, int]) -> int:
+        return frame.select(QUASI_IDENTIFIERS[q][levels[q]].expr.n_unique()).item()
+
+    levels = dict.fromkeys(quasi, 0)
+    history = [(dict(levels), small(levels))]
+    while history[-1][1] > 0:
+        options = [q for q in quasi if levels[q] + 1 < len(QUASI_IDENTIFIERS[q])]
+        if not options:
+            break
+        scored = [(small(levels | {q: levels[q] + 1}), -distinct(q, levels), q) for q in options]
+        best, _, chosen = min(scored)
+        levels[chosen] += 1
+        history.append((dict(levels), best))
+    best_at = min(range(len(history)), key=lambda i: (history[i][1], i))
+    return history[best_at][0], [small for _levels, small in history[1 : best_at + 1]]
+
+
+def test_generalisation_on_grouped_rows_matches_the_row_by_row_search() -> None:
+    """The search scores candidates on distinct combinations with their counts; it must choose
+    the levels and sizes a row-by-row search would, nulls included (seeded random people)."""
+    rng = random.Random(7)
+    cities = [
+        ("上海", "上海", "tier1", False),
+        ("成都", "四川", "new_tier1", False),
+        ("扬州", "江苏", "tier3", False),
+        ("伦敦", None, "overseas", True),
+        (None, None, None, None),
+    ]
+    rows = []
+    for _ in range(3000):
+        city, province, tier, overseas = rng.choice(cities)
+        age = rng.choice(["under_18", "18_24", "25_29", "30_34", "35_39", "40_44", "50_plus", None])
+        rows.append(
+            {
+                "edition_year": rng.choice([2024, 2025, 2026]),
+                "age_band": age,
+                "age_band_coarse": {
+                    "25_29": "25_34",
+                    "30_34": "25_34",
+                    "35_39": "35_44",
+                    "40_44": "35_44",
+                    "50_plus": "45_plus",
+                }.get(age or "", age),
+                "gender": rng.choice(["female", "male", "other", "undisclosed", None]),
+                "city_zh": city,
+                "province_zh": province,
+                "city_tier": tier,
+                "is_overseas": overseas,
+                "role": rng.choice(
+                    ["product_manager", "engineer", "student", "founder", "other", None]
+                ),
+            }
+        )
+    frame = pl.DataFrame(rows)
+    for k in (2, 5, 11, 40):
+        out, levels, steps = generalise(frame, QUASI, k=k)
+        want_levels, want_small = _reference_generalise(frame, QUASI, k)
+        assert levels == want_levels, k
+        # each step says how many rows were still in classes under k
+        assert [int(step.rsplit("(", 1)[1].split()[0]) for step in steps] == want_small, k
+        sizes = out.with_columns(pl.len().over(["edition_year", *QUASI]).alias("n"))
+        assert sizes["class_size"].to_list() == sizes["n"].to_list()
+        assert out.height == frame.height
