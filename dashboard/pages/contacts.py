@@ -5,12 +5,14 @@ Contacts never go to the browser unmasked except for the one participant reveale
 have no download (no dataset is registered for this page).
 
 The list is served a page at a time (AG Grid's infinite row model: the grid asks for rows
-`startRow`..`endRow` with its sort and filter, `list_rows` answers from the masked list cached
-per snapshot): with 100k participants the whole list would be megabytes of JSON on every open.
+`startRow`..`endRow` with its sort and filter, `list_rows` masks what it sorts and filters by
+and the page it sends): with 100k participants the whole list would be megabytes of JSON on
+every open, and masking every value of it on every page ~100 ms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import dash
@@ -105,28 +107,31 @@ def mask(value: str | None) -> str | None:
     )
 
 
-def masked_list(lang: str) -> pl.DataFrame:
-    """Every participant with contacts, each contact value masked."""
-    return data.product(_masked, lang=lang)
+SHOWN_COLUMNS = ("participant_id", *CONTACT_COLUMNS, "edition_year", "role_label", "city_zh")
 
 
-def _masked(reader: Any, lang: str) -> pl.DataFrame:
-    """The masked list, built once per snapshot and language (`data.product` caches it)."""
-    frame = data.query("pii_contacts", participant_id=None)
-    return frame.select(
-        "participant_id",
-        *[masked(c) for c in CONTACT_COLUMNS],
-        "edition_year",
-        # Labels of the roles present (a few), not a Python call per row; null stays null.
-        pl.col("role")
-        .replace_strict(
-            {r: role_label(r, lang) for r in frame["role"].drop_nulls().unique().to_list()},
-            default=None,
-            return_dtype=pl.String,
+def shown(frame: pl.DataFrame, lang: str, columns: Collection[str] = SHOWN_COLUMNS) -> pl.DataFrame:
+    """`columns` of `pii_contacts` rows as the list shows them: contact values masked, roles
+    labelled (the labels of the roles present, not a Python call per row; null stays null).
+    Columns not named stay as they are, so a page can mask only what it sorts or filters by
+    over every row, and the rest on the rows it sends."""
+    exprs = [masked(c) for c in CONTACT_COLUMNS if c in columns]
+    if "role_label" in columns:
+        roles = frame["role"].drop_nulls().unique().to_list()
+        exprs.append(
+            pl.col("role")
+            .replace_strict(
+                {r: role_label(r, lang) for r in roles}, default=None, return_dtype=pl.String
+            )
+            .alias("role_label")
         )
-        .alias("role_label"),
-        "city_zh",
-    )
+    return frame.with_columns(exprs)
+
+
+def contacts(first_row: int | None = None, row_count: int | None = None) -> pl.DataFrame:
+    """Participants with contacts in the list's order, unmasked (RESTRICTED: only ever sent
+    through `shown`): every one, or `row_count` from `first_row`."""
+    return data.query("pii_contacts", participant_id=None, first_row=first_row, row_count=row_count)
 
 
 def layout(lang: str = "zh", **query: Any) -> html.Div:
@@ -134,10 +139,11 @@ def layout(lang: str = "zh", **query: Any) -> html.Div:
     filters = {"lang": urlstate.lang_of({"lang": lang})}
     lang = filters["lang"]
     try:
-        frame = masked_list(lang)
+        # Only the columns' types are needed here: a query that matches nobody gives them.
+        empty = data.query("pii_contacts", participant_id="", first_row=None, row_count=0)
     except WarehouseError as exc:
         return components.message(PAGE, lang, str(exc))
-    _rows, defs = components.grid_data(frame.head(0), lang)
+    _rows, defs = components.grid_data(shown(empty.head(0), lang).select(SHOWN_COLUMNS), lang)
     return components.page(
         PAGE,
         lang,
@@ -183,7 +189,9 @@ def reveal(participant_id: str | None, lang: str) -> list[Any]:
     user = auth.current_user()
     if not auth.allowed(PAGE, user):  # the guard refuses earlier; this is belt and braces
         return []
-    frame = data.query("pii_contacts", participant_id=participant_id)
+    frame = data.query(
+        "pii_contacts", participant_id=participant_id, first_row=None, row_count=None
+    )
     entry = accounts.record(
         load_settings().home,
         "pii_reveal",
@@ -247,15 +255,32 @@ def _condition(column: str, spec: dict[str, Any], dtype: pl.DataType) -> pl.Expr
 
 def list_rows(request: dict[str, Any] | None, lang: str) -> dict[str, Any]:
     """The rows AG Grid asks for (`startRow`..`endRow` after its sort and filter), masked, and
-    how many rows there are in all."""
+    how many rows there are in all.
+
+    Sorting and filtering see the masked values, never the raw ones (a filter on a raw phone
+    number would let anyone probe its hidden digits), so the columns they name are masked over
+    every row first; the other columns are masked on the page of rows sent only.
+    """
     request = request or {}
-    frame = masked_list(lang)
-    for column, spec in (request.get("filterModel") or {}).items():
-        if column in frame.columns and isinstance(spec, dict):
-            condition = _condition(column, spec, frame.schema[column])
-            if condition is not None:
-                frame = frame.filter(condition.fill_null(False))
-    sorts = [s for s in request.get("sortModel") or [] if s.get("colId") in frame.columns]
+    filters = {
+        column: spec
+        for column, spec in (request.get("filterModel") or {}).items()
+        if column in SHOWN_COLUMNS and isinstance(spec, dict)
+    }
+    sorts = [s for s in request.get("sortModel") or [] if s.get("colId") in SHOWN_COLUMNS]
+    start = max(int(request.get("startRow") or 0), 0)
+    end = max(int(request.get("endRow") or start + PAGE_ROWS), start)
+    if not filters and not sorts:  # the list as it opens: read the page only
+        page = contacts(start, end - start)
+        count = int(data.query("pii_contacts_count")["count_rows"].item())
+        rows, _defs = components.grid_data(shown(page, lang).select(SHOWN_COLUMNS), lang)
+        return {"rowData": rows, "rowCount": count}
+    used = {*filters, *(s["colId"] for s in sorts)}
+    frame = shown(contacts(), lang, used)
+    for column, spec in filters.items():
+        condition = _condition(column, spec, frame.schema[column])
+        if condition is not None:
+            frame = frame.filter(condition.fill_null(False))
     if sorts:
         frame = frame.sort(
             [s["colId"] for s in sorts],
@@ -263,9 +288,8 @@ def list_rows(request: dict[str, Any] | None, lang: str) -> dict[str, Any]:
             nulls_last=True,
             maintain_order=True,
         )
-    start = max(int(request.get("startRow") or 0), 0)
-    end = max(int(request.get("endRow") or start + PAGE_ROWS), start)
-    rows, _defs = components.grid_data(frame.slice(start, end - start), lang)
+    page = shown(frame.slice(start, end - start), lang, set(SHOWN_COLUMNS) - used)
+    rows, _defs = components.grid_data(page.select(SHOWN_COLUMNS), lang)
     return {"rowData": rows, "rowCount": frame.height}
 
 

@@ -54,7 +54,11 @@ def test_values_are_masked_beyond_use(value: str | None, masked: str | None) -> 
 
 
 def _contacts(settings: Settings) -> list[dict]:
-    return Reader(settings.home).query("pii_contacts", participant_id=None).to_dicts()
+    return (
+        Reader(settings.home)
+        .query("pii_contacts", participant_id=None, first_row=None, row_count=None)
+        .to_dicts()
+    )
 
 
 def test_the_organizers_list_carries_no_contact_in_clear(
@@ -124,7 +128,11 @@ def test_the_list_is_served_a_page_at_a_time_masked_with_the_total(
     assert first["rowCount"] == second["rowCount"] == len(contacts)
     assert len(first["rowData"]) == len(second["rowData"]) == 20
     ids = [r["participant_id"] for r in first["rowData"] + second["rowData"]]
-    assert len(set(ids)) == 40
+    assert ids == [c["participant_id"] for c in contacts[:40]]  # the list's order, page by page
+    last = _rows(dash_app, {"startRow": len(contacts) - 3, "endRow": len(contacts) + 17})
+    assert [r["participant_id"] for r in last["rowData"]] == [
+        c["participant_id"] for c in contacts[-3:]
+    ]
     by_id = {c["participant_id"]: c for c in contacts}
     for row in first["rowData"]:
         person = by_id[row["participant_id"]]
@@ -156,6 +164,38 @@ def test_the_list_sorts_and_filters_on_the_server(dash_app: Dash, demo_data: Set
     assert filtered["rowCount"] == len(in_city) < len(contacts)
     ids = [r["participant_id"] for r in filtered["rowData"]]
     assert ids == sorted((c["participant_id"] for c in in_city), reverse=True)
+
+
+def test_sorting_and_filtering_see_only_the_masked_values(
+    dash_app: Dash, demo_data: Settings
+) -> None:
+    """A filter on the hidden digits of a phone number finds nobody (it would let anyone probe
+    them), and a sort by phone orders what is shown, not the numbers behind it."""
+    contacts = _contacts(demo_data)
+    phones = [
+        c
+        for c in contacts
+        if c["phone"] and len(c["phone"]) >= 11 and c["phone"][3:7] not in mask(c["phone"])
+    ]
+    assert phones
+    hidden = phones[0]["phone"][3:7]
+    probe = _rows(
+        dash_app,
+        {
+            "startRow": 0,
+            "endRow": 1000,
+            "filterModel": {"phone": {"filterType": "text", "type": "contains", "filter": hidden}},
+        },
+    )
+    assert all(hidden in r["phone"] for r in probe["rowData"])  # matched on what is shown
+    assert phones[0]["participant_id"] not in {r["participant_id"] for r in probe["rowData"]}
+    by_phone = _rows(
+        dash_app,
+        {"startRow": 0, "endRow": 1000, "sortModel": [{"colId": "phone", "sort": "asc"}]},
+    )
+    shown = [r["phone"] for r in by_phone["rowData"] if r["phone"] is not None]
+    assert shown == sorted(mask(c["phone"]) for c in contacts if mask(c["phone"]) is not None)
+    assert by_phone["rowCount"] == len(contacts)
 
 
 @pytest.mark.parametrize("role", ["researcher", "sponsor"])

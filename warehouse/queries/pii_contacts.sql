@@ -1,6 +1,7 @@
 -- RESTRICTED: names and contacts (grain: participant), with their latest survey response's
 -- edition, role and city for context (mart_survey_profile). Only the organizers' contacts page
 -- reads this, which masks every value before it leaves the server and logs each reveal.
+-- $first_row / $row_count: one page of the list in its order (null: from the first / to the end).
 with contacts as (
     select * from pii_participant_contact
 ),
@@ -26,3 +27,4 @@ final as (
 
 select * from final
 order by edition_year desc nulls last, participant_id
+limit $row_count offset $first_row
