@@ -177,18 +177,21 @@ def selected_program(filters: Mapping[str, Any], catalogue: pl.DataFrame) -> str
     return source["program_id"][0] if not source.is_empty() else None
 
 
-def program_options(catalogue: pl.DataFrame, lang: str) -> list[tuple[str, str]]:
-    """(program_id, label) pairs: the Chinese title, its edition and how many curves it has."""
-    out = []
-    for row in catalogue.iter_rows(named=True):
-        key = "retention.program.curves" if row["count_curves"] else "retention.program.no_curve"
-        label = t(key, lang).format(
-            title=row["title_zh"] or row["program_id"],
-            year=row["edition_year"],
-            n=row["count_curves"],
-        )
-        out.append((row["program_id"], label))
-    return out
+def program_options(catalogue: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The program list's options (columns value, label) in the catalogue's order: the Chinese
+    title, its edition and how many curves it has."""
+    fields = {
+        "title": pl.coalesce(pl.when(pl.col("title_zh") != "").then("title_zh"), "program_id"),
+        "year": pl.col("edition_year"),
+        "n": pl.col("count_curves"),
+    }
+    return catalogue.select(
+        pl.col("program_id").alias("value"),
+        pl.when(pl.col("count_curves") > 0)
+        .then(components.formatted(t("retention.program.curves", lang), **fields))
+        .otherwise(components.formatted(t("retention.program.no_curve", lang), **fields))
+        .alias("label"),
+    )
 
 
 # -- creator retention datasets --------------------------------------------------------------------

@@ -238,11 +238,13 @@ def program_options(
     ones whose title or id holds `search` (`components.searched_options`)."""
     if year is None:
         return []
-    frame = programs_by_plays(year)
-    titles = zip(frame["program_id"].to_list(), frame["program_title_zh"].to_list(), strict=True)
-    return components.searched_options(
-        [(pid, title or pid) for pid, title in titles], selected, search
+    options = programs_by_plays(year).select(
+        pl.col("program_id").alias("value"),
+        pl.coalesce(
+            pl.when(pl.col("program_title_zh") != "").then("program_title_zh"), "program_id"
+        ).alias("label"),
     )
+    return components.searched_options(options, selected, search)
 
 
 def live_platforms(year: int) -> list[str]:

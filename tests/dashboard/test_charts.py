@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import charts, i18n, theme
+from dashboard import charts, components, i18n, theme
 from survey.normalise import AGE_BANDS, ROLE_CODES
 
 
@@ -396,3 +396,20 @@ def test_charts_do_not_change_their_input() -> None:
     charts.plays_over_time(frame)
     charts.top_programs(frame)
     assert frame.equals(before)
+
+
+def test_labels_are_formatted_as_polars_columns_like_str_format() -> None:
+    """components.formatted: the same text as str.format, row by row, with Chinese and braces."""
+    frame = pl.DataFrame({"title": ["年兽不想上班", None], "year": [2025, 2026], "n": [2, 0]})
+    template = "{title}（{year} · {n}条曲线）{{原样}}"
+    got = frame.select(
+        components.formatted(template, title=pl.col("title"), year=pl.col("year"), n=pl.col("n"))
+    ).to_series()
+    assert got.to_list() == [
+        "年兽不想上班（2025 · 2条曲线）{原样}",
+        "（2026 · 0条曲线）{原样}",
+    ]
+    with pytest.raises(ValueError, match="plain named fields"):
+        components.formatted("{year:>6}", year=pl.col("year"))
+    with pytest.raises(ValueError, match="plain named fields"):
+        components.formatted("{missing}", year=pl.col("year"))

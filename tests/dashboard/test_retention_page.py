@@ -265,7 +265,7 @@ def test_a_programs_curves_are_drawn_per_platform_against_their_band_median(
     count = summary.filter(pl.col("length_band") == band)["count_curves_in_band"][0]
     assert median.name.startswith("同类节目中位数（") and f"{count}条曲线" in median.name
     assert fig.layout.yaxis.tickformat == ".0%"
-    titles = {lab for _, lab in retention.program_options(retention.programs(), "en")}
+    titles = set(retention.program_options(retention.programs(), "en")["label"])
     assert "年兽不想上班 (2025 · 2 curves)" in titles
 
 
@@ -275,7 +275,7 @@ def test_a_program_without_a_curve_says_the_platform_reported_none() -> None:
     fig = retention.audience_figure({"lang": "zh", "program": none})
     assert len(fig.data) == 0
     assert [a.text for a in fig.layout.annotations] == ["平台没有提供该节目的观众留存曲线"]
-    label = dict(retention.program_options(catalogue, "zh"))[none]
+    label = dict(retention.program_options(catalogue, "zh").rows())[none]
     assert label.endswith("无曲线）")
 
 
@@ -387,7 +387,7 @@ def test_a_cohort_table_of_many_months_drops_the_cell_text_but_keeps_the_open_ce
 def test_the_program_list_is_searched_on_the_server_and_keeps_the_chosen_one(dash_app) -> None:
     """Every edition's programs (110 in the demo) are more than the list holds at once (50):
     typed text finds the others, with the program already chosen kept first."""
-    labels = retention.program_options(retention.programs(), "zh")
+    labels = retention.program_options(retention.programs(), "zh").rows()
     assert len(labels) > components.LIST_OPTIONS
     first_value, first_label = labels[0]
     last_value, last_label = labels[-1]
