@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,49 +20,17 @@ Source = Reader | WriteSession
 HomeOrSession = Path | str | WriteSession
 
 
-# Queries that depend on nothing but the snapshot: read once per published snapshot. A published
-# snapshot never changes (every write makes a new one), so a Reader's result can be reused
-# until CURRENT moves on. Profiling six saved segments and the clusters (`creatorpulse
-# segment`) then reads the 100k-row population once instead of eight times.
-SNAPSHOT_QUERIES = frozenset({"segment_population", "segment_programs"})
-_snapshot_frames: dict[tuple[str, str], pl.DataFrame] = {}
-_snapshot_lock = threading.Lock()
-
-
 def run_query(source: Source, name: str, **params: Any) -> pl.DataFrame:
     """Run warehouse/queries/NAME.sql through a Reader or inside a write session."""
     try:
         if isinstance(source, WriteSession):
             return query_session(source, name, **params)
-        if name in SNAPSHOT_QUERIES and not params:
-            return _per_snapshot(source, name)
         return source.query(name, **params)
     except duckdb.CatalogException as exc:
         raise SegmentError(
             "this warehouse has no segment tables yet (they arrive with its next write, e.g. "
             f"`creatorpulse segment`): {str(exc).splitlines()[0]}"
         ) from exc
-
-
-def _per_snapshot(reader: Reader, name: str) -> pl.DataFrame:
-    """The named query on the reader's current snapshot, computed once per snapshot (a copy)."""
-    current = current_snapshot(reader.home)
-    with _snapshot_lock:
-        cached = _snapshot_frames.get((str(current), name))
-    if cached is None:
-        cached = reader.query(name)
-        read = str(reader.snapshot)  # the snapshot the reader actually read
-        with _snapshot_lock:
-            for key in [k for k in _snapshot_frames if k[0] != read]:
-                del _snapshot_frames[key]  # an older snapshot's: CURRENT has moved on
-            _snapshot_frames[(read, name)] = cached
-    return cached.clone()
-
-
-def clear_snapshot_cache() -> None:
-    """Forget the frames read per snapshot (tests that rebuild a warehouse in place)."""
-    with _snapshot_lock:
-        _snapshot_frames.clear()
 
 
 def write(

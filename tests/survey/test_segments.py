@@ -37,10 +37,9 @@ from survey.segments import (
     segment_runs,
     store_segments,
 )
-from survey.segments._warehouse import clear_snapshot_cache
 from survey.segments.clustering import _feature_frame
 from warehouse import parts
-from warehouse.query import Reader
+from warehouse.query import Reader, clear_resident
 from warehouse.settings import Settings
 from warehouse.store import current_snapshot
 
@@ -511,14 +510,14 @@ def test_the_population_is_read_once_per_published_snapshot(
     home = tmp_path / "home"
     shutil.copytree(demo_settings.home, home, ignore=shutil.ignore_patterns("samples"))
     names: list[str] = []
-    query = Reader.query
+    run = Reader._run
 
-    def counted(self: Reader, name: str, **params: Any) -> pl.DataFrame:
-        names.append(name)
-        return query(self, name, **params)
+    def counted(con: Any, sql: str, params: dict[str, Any]) -> pl.DataFrame:
+        names.extend(n for n in ("segment_population",) if f"from mart_{n}" in sql)
+        return run(con, sql, params)
 
-    monkeypatch.setattr(Reader, "query", counted)
-    clear_snapshot_cache()
+    monkeypatch.setattr(Reader, "_run", staticmethod(counted))
+    clear_resident()
     reader = Reader(home)
     first = population(reader)
     first.drop_in_place("role")  # a caller changing its frame does not change the next one's

@@ -15,7 +15,7 @@ import pytest
 from etl.ingest import ingest_files
 from tests.builders import WJX_META, WJX_QUESTIONS, wjx_row, write_csv, write_xlsx
 from warehouse import parts, schema
-from warehouse.query import Reader
+from warehouse.query import RESIDENT_SNAPSHOTS, Reader, _resident, clear_resident
 from warehouse.settings import Settings
 from warehouse.store import WarehouseError, current_snapshot, open_for_write, snapshot_dir
 
@@ -64,6 +64,37 @@ def test_a_reader_picks_up_a_newly_published_snapshot_without_reopening_by_hand(
     )
     assert reader.query("loads").height == 2
     assert reader.snapshot != first
+    reader.close()
+
+
+def test_respondent_tables_stay_resident_per_snapshot_as_the_table_reads(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """participants_population is read once per published snapshot and reader process; each
+    caller gets its own copy, a new snapshot is read anew, and at most two snapshots' frames are
+    kept."""
+    clear_resident()
+    ingest_files(
+        settings, [write_xlsx(tmp_path / "a_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(1)])]
+    )
+    reader = Reader(settings.home)
+    first = reader.query("participants_population")
+    first_snapshot = reader.snapshot
+    assert first.height == 1 and (str(first_snapshot), "participants_population") in _resident
+    first.drop_in_place("participant_id")  # a caller's change does not reach the next one
+    again = reader.query("participants_population")
+    assert "participant_id" in again.columns
+    with parts.connect(first_snapshot, read_only=True) as con:
+        table = con.sql(schema.read_sql("queries/participants_population.sql")).pl()
+    assert again.equals(table)
+    for n in (2, 3):
+        ingest_files(
+            settings,
+            [write_xlsx(tmp_path / f"{n}_2024.xlsx", WJX_META + WJX_QUESTIONS, [wjx_row(n)])],
+        )
+        assert reader.query("participants_population").height == n  # the new snapshot's rows
+    kept = {snapshot for snapshot, _name in _resident}
+    assert len(kept) == RESIDENT_SNAPSHOTS and str(first_snapshot) not in kept
     reader.close()
 
 
