@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import attention_fits, parts, schema
+from warehouse import attention_fits, parts, reach_windows, schema
 from warehouse.platforms import sync_dim_platform
 
 POINTER = "CURRENT"
@@ -304,7 +304,9 @@ def open_for_write(
                     con, session.tables_written(), rebuild=session.rebuild_scoped
                 )
                 written = session.tables_written()
-                attention_fits.refresh(con, None if written is None else written | set(rebuilt))
+                changed = None if written is None else written | set(rebuilt)
+                attention_fits.refresh(con, changed)
+                reach_windows.refresh(con, changed)
                 written = session.tables_written()
                 unchanged = set() if written is None else session.materialised - written
                 parts.share_tables(con, home, unchanged)

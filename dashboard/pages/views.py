@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import dash
@@ -29,14 +29,8 @@ PAGE = "views"
 DEFAULT_METRIC = "plays"
 DEFAULT_WINDOW = "all"
 CUSTOM_WINDOW = "custom"
-# Preset windows: first and last day, in days from Spring Festival (正月初一) of the edition's
-# year; the gala is broadcast on New Year's Eve (day -1), so the "after" windows start there.
-WINDOWS: dict[str, tuple[int, int] | None] = {
-    "all": None,
-    "festival": (-7, 14),
-    "d30": (-1, 30),
-    "d90": (-1, 90),
-}
+# Preset windows (days from the edition's Spring Festival; reach over them is stored at publish).
+WINDOWS = reach.PRESET_WINDOWS
 # Programs drawn over time when the URL names none: the most played in the window.
 DEFAULT_PROGRAMS = 5
 # The URL keys of the window, set together by `choose_window`.
@@ -192,15 +186,9 @@ def window_of(filters: Mapping[str, Any], edition: Mapping[str, Any] | None) -> 
             start, end = end, start
         return Window(CUSTOM_WINDOW, start, end)
     preset = urlstate.one(filters, "window", WINDOWS) or DEFAULT_WINDOW
-    offsets = WINDOWS[preset]
     if edition is None:
         return Window(preset, None, None)
-    festival = edition.get("spring_festival_on")
-    if offsets is None or festival is None:
-        return Window(preset, edition.get("first_on"), edition.get("last_on"))
-    return Window(
-        preset, festival + timedelta(days=offsets[0]), festival + timedelta(days=offsets[1])
-    )
+    return Window(preset, *reach.preset_window(edition, preset))
 
 
 @dataclass(frozen=True)

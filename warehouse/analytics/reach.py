@@ -66,16 +66,20 @@ signed-in role allows (a sponsor sees only its own).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args
 
+import duckdb
 import polars as pl
 import yaml
 
+from warehouse import schema
 from warehouse.platforms import platform_profiles
 from warehouse.query import Reader
 
@@ -87,6 +91,27 @@ DEFAULTS_FILE = "reach_defaults.yaml"
 # alone (measured at 10M content days: one scan of a short window's row groups in the
 # date-sorted days costs less than a second scan of the blocks; all time: 0.4-0.5 s -> 0.2 s).
 BLOCKS_MIN_DAYS = 31
+# The dashboard's preset windows of an edition: first and last day in days from that year's
+# Spring Festival (正月初一); None = the edition's span of program days. The gala is broadcast on
+# New Year's Eve (day -1), so the "after" windows start there. Reach over each edition's preset
+# windows (and over all time) is computed at publish and stored (`warehouse.reach_windows`).
+PRESET_WINDOWS: dict[str, tuple[int, int] | None] = {
+    "all": None,
+    "festival": (-7, 14),
+    "d30": (-1, 30),
+    "d90": (-1, 90),
+}
+# What decides a stored window's figures besides the data: this module, its queries, the
+# estimate's constants and the platform list (a change of any recomputes, and until then the
+# readers compute live).
+STORED_CODE = (
+    "analytics/reach.py",
+    "analytics/reach_defaults.yaml",
+    "platforms.yaml",
+    "queries/reach.sql",
+    "queries/reach_platform_ratios.sql",
+    "queries/views_editions.sql",
+)
 
 # Key columns of each grain, in output order.
 KEYS: dict[str, list[str]] = {
@@ -224,13 +249,23 @@ def reach_by(
     sponsor_id: str | None = None,
     defaults: ReachDefaults | None = None,
     blocks: bool | None = None,
+    stored: bool = True,
 ) -> dict[By, pl.DataFrame]:
-    """`reach` at several grains over one window, from one pass over the days: {grain: frame}."""
+    """`reach` at several grains over one window, from one pass over the days: {grain: frame}.
+
+    A window computed at publish (an edition's preset window or all time, with the shipped
+    defaults, for every sponsor: `warehouse.reach_windows`) is read as stored, unless `stored`
+    is False; the figures are the same.
+    """
     unknown = [by for by in grains if by not in get_args(By)]
     if unknown or not grains:
         shown = ", ".join(map(repr, unknown)) if unknown else "nothing"
         raise ValueError(f"by must be one of {', '.join(get_args(By))}, not {shown}")
     start, end = _window(start_on, end_on)
+    if stored and sponsor_id is None and defaults is None and blocks is None:
+        found = stored_reach(reader, grains, start, end)
+        if found is not None:
+            return found
     defaults = defaults or load_reach_defaults()
     ratios = platform_ratios(reader, defaults=defaults)
     frame = reader.query(
@@ -245,6 +280,50 @@ def reach_by(
         use_blocks=_use_blocks(start, end) if blocks is None else blocks,
     )
     return {by: frame.filter(pl.col("grain") == by).select(KEYS[by] + METRICS) for by in grains}
+
+
+def preset_window(edition: Mapping[str, object], preset: str) -> tuple[date | None, date | None]:
+    """The first and last day of an edition's preset window (`PRESET_WINDOWS`), from its
+    `views_editions` row (span of program days, Spring Festival)."""
+    offsets = PRESET_WINDOWS[preset]
+    festival = edition.get("spring_festival_on")
+    if offsets is None or not isinstance(festival, date):
+        first, last = edition.get("first_on"), edition.get("last_on")
+        return (
+            first if isinstance(first, date) else None,
+            last if isinstance(last, date) else None,
+        )
+    return festival + timedelta(days=offsets[0]), festival + timedelta(days=offsets[1])
+
+
+@functools.cache
+def stored_code_sha256() -> str:
+    """Hash of `STORED_CODE` (once per process: code does not change under a running server)."""
+    digest = hashlib.sha256()
+    for relative in STORED_CODE:
+        digest.update(relative.encode("utf-8") + b"\0")
+        digest.update((schema.ROOT / relative).read_bytes())
+    return digest.hexdigest()
+
+
+def stored_reach(
+    reader: Reader, grains: Sequence[By], start: date | None, end: date | None
+) -> dict[By, pl.DataFrame] | None:
+    """The window's grains as computed at publish by this code, or None (not a stored window,
+    a grain not stored, other code, or a warehouse published before they were stored)."""
+    try:
+        frame = reader.query(
+            "reach_window", start_on=start, end_on=end, code_sha256=stored_code_sha256()
+        )
+    except duckdb.CatalogException:
+        return None
+    found: dict[By, pl.DataFrame] = {}
+    for by in grains:
+        rows = frame.filter(pl.col("grain") == by)
+        if rows.is_empty():
+            return None
+        found[by] = rows.sort("row_index").select(KEYS[by] + METRICS)
+    return found
 
 
 def _use_blocks(start: date | None, end: date | None) -> bool:
