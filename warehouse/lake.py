@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse import attention_fits, lake_staged, parts, schema
+from warehouse import attention_fits, lake_staged, parts, reach_windows, schema
 from warehouse.store import connect_read_only, current_snapshot, open_for_write
 
 MANIFEST = "manifest.json"
@@ -423,7 +423,9 @@ def import_lake(home: Path, lake: Path, keep: int = 5) -> list[str]:
             )
             published.append(name)
         # Publish without rebuilding: every model was just recorded as up to date. Only the
-        # attention fits stored at publish follow mart_attention_daily (warehouse.attention_fits).
+        # attention fits stored at publish follow mart_attention_daily (warehouse.attention_fits),
+        # and the reach stored at publish is computed anew from the imported marts.
+        con.execute(f"drop table if exists {reach_windows.MODEL}")
         session.changed = True
         session.written = {attention_fits.INPUT}
     return published

@@ -5,7 +5,9 @@ the festival fortnight, 30 and 90 days after) and the overview on all time; comp
 one at 10M content days is 0.1-0.45 s of a request (`queries/reach.sql` over the calendar
 blocks). Those windows are known at publish, so their figures are computed there, once, at the
 grains the pages read, and `reach.reach_by` reads them back for the same window (any other
-window, a sponsor's report or other defaults still compute live; the figures are the same).
+window or other defaults still compute live; the figures are the same). Each sponsor's report
+reads its programs' reach over all time, which is stored too (a sponsor over another window
+computes live).
 
 They are brought up to date right after the models and the attention fits, in the same write
 session (`store.open_for_write`), when a table the reach or the editions' spans read was written
@@ -26,10 +28,11 @@ from warehouse import schema
 
 MODEL = "mart_reach_window"
 # The grains stored per window: what the views page (platform, program) and the overview
-# (program) read.
+# (program) read; and, over all time, what a sponsor's report reads for its programs.
 GRAINS = ("platform", "program")
+SPONSOR_GRAINS = ("sponsor", "program", "platform")
 # The queries the stored figures come from (their tables are the inputs).
-QUERIES = ("reach", "reach_platform_ratios", "views_editions")
+QUERIES = ("reach", "reach_platform_ratios", "views_editions", "sponsors")
 
 
 class _Session:
@@ -83,9 +86,10 @@ def _recorded(con: duckdb.DuckDBPyConnection) -> set[str] | None:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> int:
-    """Recompute the stored windows if their inputs or code changed; return how many windows
-    were computed (0: nothing to do). `changed` names the tables and models this publish wrote
-    or rebuilt (None = unknown). Runs on the write connection, inside the publish."""
+    """Recompute the stored windows if their inputs or code changed; return how many reports
+    (window, sponsor) were computed (0: nothing to do). `changed` names the tables and models
+    this publish wrote or rebuilt (None = unknown). Runs on the write connection, inside the
+    publish."""
     from warehouse.analytics import reach
 
     code = reach.stored_code_sha256()
@@ -97,15 +101,24 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
         editions = session.query("views_editions")
     except duckdb.CatalogException:
         return 0  # a warehouse without the views marts (an old release's, mid-upgrade)
+    tasks: list[tuple[date | None, date | None, str | None, tuple[str, ...]]] = [
+        (start, end, None, GRAINS) for start, end in windows(editions)
+    ]
+    tasks += [
+        (None, None, sponsor, SPONSOR_GRAINS)
+        for sponsor in session.query("sponsors")["sponsor_id"].to_list()
+    ]
     frames = []
-    spans = windows(editions)
-    for start, end in spans:
-        found = reach.reach_by(session, GRAINS, start_on=start, end_on=end, stored=False)
+    for start, end, sponsor, grains in tasks:
+        found = reach.reach_by(
+            session, grains, start_on=start, end_on=end, sponsor_id=sponsor, stored=False
+        )
         for grain, frame in found.items():
             frames.append(
                 frame.with_row_index("row_index").with_columns(
                     pl.lit(start, dtype=pl.Date).alias("window_start_on"),
                     pl.lit(end, dtype=pl.Date).alias("window_end_on"),
+                    pl.lit(sponsor, dtype=pl.String).alias("window_sponsor_id"),
                     pl.lit(grain).alias("grain"),
                     pl.lit(code).alias("code_sha256"),
                 )
@@ -117,4 +130,4 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
         schema.run_script(cursor, "loads/reach_window.sql")
     finally:
         cursor.close()
-    return len(spans)
+    return len(tasks)

@@ -446,31 +446,38 @@ def test_preset_windows_are_stored_at_publish_and_read_back_as_computed(
     """Every edition's preset windows and all time are computed at publish: reach_by reads them
     back, the same frames as computing them, and computes live for any other window or code."""
     from warehouse.analytics import reach as reach_module
-    from warehouse.reach_windows import GRAINS, windows
+    from warehouse.reach_windows import GRAINS, SPONSOR_GRAINS, windows
 
     editions = demo.query("views_editions")
     spans = windows(editions)
     assert (None, None) in spans and len(spans) == 1 + 4 * editions.height
-    for start, end in spans:
-        stored = reach_module.stored_reach(demo, GRAINS, start, end)
-        assert stored is not None, (start, end)
-        live = reach_by(demo, GRAINS, start_on=start, end_on=end, stored=False)
-        for grain in GRAINS:
-            again = reach_by(demo, (grain,), start_on=start, end_on=end)[grain]
+    sponsors = demo.query("sponsors")["sponsor_id"].to_list()
+    assert sponsors
+    reports = [(start, end, None, GRAINS) for start, end in spans]
+    reports += [(None, None, sponsor, SPONSOR_GRAINS) for sponsor in sponsors]
+    for start, end, sponsor, grains in reports:
+        stored = reach_module.stored_reach(demo, grains, start, end, sponsor_id=sponsor)
+        assert stored is not None, (start, end, sponsor)
+        live = reach_by(demo, grains, start_on=start, end_on=end, sponsor_id=sponsor, stored=False)
+        for grain in grains:
+            again = reach_by(demo, (grain,), start_on=start, end_on=end, sponsor_id=sponsor)[grain]
             for got in (stored[grain], again):
                 # A rounded reach may differ in its last digit between any two computations
                 # (DuckDB sums doubles across threads in no fixed order); all else is identical.
                 for column in ("reach", "reach_reported"):
                     gap = (got[column] - live[grain][column]).abs().max()
-                    assert gap is None or gap <= 1, (start, end, grain, column, gap)
+                    assert gap is None or gap <= 1, (start, end, sponsor, grain, column, gap)
                 assert_frame_equal(
                     got.drop("reach", "reach_reported"),
                     live[grain].drop("reach", "reach_reported"),
                     check_exact=False,
                     rel_tol=1e-9,
                 )
-    # A window nobody stored, a sponsor's report: computed live.
+    # A window nobody stored, a sponsor over another window: computed live.
     assert reach_module.stored_reach(demo, GRAINS, date(2025, 2, 3), date(2025, 2, 5)) is None
+    assert (
+        reach_module.stored_reach(demo, SPONSOR_GRAINS, *spans[1], sponsor_id=sponsors[0]) is None
+    )
     # Figures stored by other code are not read.
     first = spans[1]
     monkeypatch.setattr(reach_module, "stored_code_sha256", lambda: "other code")

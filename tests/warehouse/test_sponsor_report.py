@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from survey.segments.dimensions import value_label
-from warehouse import parts, schema, store
+from warehouse import parts, reach_windows, schema, store
 from warehouse.analytics.reach import reach
 from warehouse.query import Reader
 from warehouse.settings import Settings
@@ -227,8 +227,10 @@ def tricky_home(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
             [TRICKY_TITLE, SPONSOR],
         )
         con.execute("insert into dim_sponsor values ('S05', '新赞助商', 'Newcomer', 'test')")
-        # The marts built from them (mart_reach_program is a table) follow, as at a publish.
-        schema.build_models(con, ["dim_program", "dim_sponsor"])
+        # The marts built from them (mart_reach_program is a table) and the reach stored at
+        # publish follow, as at a publish.
+        rebuilt = schema.build_models(con, ["dim_program", "dim_sponsor"])
+        reach_windows.refresh(con, {"dim_program", "dim_sponsor", *rebuilt})
     finally:
         con.close()
     return home

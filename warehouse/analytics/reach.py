@@ -111,6 +111,8 @@ STORED_CODE = (
     "queries/reach.sql",
     "queries/reach_platform_ratios.sql",
     "queries/views_editions.sql",
+    "queries/reach_window.sql",
+    "loads/reach_window.sql",
 )
 
 # Key columns of each grain, in output order.
@@ -253,17 +255,17 @@ def reach_by(
 ) -> dict[By, pl.DataFrame]:
     """`reach` at several grains over one window, from one pass over the days: {grain: frame}.
 
-    A window computed at publish (an edition's preset window or all time, with the shipped
-    defaults, for every sponsor: `warehouse.reach_windows`) is read as stored, unless `stored`
-    is False; the figures are the same.
+    A window computed at publish (an edition's preset window or all time; all time for each
+    sponsor; with the shipped defaults: `warehouse.reach_windows`) is read as stored, unless
+    `stored` is False; the figures are the same.
     """
     unknown = [by for by in grains if by not in get_args(By)]
     if unknown or not grains:
         shown = ", ".join(map(repr, unknown)) if unknown else "nothing"
         raise ValueError(f"by must be one of {', '.join(get_args(By))}, not {shown}")
     start, end = _window(start_on, end_on)
-    if stored and sponsor_id is None and defaults is None and blocks is None:
-        found = stored_reach(reader, grains, start, end)
+    if stored and defaults is None and blocks is None:
+        found = stored_reach(reader, grains, start, end, sponsor_id=sponsor_id)
         if found is not None:
             return found
     defaults = defaults or load_reach_defaults()
@@ -307,16 +309,26 @@ def stored_code_sha256() -> str:
 
 
 def stored_reach(
-    reader: Reader, grains: Sequence[By], start: date | None, end: date | None
+    reader: Reader,
+    grains: Sequence[By],
+    start: date | None,
+    end: date | None,
+    *,
+    sponsor_id: str | None = None,
 ) -> dict[By, pl.DataFrame] | None:
-    """The window's grains as computed at publish by this code, or None (not a stored window,
-    a grain not stored, other code, or a warehouse published before they were stored)."""
+    """The window's grains (for a sponsor's programs, or all) as computed at publish by this
+    code, or None (not a stored window, a grain not stored, other code, or a warehouse
+    published before they were stored)."""
     try:
         frame = reader.query(
-            "reach_window", start_on=start, end_on=end, code_sha256=stored_code_sha256()
+            "reach_window",
+            start_on=start,
+            end_on=end,
+            sponsor_id=sponsor_id,
+            code_sha256=stored_code_sha256(),
         )
-    except duckdb.CatalogException:
-        return None
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return None  # no stored windows, or stored in another layout (other code)
     found: dict[By, pl.DataFrame] = {}
     for by in grains:
         rows = frame.filter(pl.col("grain") == by)
