@@ -18,6 +18,7 @@ table is missing. A reader of a snapshot whose stored figures are from other cod
 from __future__ import annotations
 
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,9 @@ GRAINS = ("platform", "program")
 SPONSOR_GRAINS = ("sponsor", "program", "platform")
 # The queries the stored figures come from (their tables are the inputs).
 QUERIES = ("reach", "reach_platform_ratios", "views_editions", "sponsors")
+# Reports computed at once (at 10M content days on 2 cores, 19 reports: 1 thread 3.5 s, 2: 2.4 s,
+# 3: 1.9 s).
+THREADS = 3
 
 
 class _Session:
@@ -108,11 +112,18 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
         (None, None, sponsor, SPONSOR_GRAINS)
         for sponsor in session.query("sponsors")["sponsor_id"].to_list()
     ]
-    frames = []
-    for start, end, sponsor, grains in tasks:
-        found = reach.reach_by(
+
+    def compute(task: tuple[date | None, date | None, str | None, tuple[str, ...]]) -> Any:
+        start, end, sponsor, grains = task
+        return reach.reach_by(
             session, grains, start_on=start, end_on=end, sponsor_id=sponsor, stored=False
         )
+
+    # Each report on its own cursor, THREADS at a time: one query leaves the cores partly idle.
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(compute, tasks))
+    frames = []
+    for (start, end, sponsor, _grains), found in zip(tasks, results, strict=True):
         for grain, frame in found.items():
             frames.append(
                 frame.with_row_index("row_index").with_columns(
