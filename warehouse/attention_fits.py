@@ -68,7 +68,7 @@ def _recorded_sha256(con: duckdb.DuckDBPyConnection) -> str | None:
     cursor = con.cursor()
     try:
         # schema_models may not exist yet (a catalogue probe, as store._pending_migrations).
-        if not _has_table(con, "schema_models"):
+        if not schema.has_table(con, "schema_models"):
             return None
         found = cursor.execute(
             "select sql_sha256 from schema_models where model_name = ?", [MODEL]
@@ -83,36 +83,13 @@ def stale(con: duckdb.DuckDBPyConnection) -> bool:
     return _recorded_sha256(con) != code_sha256()
 
 
-def _query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
-    sql = schema.read_sql(f"queries/{name}.sql")
-    cursor = con.cursor()  # the write connection may hold an unfinished result
-    try:
-        return cursor.sql(sql, params=schema.bind(sql, params) or None).pl()
-    finally:
-        cursor.close()
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the table `main.<name>` exists (probed on a cursor of its own)."""
-    cursor = con.cursor()
-    try:
-        found = cursor.execute(
-            "select count(*) from duckdb_tables() where database_name = current_database()"
-            " and schema_name = 'main' and table_name = ?",
-            [name],
-        ).fetchall()
-    finally:
-        cursor.close()
-    return found == [(1,)]
-
-
 def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> int:
     """Refit the cells whose inputs changed; return how many were fitted (0: nothing to do).
 
     `changed` names the tables and models written or rebuilt by this publish (None = unknown,
     anything may have changed). Runs on the write connection, inside the publish.
     """
-    if not _has_table(con, MODEL):
+    if not schema.has_table(con, MODEL):
         return 0  # a warehouse before migration 0013 (a test's or an old release's): no fits yet
     code = code_sha256()
     recorded = _recorded_sha256(con)
@@ -136,10 +113,10 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
     from warehouse.analytics import attention
 
     first_day, last_day = attention.FIT_INPUT_DAYS
-    cells = _query(con, "attention_fit_inputs", first_day=first_day, last_day=last_day)
+    cells = schema.named_query(con, "attention_fit_inputs", first_day=first_day, last_day=last_day)
     cells = cells.cast(KEY_SCHEMA)  # type: ignore[arg-type]
     stored = (
-        _query(con, "attention_fit_keys").cast(KEY_SCHEMA)  # type: ignore[arg-type]
+        schema.named_query(con, "attention_fit_keys").cast(KEY_SCHEMA)  # type: ignore[arg-type]
         if recorded in (code, PENDING + code)
         else pl.DataFrame(schema=KEY_SCHEMA)
     )
@@ -147,7 +124,7 @@ def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> 
     todo = cells.join(keep, on=["series", "year"], how="anti")
     fitted = [pl.DataFrame(schema={**attention.RESULT_SCHEMA, "input_sha256": pl.String})]
     if not todo.is_empty():
-        window = _query(
+        window = schema.named_query(
             con,
             "attention_window",
             series=None,

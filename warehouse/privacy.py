@@ -159,14 +159,20 @@ def _fixed_zeros(basis: np.ndarray, zeros: list[int]) -> list[int]:
 
 _solvers = threading.local()
 _quiet_lock = threading.Lock()
+_first_made = False
 
 
 def _solver() -> highspy.Highs:
     """This thread's HiGHS instance (each solve replaces the model it holds)."""
     solver = getattr(_solvers, "highs", None)
     if solver is None:
-        with _stdout_to_devnull():  # HiGHS prints a banner on the process's first instance
-            solver = highspy.Highs()
+        global _first_made
+        with _quiet_lock:
+            # HiGHS prints a banner on the process's first instance only: fd 1 is pointed away
+            # for that one (not for every server thread's, which would hide other output).
+            with contextlib.nullcontext() if _first_made else _stdout_to_devnull():
+                solver = highspy.Highs()
+            _first_made = True
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("threads", 1)
         _solvers.highs = solver
@@ -177,16 +183,15 @@ def _solver() -> highspy.Highs:
 def _stdout_to_devnull() -> Iterator[None]:
     """File descriptor 1 pointed at /dev/null for the duration (a CLI's output, e.g. JSON,
     must not carry a solver's banner)."""
-    with _quiet_lock:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def complementary_suppression(

@@ -46,12 +46,7 @@ class _Session:
         self.con = con
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
-        sql = schema.read_sql(f"queries/{name}.sql")
-        cursor = self.con.cursor()  # the write connection may hold an unfinished result
-        try:
-            return cursor.sql(sql, params=schema.bind(sql, params) or None).pl()
-        finally:
-            cursor.close()
+        return schema.named_query(self.con, name, **params)
 
 
 def _touched(changed: Collection[str]) -> bool:
@@ -73,20 +68,10 @@ def windows(editions: pl.DataFrame) -> list[tuple[date | None, date | None]]:
 
 def _recorded(con: duckdb.DuckDBPyConnection) -> set[str] | None:
     """The code hashes the stored rows carry (None: no table)."""
-    cursor = con.cursor()
-    try:
-        exists = cursor.execute(
-            "select count(*) from duckdb_tables() where database_name = current_database()"
-            " and schema_name = 'main' and table_name = ?",
-            [MODEL],
-        ).fetchall()
-        if exists != [(1,)]:
-            return None
-        return {
-            row[0] for row in cursor.execute(f"select distinct code_sha256 from {MODEL}").fetchall()
-        }
-    finally:
-        cursor.close()
+    if not schema.has_table(con, MODEL):
+        return None
+    hashes = schema.named_query(con, "reach_window_code")
+    return set(hashes["code_sha256"].to_list())
 
 
 def refresh(con: duckdb.DuckDBPyConnection, changed: Collection[str] | None) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 ROOT = Path(str(resources.files("warehouse")))
 MIGRATIONS = ROOT / "migrations"
@@ -38,6 +39,31 @@ _WRITES = "schema_session_writes"
 def read_sql(relative: str) -> str:
     """Text of a `.sql` file under warehouse/ (cached; the files ship with the package)."""
     return (ROOT / relative).read_text(encoding="utf-8")
+
+
+def named_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    """The named query (queries/NAME.sql) on a cursor of its own (a write connection may hold
+    an unfinished result), parameters bound, as a Polars frame."""
+    sql = read_sql(f"queries/{name}.sql")
+    cursor = con.cursor()
+    try:
+        return cursor.sql(sql, params=bind(sql, params) or None).pl()
+    finally:
+        cursor.close()
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the table `main.<name>` exists (probed on a cursor of its own)."""
+    cursor = con.cursor()
+    try:
+        found = cursor.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main' and table_name = ?",
+            [name],
+        ).fetchall()
+    finally:
+        cursor.close()
+    return found == [(1,)]
 
 
 def split_statements(sql: str) -> list[str]:
