@@ -57,6 +57,9 @@ register(
 )
 CONTACT_COLUMNS = ("name_text", "phone", "wechat", "email")
 PAGE_ROWS = 20
+# The most rows one request may ask for (the grid asks for a block of PAGE_ROWS at a time): a
+# crafted request for the whole list gets this many, not every masked row in one response.
+MOST_ROWS = 5 * PAGE_ROWS
 # Text filters of AG Grid the list understands (others are ignored: the rows stay unfiltered).
 TEXT_FILTERS = {
     "contains": lambda c, v: c.str.contains(v, literal=True),
@@ -253,6 +256,14 @@ def _condition(column: str, spec: dict[str, Any], dtype: pl.DataType) -> pl.Expr
     return None if text_op is None else text_op(col.str.to_lowercase(), str(value).lower())
 
 
+def _row_number(value: Any, default: int) -> int:
+    """A row position of a grid request; `default` for anything that is not a whole number."""
+    try:
+        return min(max(int(value), 0), 2**31) if value is not None else default
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
 def list_rows(request: dict[str, Any] | None, lang: str) -> dict[str, Any]:
     """The rows AG Grid asks for (`startRow`..`endRow` after its sort and filter), masked, and
     how many rows there are in all.
@@ -268,8 +279,8 @@ def list_rows(request: dict[str, Any] | None, lang: str) -> dict[str, Any]:
         if column in SHOWN_COLUMNS and isinstance(spec, dict)
     }
     sorts = [s for s in request.get("sortModel") or [] if s.get("colId") in SHOWN_COLUMNS]
-    start = max(int(request.get("startRow") or 0), 0)
-    end = max(int(request.get("endRow") or start + PAGE_ROWS), start)
+    start = _row_number(request.get("startRow"), 0)
+    end = min(max(_row_number(request.get("endRow"), start + PAGE_ROWS), start), start + MOST_ROWS)
     if not filters and not sorts:  # the list as it opens: read the page only
         page = contacts(start, end - start)
         count = int(data.query("pii_contacts_count")["count_rows"].item())

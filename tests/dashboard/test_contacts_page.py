@@ -8,7 +8,7 @@ import pytest
 from dash import Dash
 
 from dashboard.components import filters_id
-from dashboard.pages.contacts import mask
+from dashboard.pages.contacts import MOST_ROWS, PAGE_ROWS, mask
 from tests.dashboard.callbacks import post_callback, signed_in_client
 from warehouse import accounts
 from warehouse.query import Reader
@@ -119,6 +119,35 @@ def _rows(dash_app: Dash, request: dict, role: str = "organizer", status: int = 
     return body.get("response", {}).get("contacts-list", {}).get("getRowsResponse", {})
 
 
+def _all_rows(dash_app: Dash, request: dict) -> dict:
+    """Every row of a sorted/filtered list, asked for a block at a time as the grid does."""
+    rows: list[dict] = []
+    while True:
+        block = _rows(dash_app, request | {"startRow": len(rows), "endRow": len(rows) + 100})
+        rows += block["rowData"]
+        if len(rows) >= block["rowCount"] or not block["rowData"]:
+            return {"rowData": rows, "rowCount": block["rowCount"]}
+
+
+def test_a_request_gets_at_most_a_few_pages_and_odd_positions_read_as_defaults(
+    dash_app: Dash, demo_data: Settings
+) -> None:
+    contacts = _contacts(demo_data)
+    assert len(contacts) > MOST_ROWS
+    whole = _rows(dash_app, {"startRow": 0, "endRow": 10**9})
+    assert whole["rowCount"] == len(contacts) and len(whole["rowData"]) == MOST_ROWS
+    sorted_whole = _rows(
+        dash_app, {"startRow": 5, "endRow": 10**9, "sortModel": [{"colId": "phone", "sort": "asc"}]}
+    )
+    assert len(sorted_whole["rowData"]) == MOST_ROWS
+    odd = _rows(dash_app, {"startRow": "x", "endRow": [1], "sortModel": []})
+    assert [r["participant_id"] for r in odd["rowData"]] == [
+        c["participant_id"] for c in contacts[:PAGE_ROWS]
+    ]
+    far = _rows(dash_app, {"startRow": 10**30, "endRow": -4})
+    assert far["rowData"] == [] and far["rowCount"] == len(contacts)
+
+
 def test_the_list_is_served_a_page_at_a_time_masked_with_the_total(
     dash_app: Dash, demo_data: Settings
 ) -> None:
@@ -152,11 +181,9 @@ def test_the_list_sorts_and_filters_on_the_server(dash_app: Dash, demo_data: Set
     contacts = _contacts(demo_data)
     city = next(c["city_zh"] for c in contacts if c["city_zh"])
     in_city = [c for c in contacts if c["city_zh"] and city in c["city_zh"]]
-    filtered = _rows(
+    filtered = _all_rows(
         dash_app,
         {
-            "startRow": 0,
-            "endRow": 1000,
             "filterModel": {"city_zh": {"filterType": "text", "type": "contains", "filter": city}},
             "sortModel": [{"colId": "participant_id", "sort": "desc"}],
         },
@@ -179,20 +206,15 @@ def test_sorting_and_filtering_see_only_the_masked_values(
     ]
     assert phones
     hidden = phones[0]["phone"][3:7]
-    probe = _rows(
+    probe = _all_rows(
         dash_app,
         {
-            "startRow": 0,
-            "endRow": 1000,
             "filterModel": {"phone": {"filterType": "text", "type": "contains", "filter": hidden}},
         },
     )
     assert all(hidden in r["phone"] for r in probe["rowData"])  # matched on what is shown
     assert phones[0]["participant_id"] not in {r["participant_id"] for r in probe["rowData"]}
-    by_phone = _rows(
-        dash_app,
-        {"startRow": 0, "endRow": 1000, "sortModel": [{"colId": "phone", "sort": "asc"}]},
-    )
+    by_phone = _all_rows(dash_app, {"sortModel": [{"colId": "phone", "sort": "asc"}]})
     shown = [r["phone"] for r in by_phone["rowData"] if r["phone"] is not None]
     assert shown == sorted(mask(c["phone"]) for c in contacts if mask(c["phone"]) is not None)
     assert by_phone["rowCount"] == len(contacts)
