@@ -551,7 +551,10 @@ def _profile_lift(pop: pl.DataFrame, *, k: int | None, by_edition: bool = True) 
             (year, pop.filter(pl.col("edition_year") == year))
             for year in sorted(pop["edition_year"].unique().to_list())
         ]
-    parts = []
+    # Every (scope, dimension) count is planned first and computed in one collect_all, so the
+    # aggregations run side by side (each is a pass over the scope's 100k rows at full scale).
+    planned: list[tuple[int | None, str, int, int]] = []
+    plans: list[pl.LazyFrame] = []
     for year, scope in scopes:
         size = int(scope["in_segment"].fill_null(False).sum())
         if size == 0:
@@ -560,47 +563,50 @@ def _profile_lift(pop: pl.DataFrame, *, k: int | None, by_edition: bool = True) 
             column = dimension(name).column
             if column not in scope.columns:
                 continue
-            frame = scope.select("in_segment", _as_text(scope, column).alias("value"))
-            if isinstance(frame.schema["value"], pl.List):
+            frame = scope.lazy().select("in_segment", _as_text(scope, column).alias("value"))
+            if isinstance(scope.schema[column], pl.List):
                 # a person counts once under each item chosen, as in lift_table
                 frame = frame.with_columns(pl.col("value").list.unique(maintain_order=True))
                 frame = frame.explode("value")
             # lift_table(frame, "in_segment", "value") restricted to the segment's group, in one
             # aggregation: every value seen in the scope, with its count inside the segment.
-            table = frame.group_by("value").agg(
-                pl.col("in_segment").fill_null(False).sum().cast(pl.Int64).alias("count"),
-                pl.len().cast(pl.Int64).alias("count_overall"),
-            )
-            if table.is_empty():
-                continue
-            table = label_columns(table, name, "value", "label")
-            # Sizes as real columns: Polars divides by a scalar as a multiplication by its
-            # reciprocal, which can be one ulp off the quotient.
-            table = table.with_columns(
-                pl.Series("size", [size] * table.height, dtype=pl.Int64),
-                pl.Series("population", [scope.height] * table.height, dtype=pl.Int64),
-            )
-            parts.append(
-                table.select(
-                    pl.lit(year, dtype=pl.Int32).alias("edition_year"),
-                    pl.lit(name).alias("dimension"),
-                    "value",
-                    "label_zh",
-                    "label_en",
-                    "count",
-                    "size",
-                    "count_overall",
-                    "population",
+            plans.append(
+                frame.group_by("value").agg(
+                    pl.col("in_segment").fill_null(False).sum().cast(pl.Int64).alias("count"),
+                    pl.len().cast(pl.Int64).alias("count_overall"),
                 )
-                .with_columns(
-                    share_in_segment=pl.col("count") / pl.col("size"),
-                    share_overall=pl.col("count_overall") / pl.col("population"),
-                )
-                .with_columns(lift=pl.col("share_in_segment") / pl.col("share_overall"))
-                .select(list(_LIFT_SCHEMA))
-                .sort("lift", "count", "value", descending=[True, True, False], nulls_last=True)
             )
-    lift = pl.concat(parts) if parts else pl.DataFrame(schema=_LIFT_SCHEMA)
+            planned.append((year, name, size, scope.height))
+    parts = [
+        # Sizes as real columns: Polars divides by a scalar as a multiplication by its
+        # reciprocal, which can be one ulp off the quotient.
+        label_columns(table, name, "value", "label").with_columns(
+            pl.lit(part, dtype=pl.Int32).alias("part"),
+            pl.lit(year, dtype=pl.Int32).alias("edition_year"),
+            pl.lit(name).alias("dimension"),
+            pl.lit(size, dtype=pl.Int64).alias("size"),
+            pl.lit(population, dtype=pl.Int64).alias("population"),
+        )
+        for part, ((year, name, size, population), table) in enumerate(
+            zip(planned, pl.collect_all(plans), strict=True)
+        )
+        if not table.is_empty()
+    ]
+    lift = (
+        pl.concat(parts)
+        .with_columns(
+            share_in_segment=pl.col("count") / pl.col("size"),
+            share_overall=pl.col("count_overall") / pl.col("population"),
+        )
+        .with_columns(lift=pl.col("share_in_segment") / pl.col("share_overall"))
+        # Scope by scope and dimension by dimension, as planned; the highest lift first in each.
+        .sort(
+            "part", "lift", "count", "value", descending=[False, True, True, False], nulls_last=True
+        )
+        .select(list(_LIFT_SCHEMA))
+        if parts
+        else pl.DataFrame(schema=_LIFT_SCHEMA)
+    )
     if k is not None:
         small_overall = pl.col("count_overall") < k
         lift = lift.with_columns(
