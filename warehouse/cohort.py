@@ -323,7 +323,7 @@ def build_cohort(
     count_suppressed = generalised.height - kept.height
 
     key = id_key if id_key is not None else secrets.token_bytes(32)
-    questions = _codebook_source(reader, cohort["response_id"])
+    questions = _codebook_source(reader, cohort)
     if preview:
         answers = _empty_answer_columns(kept["response_id"], questions)
         ids = pl.lit(None, dtype=pl.String).alias("cohort_id")
@@ -378,12 +378,10 @@ def build_cohort(
 # Answers
 
 
-def _codebook_source(reader: Reader, response_ids: pl.Series) -> pl.DataFrame:
-    """Questions and options of the newest version of each questionnaire the cohort answered."""
-    used = reader.query("cohort_responses").join(
-        response_ids.to_frame("response_id"), on="response_id", how="semi"
-    )
-    versions = used.group_by("questionnaire_id").agg(pl.col("questionnaire_version").max())
+def _codebook_source(reader: Reader, cohort: pl.DataFrame) -> pl.DataFrame:
+    """Questions and options of the newest version of each questionnaire the cohort (rows of
+    the segment population) answered."""
+    versions = cohort.group_by("questionnaire_id").agg(pl.col("questionnaire_version").max())
     source = reader.query("cohort_codebook").join(
         versions, on=["questionnaire_id", "questionnaire_version"], how="semi"
     )

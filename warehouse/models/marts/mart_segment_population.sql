@@ -4,7 +4,8 @@
 -- rule segments filter and aggregate. Outcomes are null where there is no data: returned_next
 -- when the roster has no edition E+1; works_after_gala when no creator activity is loaded or
 -- the edition has no broadcast date. questionnaire_id says which survey a response answered
--- (survey.segments.rules.population keeps the gala's when it is loaded). A table built at
+-- (survey.segments.rules.population keeps the gala's when it is loaded), questionnaire_version
+-- which version of it (a cohort's codebook lists that version's questions). A table built at
 -- publish, in edition_year, participant_id order: the segments and research-data pages read it
 -- instead of regrouping ~1M answers per request.
 with responses as (
@@ -111,7 +112,8 @@ final as (
         case
             when l.is_loaded then w.works_after_gala
         end as works_after_gala,
-        r.questionnaire_id
+        r.questionnaire_id,
+        r.questionnaire_version
     from responses as r
     cross join activity_loaded as l
     left join answer_values as v on v.response_id = r.response_id
