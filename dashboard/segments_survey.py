@@ -23,7 +23,7 @@ from dash import dcc, html
 
 from dashboard import charts_segments, components, data, survey_page, urlstate
 from dashboard.i18n import fmt_number, register, t
-from survey.segments import SegmentError, cluster_assignments, cluster_profiles, lift_table
+from survey.segments import SegmentError, cluster_members, cluster_profiles, lift_table
 from survey.segments.runs import segment_runs
 from survey.segments.surveys import (
     SurveyDimension,
@@ -305,7 +305,7 @@ def cluster_profile_figure(survey: str, name: str, lang: str) -> go.Figure:
     }
     frame = pl.DataFrame(schema=schema)
     if run is not None:
-        members = data.analytic(cluster_assignments, run_id=run["run_id"])
+        members = data.analytic(cluster_members, run_id=run["run_id"])
         pop = population_of(survey)
         value = (
             pl.col(dim.column).cast(pl.List(pl.String))

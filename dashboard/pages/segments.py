@@ -43,7 +43,7 @@ from survey.segments import (
     PROFILE_DIMENSIONS,
     SegmentDefinition,
     SegmentError,
-    cluster_assignments,
+    cluster_members,
     cluster_profiles,
     lift_table,
     load_segment_file,
@@ -762,7 +762,7 @@ def cluster_profile_frame(filters: Mapping[str, Any]) -> pl.DataFrame:
         return pl.DataFrame(schema=schema)
     name = cluster_dimension(filters)
     column = segment_dimension(name).column
-    members = data.analytic(cluster_assignments, run_id=run["run_id"])
+    members = data.analytic(cluster_members, run_id=run["run_id"])
     pop = population_frame()
     as_text = (
         pl.col(column).cast(pl.List(pl.String))

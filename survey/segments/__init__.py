@@ -56,6 +56,7 @@ from survey.segments.rules import (
 from survey.segments.runs import (
     RunResult,
     cluster_assignments,
+    cluster_members,
     cluster_profiles,
     latest_profiles,
     latest_run,
@@ -74,6 +75,7 @@ __all__ = [
     "SegmentError",
     "SegmentProfile",
     "cluster_assignments",
+    "cluster_members",
     "cluster_profiles",
     "crosstab",
     "crosstab_from_frame",

@@ -27,7 +27,13 @@ from survey.segments.clustering import (
     load_clustering_config,
 )
 from survey.segments.errors import SegmentError
-from survey.segments.rules import OUTCOME_COLUMNS, outcome_measures, population, programs
+from survey.segments.rules import (
+    OUTCOME_COLUMNS,
+    OUTCOME_COUNTS,
+    outcome_frame,
+    population,
+    programs,
+)
 from survey.segments.surveys import (
     gala_id,
     load_survey_dimensions,
@@ -257,6 +263,12 @@ def cluster_assignments(source: Source, run_id: str | None = None) -> pl.DataFra
     return run_query(source, "segment_assignments", run_id=_run_id(source, run_id))
 
 
+def cluster_members(source: Source, run_id: str | None = None) -> pl.DataFrame:
+    """participant_id, edition_year, cluster_id of a run (default: the latest), unordered: what
+    a join to the population needs (`cluster_assignments` is the ordered listing)."""
+    return run_query(source, "segment_members", run_id=_run_id(source, run_id))
+
+
 def cluster_profiles(
     source: Source, run_id: str | None = None, *, k: int | None = DEFAULT_K
 ) -> pl.DataFrame:
@@ -283,24 +295,22 @@ def cluster_profiles(
         return suppress_small_cells(
             table, "count_participants", k=k, value_columns=["share", "features", *OUTCOME_COLUMNS]
         )
-    members = run_query(source, "segment_assignments", run_id=chosen)
+    members = run_query(source, "segment_members", run_id=chosen)
     pop = population(source)
     program_frame = programs(source)
     responses = pop.join(
-        members.select("participant_id", "edition_year", "cluster_id"),
+        members,
         on=["participant_id", "edition_year"],
         how="inner",
     )
-    rows = []
-    for cluster_id in clusters["cluster_id"].to_list():
-        subset = responses.filter(pl.col("cluster_id") == cluster_id)
-        rows.append({"cluster_id": cluster_id} | outcome_measures(subset, program_frame, k=k))
-    outcomes = pl.DataFrame(
-        rows, schema={"cluster_id": clusters.schema["cluster_id"], **OUTCOME_COLUMNS}
+    outcomes = outcome_frame(responses, program_frame, by="cluster_id", k=k).cast(
+        {"cluster_id": clusters.schema["cluster_id"]}
     )
     table = clusters.join(outcomes, on="cluster_id", how="left").select(
         pl.lit(chosen).alias("run_id"), pl.all()
     )
+    if k is None:  # a cluster none of whose responses is current any more: counts of nobody
+        table = table.with_columns(pl.col(*OUTCOME_COUNTS).fill_null(0))
     return suppress_small_cells(
         table,
         "count_participants",

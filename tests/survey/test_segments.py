@@ -4,6 +4,7 @@ clustering pipeline on a planted synthetic population, and versioned runs in the
 from __future__ import annotations
 
 import dataclasses
+import math
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from survey.segments import (
     SegmentDefinition,
     SegmentError,
     cluster_assignments,
+    cluster_members,
     cluster_profiles,
     clustering,
     crosstab,
@@ -38,6 +40,7 @@ from survey.segments import (
     store_segments,
 )
 from survey.segments.clustering import _feature_frame
+from survey.segments.rules import outcome_frame, outcome_measures
 from warehouse import parts
 from warehouse.query import Reader, clear_resident
 from warehouse.settings import Settings
@@ -490,6 +493,12 @@ def test_a_stored_run_is_the_latest_with_one_assignment_per_participant(
     assert assignments.height == participants == second.count_participants
     assert assignments["participant_id"].n_unique() == participants
     assert set(assignments["cluster_id"]) == set(range(1, second.k + 1))
+    members = cluster_members(reader)  # the same people, for joins: no order, no response ids
+    assert members.columns == ["participant_id", "edition_year", "cluster_id"]
+    assert_frame_equal(
+        members.sort("participant_id", "edition_year"),
+        assignments.select(members.columns).sort("participant_id", "edition_year"),
+    )
 
     profiles = cluster_profiles(reader)
     assert profiles["run_id"].unique().to_list() == [second.run_id]
@@ -535,3 +544,120 @@ def test_a_failed_run_publishes_nothing(demo_home: Path) -> None:
     with pytest.raises(SegmentError, match="k=100000 cannot be fitted"):
         run_clustering(demo_home, k=100_000)
     assert current_snapshot(demo_home) == before
+
+
+def _outcomes_one_by_one(
+    responses: pl.DataFrame, program_frame: pl.DataFrame, k: int | None
+) -> dict[str, Any]:
+    """The outcome measures of one set of responses, value by value in Python (the reference)."""
+
+    def known(column: str) -> list[Any]:
+        return [v for v in responses[column].to_list() if v is not None]
+
+    def mean(values: list[float]) -> float | None:
+        return sum(values) / len(values) if values else None
+
+    satisfaction, will, returned = (
+        known("satisfaction"),
+        known("will_return"),
+        known("returned_next"),
+    )
+    works = known("works_after_gala")
+    people = set(zip(responses["participant_id"], responses["edition_year"], strict=True))
+    made = [
+        r for r in program_frame.to_dicts() if (r["participant_id"], r["edition_year"]) in people
+    ]
+    per_program = {r["program_id"]: r for r in made}
+    views = [r["views"] for r in per_program.values() if r["views"] is not None]
+    plays = sum(views) if views else None
+    engagements = sum(r["engagements"] or 0 for r in per_program.values()) if views else None
+    out = {
+        "satisfaction_mean": mean(satisfaction),
+        "count_satisfaction": len(satisfaction),
+        "will_return_share": mean([float(v == "yes") for v in will]),
+        "count_will_return": len(will),
+        "return_rate": mean([float(v) for v in returned]),
+        "count_return_eligible": len(returned),
+        "works_after_gala_mean": mean(works),
+        "publishing_share": mean([float(w > 0) for w in works]),
+        "count_activity_known": len(works),
+        "count_programs": len(per_program),
+        "count_program_creators": len({(r["participant_id"], r["edition_year"]) for r in made}),
+        "plays": plays,
+        "engagements": engagements,
+        "engagement_rate": engagements / plays if plays else None,
+    }
+    bases = {
+        "count_satisfaction": ["satisfaction_mean"],
+        "count_will_return": ["will_return_share"],
+        "count_return_eligible": ["return_rate"],
+        "count_activity_known": ["works_after_gala_mean", "publishing_share"],
+        "count_program_creators": ["count_programs", "plays", "engagements", "engagement_rate"],
+    }
+    if k is not None:
+        for base, measures in bases.items():
+            if out[base] < k:
+                out.update(dict.fromkeys([base, *measures]))
+    return out
+
+
+def _same_outcomes(got: dict[str, Any], expected: dict[str, Any]) -> bool:
+    """Equal keys; counts and nulls equal; means equal up to the last bits of a float sum."""
+    return got.keys() == expected.keys() and all(
+        got[key] == value
+        if value is None or isinstance(value, int)
+        else got[key] is not None and math.isclose(got[key], value, rel_tol=1e-12)
+        for key, value in expected.items()
+    )
+
+
+@pytest.mark.parametrize("k", [None, 5, 40])
+def test_outcomes_of_every_group_at_once_match_each_group_by_itself(k: int | None) -> None:
+    """`outcome_frame` (all clusters in one pass) gives each group what `outcome_measures` and
+    a value-by-value reference give it alone, nulls, empty groups and small groups included."""
+    rng = np.random.default_rng(7)
+    n = 600
+
+    def with_nulls(values: np.ndarray, share: float) -> list[Any]:
+        return [None if rng.random() < share else v.item() for v in values]
+
+    responses = pl.DataFrame(
+        {
+            "participant_id": [f"p{i % 450}" for i in range(n)],
+            "edition_year": [2024 + i % 3 for i in range(n)],
+            "cluster_id": rng.integers(1, 9, n).tolist(),
+            "satisfaction": with_nulls(rng.integers(0, 11, n).astype(float), 0.2),
+            "will_return": with_nulls(rng.choice(np.array(["yes", "no", "maybe"]), n), 0.3),
+            "returned_next": with_nulls(rng.random(n) < 0.4, 0.5),
+            "works_after_gala": with_nulls(rng.integers(0, 4, n), 0.6),
+        },
+        schema_overrides={"cluster_id": pl.Int64, "works_after_gala": pl.Int64},
+    )
+    # one tiny cluster (under every k but None) and one with no program creator at all
+    responses = responses.with_columns(
+        pl.when(pl.int_range(pl.len()) < 3)
+        .then(20)
+        .otherwise(pl.col("cluster_id"))
+        .alias("cluster_id")
+    )
+    creators = responses.filter(pl.col("cluster_id") != 8).select("participant_id", "edition_year")
+    picked = creators.sample(150, seed=3)
+    programs = picked.with_columns(
+        program_id=pl.Series([f"P{i % 60}" for i in range(150)]),
+        views=pl.Series(with_nulls(rng.integers(0, 10_000, 150), 0.1), dtype=pl.Int64),
+        engagements=pl.Series(with_nulls(rng.integers(0, 900, 150), 0.1), dtype=pl.Int64),
+    )
+    # a program's totals are the program's: the same on every creator's row
+    programs = programs.with_columns(
+        pl.col("views", "engagements").first().over("program_id")
+    ).select("program_id", "edition_year", "participant_id", "views", "engagements")
+
+    grouped = outcome_frame(responses, programs, by="cluster_id", k=k)
+    assert sorted(grouped["cluster_id"]) == sorted(responses["cluster_id"].unique())
+    for row in grouped.to_dicts():
+        group = responses.filter(pl.col("cluster_id") == row.pop("cluster_id"))
+        expected = _outcomes_one_by_one(group, programs, k)
+        assert _same_outcomes(row, expected), (row, expected)
+        assert _same_outcomes(outcome_measures(group, programs, k=k), expected)
+    nobody = outcome_measures(responses.clear(), programs, k=k)
+    assert nobody == _outcomes_one_by_one(responses.clear(), programs, k)
