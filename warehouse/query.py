@@ -77,7 +77,9 @@ class Reader:
             key = (str(self._path), name)
             if name in RESIDENT_QUERIES and not params:
                 with _resident_lock:
-                    frame = _resident.get(key)
+                    frame = _resident.pop(key, None)
+                    if frame is not None:
+                        _resident[key] = frame  # the most recently used last
                 if frame is None:
                     frame = self._run(con, sql, params)
                     _keep(key, frame)
@@ -117,12 +119,15 @@ class Reader:
 
 
 def _keep(key: tuple[str, str], frame: pl.DataFrame) -> None:
-    """Keep a resident frame; the tables of snapshots older than the last RESIDENT_SNAPSHOTS
-    read are let go (CURRENT has moved on)."""
+    """Keep a resident frame; the tables of all but the RESIDENT_SNAPSHOTS snapshots used last
+    are let go (a snapshot still served stays, however long ago it was first read)."""
     with _resident_lock:
         _resident.pop(key, None)
-        _resident[key] = frame  # insertion order: the last read snapshot last
-        snapshots = list(dict.fromkeys(snapshot for snapshot, _name in _resident))
-        for old in snapshots[:-RESIDENT_SNAPSHOTS]:
+        _resident[key] = frame  # the dict's order: least recently used first
+        used: dict[str, None] = {}
+        for snapshot, _name in _resident:  # each snapshot at its last use
+            used.pop(snapshot, None)
+            used[snapshot] = None
+        for old in list(used)[:-RESIDENT_SNAPSHOTS]:
             for stale in [k for k in _resident if k[0] == old]:
                 del _resident[stale]

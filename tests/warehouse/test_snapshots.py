@@ -163,3 +163,33 @@ def test_a_load_killed_midway_leaves_the_published_snapshot_intact(
     )
     assert _count(current_snapshot(settings.home), "fct_survey_response") == 2
     assert not list(snapshot_dir(settings.home).glob("*.tmp*"))
+
+
+def test_the_snapshot_still_served_keeps_its_tables_when_newer_ones_are_read(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Resident tables are let go by last use: a server still answering from its snapshot keeps
+    its tables while two newer snapshots are read, and the one nobody uses any more goes."""
+    clear_resident()
+
+    def publish(n: int) -> None:
+        rows = [wjx_row(n)]
+        ingest_files(
+            settings, [write_xlsx(tmp_path / f"{n}_2024.xlsx", WJX_META + WJX_QUESTIONS, rows)]
+        )
+
+    publish(1)
+    follower = Reader(settings.home)
+    follower.query("participants_population")
+    served = follower.snapshot
+    pinned = Reader(settings.home, snapshot=served)
+    publish(2)
+    assert follower.query("participants_population").height == 2
+    between = follower.snapshot
+    assert pinned.query("participants_population").height == 1  # still served, used again
+    publish(3)
+    assert follower.query("participants_population").height == 3
+    kept = {snapshot for snapshot, _name in _resident}
+    assert kept == {str(served), str(follower.snapshot)} and str(between) not in kept
+    pinned.close()
+    follower.close()
