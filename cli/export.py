@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from cli.common import Home, open_reader
+from cli.common import Home, err, open_reader
 from survey.identity import load_id_key
 from survey.segments import SegmentError
 from survey.segments.cohorts import resolve_cohort
@@ -31,7 +31,7 @@ from warehouse.cohort import (
 from warehouse.privacy import DEFAULT_K
 from warehouse.query import Reader
 from warehouse.settings import load_settings
-from warehouse.store import WarehouseError, current_snapshot
+from warehouse.store import WarehouseError, bring_up_to_date, current_snapshot
 from warehouse.survey_wide import check_output, survey_wide, write_survey_wide
 
 export_app = typer.Typer(
@@ -129,6 +129,11 @@ def cohort(
         raise WarehouseError(
             f"no warehouse at {settings.home}: run `creatorpulse demo` or `creatorpulse ingest` first"
         )
+    # A warehouse last published by an older release may lack a model or column the cohort reads
+    # (as `serve` does, it is brought up to date once, as a new snapshot).
+    behind = bring_up_to_date(settings.home)
+    if behind:
+        err.print(f"brought the warehouse up to this release ({', '.join(behind)})")
     reader = Reader(settings.home)
     try:
         definition, members = resolve_cohort(reader, segment, parse_where(where or []))

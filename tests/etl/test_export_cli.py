@@ -157,3 +157,38 @@ def test_survey_wide_to_a_workbook_is_one_clear_line(home: Path, tmp_path: Path)
     line = one_line_error(run_wide("--out", str(out), home=home))
     assert line == "error: --out must end in .csv or .parquet, not wide.xlsx"
     assert not out.exists()
+
+
+def test_a_warehouse_of_an_older_release_is_brought_up_to_date_before_the_export(
+    home: Path, tmp_path: Path
+) -> None:
+    """A snapshot published before mart_segment_population carried questionnaire_version (which
+    the codebook reads) is brought up to date once, said so, and the workbook is written."""
+    from warehouse import parts, store
+
+    older = tmp_path / "older"
+    shutil.copytree(home, older, ignore=shutil.ignore_patterns("cache"))
+    con = parts.connect(store.current_snapshot(older))  # the copy's own file, unshared
+    try:
+        con.execute(
+            "create or replace table mart_segment_population as "
+            "select * exclude (questionnaire_version) from mart_segment_population"
+        )
+        con.execute(
+            "update schema_models set sql_sha256 = 'an older release' "
+            "where model_name = 'mart_segment_population'"
+        )
+    finally:
+        con.close()
+    assert store.out_of_date(older) == ["model mart_segment_population"]
+    out = tmp_path / "everyone.xlsx"
+    result = run("--out", str(out), home=older)
+    assert result.returncode == 0, result.stderr
+    assert "brought the warehouse up to this release" in result.stderr
+    assert store.out_of_date(older) == []
+    book = load_workbook(out, read_only=True)
+    try:
+        codebook = list(book["Codebook"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert len(codebook) > 10
