@@ -30,12 +30,7 @@ def arrow_stream(schema: Mapping[str, Any], frames: Iterable[pl.DataFrame]) -> p
 
 def query_session(session: WriteSession, name: str, **params: Any) -> pl.DataFrame:
     """Run a named query (queries/NAME.sql) inside a write session, e.g. to check references."""
-    sql = schema.read_sql(f"queries/{name}.sql")
-    cursor = session.con.cursor()
-    try:
-        return cursor.sql(sql, params=schema.bind(sql, params) or None).pl()
-    finally:
-        cursor.close()
+    return schema.named_query(session.con, name, **params)
 
 
 def loaded_file(session: WriteSession, sha256: str) -> dict[str, Any] | None:
