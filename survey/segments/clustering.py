@@ -39,22 +39,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import polars as pl
 import yaml
-from sklearn.cluster import KMeans
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.metrics import adjusted_rand_score, pairwise_distances, silhouette_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from survey.segments.dimensions import DIMENSIONS, dimension, value_label, with_derived
 from survey.segments.errors import SegmentError
 from survey.segments.rules import lift_table
+
+if TYPE_CHECKING:  # scikit-learn (~4 s to import) is imported where a fit needs it, so every
+    # command and page that never clusters starts without it
+    from sklearn.cluster import KMeans
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
 
 DEFAULT_CONFIG = Path(str(resources.files("survey.segments.config") / "clustering.yaml"))
 ALGORITHM = "kmeans"
@@ -250,6 +250,9 @@ def _fit_clusters(
     k: int | None,
     describe_with: Mapping[str, Any],
 ) -> ClusterFit:
+    from sklearn.metrics import adjusted_rand_score, pairwise_distances
+    from sklearn.pipeline import Pipeline
+
     missing = [c for c in (config.id_column, *config.features) if c not in profiles.columns]
     if missing:
         raise SegmentError(f"profiles lack the clustering column(s): {', '.join(missing)}")
@@ -385,6 +388,8 @@ def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette from a precomputed distance matrix (-1, the worst, for one cluster)."""
     if np.unique(labels).size < 2:
         return -1.0  # a sample that saw a single cluster: that k explains nothing here
+    from sklearn.metrics import silhouette_score
+
     return float(silhouette_score(distances, labels, metric="precomputed"))
 
 
@@ -432,6 +437,11 @@ def _feature_frame(
 
 def _prepare(columns: _Columns) -> ColumnTransformer:
     """impute -> one-hot / scale (a numpy matrix): the features k-means measures distances on."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     transformers: list[tuple[str, Any, list[str]]] = []
     if columns.categorical:
         categorical = Pipeline(
@@ -459,6 +469,8 @@ def _prepare(columns: _Columns) -> ColumnTransformer:
 
 
 def _kmeans(config: ClusteringConfig, k: int) -> KMeans:
+    from sklearn.cluster import KMeans
+
     return KMeans(n_clusters=k, n_init=config.n_init, random_state=config.random_state)
 
 

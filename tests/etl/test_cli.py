@@ -42,6 +42,33 @@ def test_status_without_a_warehouse_is_one_clear_line(tmp_path: Path) -> None:
     assert line.startswith("error: no warehouse at") and "creatorpulse demo" in line
 
 
+def test_the_command_starts_without_the_clustering_library() -> None:
+    """scikit-learn (with SciPy and pandas, seconds to import) is loaded by a fit, not by every
+    command: `creatorpulse status` must not wait for it."""
+    probe = (
+        "import sys, cli.main; print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "[]"
+    fitted = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, polars as pl; from survey.segments.clustering import _kmeans, "
+            "load_clustering_config; _kmeans(load_clustering_config(), 2); "
+            "print('sklearn' in sys.modules)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert fitted.stdout.strip() == "True", fitted.stderr
+
+
 def test_ingesting_a_missing_file_fails_with_its_name(tmp_path: Path) -> None:
     result = run("ingest", str(tmp_path / "nope.csv"), home=tmp_path / "h")
     assert result.returncode == 1
