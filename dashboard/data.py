@@ -11,7 +11,8 @@ When a new snapshot is published, a server (`creatorpulse serve` sets CREATORPUL
 does not switch to it at once: every request would find every cache empty at the same moment
 and wait for the same cold queries (on 10M rows, tens of seconds). Each worker instead goes on
 answering from the snapshot it serves while a background thread re-renders, on the new one,
-the pages its users opened most recently; then it switches. The switch happens when they are
+every page render its users asked for in the last WARM_RECENT_S (into the renders shared through
+HOME/cache, not into its memory, which keeps serving); then it switches. The switch happens when they are
 warm or after the limit, whichever comes first. Nothing is ever mixed: every request reads one
 snapshot, pinned for the whole of it.
 
@@ -52,7 +53,10 @@ CACHE_ENTRIES = 256
 OUTPUT_ENTRIES = 128
 CACHE_DIR = "cache"  # HOME/cache/<snapshot>/: renders shared by the server's workers
 WARM_ENV = "CREATORPULSE_WARM_LIMIT"  # seconds; unset or 0: switch to a new snapshot at once
-WARM_RENDERS = 64  # the most recently used renders re-built on a new snapshot
+# A new snapshot is warmed with every render this worker served in the last WARM_RECENT_S
+# (most recent first; at most OUTPUT_ENTRIES): a render left out is built cold by the first
+# request after the switch, and under load that one request waits seconds.
+WARM_RECENT_S = 900.0
 CACHE_ENV = "CREATORPULSE_CACHE"  # "off": no query, product or render cache (cache-miss bench)
 
 log = logging.getLogger(__name__)
@@ -150,9 +154,12 @@ def _start_warming(served: Path, new: Path) -> None:
     """Start the thread that re-renders the most recent renders of `served` on `new` (under
     the lock)."""
     _serving.update(warming=new, since=time.monotonic())
-    recipes = [r for key, r in reversed(_recipes.items()) if key[0] == str(served)]
+    since = time.monotonic() - WARM_RECENT_S
+    recipes = [
+        r for key, r in reversed(_recipes.items()) if key[0] == str(served) and r.used >= since
+    ]
     thread = threading.Thread(
-        target=_warm, args=(new, recipes[:WARM_RENDERS]), name="snapshot-warmer", daemon=True
+        target=_warm, args=(new, recipes), name="snapshot-warmer", daemon=True
     )
     thread.start()
 
@@ -207,6 +214,7 @@ class _Recipe:
         self.function, self.args, self.kwargs, self.viewer = function, args, kwargs, viewer
         self.app = current_app._get_current_object() if has_request_context() else None
         self.user = g.get("user") if has_request_context() else None
+        self.used = time.monotonic()  # the last time a request asked for this render
 
     def replay(self) -> None:
         if self.app is None:
@@ -368,15 +376,19 @@ def output(function: Callable[..., Any], *args: Any, viewer: Hashable, **kwargs:
         with _cache_lock:
             if key in _recipes:
                 _recipes.move_to_end(key)
+                _recipes[key].used = time.monotonic()
             else:
                 _recipes[key] = _Recipe(function, args, kwargs, viewer)
                 while len(_recipes) > OUTPUT_ENTRIES:
                     _recipes.popitem(last=False)
-    render = _outputs.get(key, lambda: _shared(current, key[1:], lambda: function(*args, **kwargs)))
-    value = render.take()
     if getattr(_local, "snapshot", None) is not None:
-        render.take()  # the warming thread: parsed now, ready for the first request after the switch
-    return value
+        # The warming thread builds (or finds) the render in the new snapshot's shared files; it
+        # does not keep it in this worker's memory, where the renders still being served would
+        # have to make way for it. The first request after the switch reads the file.
+        _shared(current, key[1:], lambda: function(*args, **kwargs), keep=False)
+        return None
+    render = _outputs.get(key, lambda: _shared(current, key[1:], lambda: function(*args, **kwargs)))
+    return render.take()
 
 
 _FRESH_TAKEN = object()
@@ -412,9 +424,13 @@ def _cache_dir(current: Path) -> Path:
     return home() / CACHE_DIR / current.name.removesuffix(".duckdb")
 
 
-def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> _Render:
+def _shared(
+    current: Path, key: Hashable, compute: Callable[[], Any], keep: bool = True
+) -> _Render | None:
     """A render shared between processes: read from its JSON file, else computed by the first
     process to take the file's lock (the others wait and read it) and written atomically.
+    With `keep=False` only the file matters (the warming thread): one already there is not read,
+    and None is returned.
 
     The file name is a digest of the key; a snapshot's folder goes when the snapshot does, and
     holds at most CREATORPULSE_CACHE_MAX_ENTRIES files and CREATORPULSE_CACHE_MAX_BYTES bytes:
@@ -423,9 +439,9 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> _Render
     folder = _cache_dir(current)
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:40]
     path = folder / f"{digest}.json"
-    value = _read_json(path)
-    if value is not None:
-        return _Render(value=value)
+    found = _existing(path, keep)
+    if found is not _ABSENT:
+        return found
     try:
         folder.parent.mkdir(exist_ok=True, mode=0o700)  # HOME/cache, private like the home
         folder.mkdir(exist_ok=True, mode=0o700)
@@ -440,9 +456,8 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> _Render
                 raise _Busy from None
         else:
             fcntl.flock(lock, fcntl.LOCK_EX)
-        value = _read_json(path)
-        if value is not None:
-            render = _Render(value=value)
+        if (found := _existing(path, keep)) is not _ABSENT:
+            render = found
         else:
             render, text = _Render.built(compute())
             tmp = path.with_name(f"{digest}.{os.getpid()}.tmp")
@@ -456,6 +471,22 @@ def _shared(current: Path, key: Hashable, compute: Callable[[], Any]) -> _Render
         fcntl.flock(lock, fcntl.LOCK_UN)
     _prune_cache(current)
     return render
+
+
+_ABSENT = object()
+
+
+def _existing(path: Path, keep: bool) -> Any:
+    """The render in `path` (with `keep=False`: None, unread) or _ABSENT; either way the file is
+    marked recently used, so it is evicted last."""
+    if keep:
+        value = _read_json(path)
+        return _ABSENT if value is None else _Render(value=value)
+    try:
+        os.utime(path)
+        return None
+    except OSError:
+        return _ABSENT
 
 
 def _read_json(path: Path) -> Any:

@@ -179,6 +179,41 @@ def test_a_server_serves_the_old_snapshot_until_the_recent_renders_are_warm_on_t
     assert [name for name, _ in seen] == [old["snapshot"], new["snapshot"]]
 
 
+def test_every_render_served_lately_is_warmed_into_the_new_snapshots_files_not_its_memory(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(data.WARM_ENV, "60")
+    built: list[tuple[str, int]] = []
+
+    def build(number: int) -> dict:
+        built.append((data.snapshot().name, number))
+        return {"number": number, "节目": "春晚"}
+
+    old = data.snapshot()
+    for number in range(100):  # more renders than a worker used to warm (64)
+        data.output(build, number, viewer=("organizer", None))
+    stale = next(r for key, r in data._recipes.items() if key[4] == data.freeze((0,)))
+    stale.used -= data.WARM_RECENT_S + 1  # last asked for long ago: not worth warming
+    _publish(home)
+    new = store.current_snapshot(home)
+    assert new is not None and data.snapshot() == old  # warming starts
+    for _ in range(400):
+        if data.snapshot() == new:
+            break
+        threading.Event().wait(0.05)
+    assert data.snapshot() == new
+    assert sorted(n for name, n in built if name == new.name) == list(range(1, 100))
+    # Warmed into the snapshot's files: the memory held the renders being served meanwhile.
+    assert not [key for key in data._outputs.values if key[0] == str(new)]
+    folder = home / data.CACHE_DIR / new.name.removesuffix(".duckdb")
+    assert len(list(folder.glob("*.json"))) == 99
+    built.clear()
+    assert data.output(build, 42, viewer=("organizer", None)) == {"number": 42, "节目": "春晚"}
+    assert built == []  # read from the file the warming wrote
+    data.output(build, 0, viewer=("organizer", None))
+    assert built == [(new.name, 0)]
+
+
 def test_a_warm_that_overruns_its_limit_switches_to_the_new_snapshot_anyway(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
