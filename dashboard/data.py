@@ -11,9 +11,9 @@ When a new snapshot is published, a server (`creatorpulse serve` sets CREATORPUL
 does not switch to it at once: every request would find every cache empty at the same moment
 and wait for the same cold queries (on 10M rows, tens of seconds). Each worker instead goes on
 answering from the snapshot it serves while a background thread re-renders, on the new one,
-every page render its users asked for in the last WARM_RECENT_S (into the renders shared through
-HOME/cache, not into its memory, which keeps serving); then it switches. The switch happens when they are
-warm or after the limit, whichever comes first. Nothing is ever mixed: every request reads one
+every render its users asked for in the last WARM_RECENT_S (into the renders shared through
+HOME/cache, not into its memory, which goes on serving); then it switches. The switch happens
+when they are warm or after the limit, whichever comes first. Nothing is ever mixed: every request reads one
 snapshot, pinned for the whole of it.
 
 With CREATORPULSE_CACHE=off (`creatorpulse serve --no-cache`) nothing is cached across requests:
@@ -151,8 +151,8 @@ def _switch(current: Path) -> None:
 
 
 def _start_warming(served: Path, new: Path) -> None:
-    """Start the thread that re-renders the most recent renders of `served` on `new` (under
-    the lock)."""
+    """Start the thread that re-renders on `new` every render of `served` asked for in the
+    last WARM_RECENT_S, most recent first (under the lock)."""
     _serving.update(warming=new, since=time.monotonic())
     since = time.monotonic() - WARM_RECENT_S
     recipes = [
